@@ -1,0 +1,1 @@
+"""Domain data and rules: reference tables, case stages, validation, regions and names (no Qt)."""

@@ -1,0 +1,172 @@
+"""Alerts a worker should see from a child's measurement history: stunting, wasting, underweight,
+oedema, a fall of more than 1 SD since the previous visit, and implausible values to re-measure.
+
+Thresholds come from the Permenkes 2/2020 categories of the rounded z-score, so an alert never
+contradicts the category shown beside it. Implausible (flagged) values raise only a re-measure alert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from caseworker import i18n
+from caseworker.growth.categories import indicator_name
+from caseworker.growth.zscores import GrowthResult, round2
+
+DROP_LIMIT_SD = 1.0
+DROP_INDICATORS = ("waz", "haz", "whz")
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+# (indicator, category code) -> (alert code, severity)
+_STATUS = {
+    ("haz", "severely_stunted"): ("severely_stunted", "high"),
+    ("haz", "stunted"): ("stunted", "medium"),
+    ("whz", "severely_wasted"): ("severely_wasted", "high"),
+    ("whz", "wasted"): ("wasted", "medium"),
+    ("waz", "severely_underweight"): ("severely_underweight", "high"),
+    ("waz", "underweight"): ("underweight", "medium"),
+}
+
+i18n.register(
+    {
+        "growth.alert.severely_stunted": (
+            "Sangat pendek ({name} z = {z}): rujuk ke puskesmas untuk tata laksana stunting.",
+            "Severely stunted ({name} z = {z}): refer to the health centre for stunting care.",
+        ),
+        "growth.alert.stunted": (
+            "Pendek/stunting ({name} z = {z}): pantau gizi dan rujuk ke puskesmas.",
+            "Stunted ({name} z = {z}): follow nutrition closely and refer to the health centre.",
+        ),
+        "growth.alert.severely_wasted": (
+            "Gizi buruk ({name} z = {z}): rujuk segera ke fasilitas kesehatan.",
+            "Severely wasted ({name} z = {z}): refer to a health facility now.",
+        ),
+        "growth.alert.wasted": (
+            "Gizi kurang ({name} z = {z}): perlu intervensi gizi.",
+            "Wasted ({name} z = {z}): needs a nutrition intervention.",
+        ),
+        "growth.alert.severely_underweight": (
+            "Berat badan sangat kurang ({name} z = {z}).",
+            "Severely underweight ({name} z = {z}).",
+        ),
+        "growth.alert.underweight": ("Berat badan kurang ({name} z = {z}).", "Underweight ({name} z = {z})."),
+        "growth.alert.oedema": (
+            "Edema bilateral: tanda gizi buruk, rujuk segera ke fasilitas kesehatan.",
+            "Bilateral oedema: a sign of severe malnutrition, refer to a health facility now.",
+        ),
+        "growth.alert.drop": (
+            "{name} turun {delta} SD sejak kunjungan {since} (dari {previous} ke {z}).",
+            "{name} fell by {delta} SD since the visit of {since} (from {previous} to {z}).",
+        ),
+        "growth.alert.implausible": (
+            "Nilai {name} tidak masuk akal (z = {z}): periksa data dan ukur ulang.",
+            "{name} is implausible (z = {z}): check the data and measure again.",
+        ),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Alert:
+    code: str  # severely_stunted, stunted, severely_wasted, wasted, (severely_)underweight, oedema, drop, implausible
+    indicator: str  # waz, haz, whz, baz, hcz
+    severity: str  # high, medium, low
+    on: date  # date of the measurement that raised it
+    z: float | None = None
+    previous_z: float | None = None
+    since: date | None = None  # for drops: date of the earlier visit
+    standing: bool = False  # TB/BB-TB naming rather than PB/BB-PB
+
+    def text(self, lang: str | None = None) -> str:
+        return i18n.text(
+            f"growth.alert.{self.code}",
+            lang,
+            name=indicator_name(self.indicator, self.standing, lang),
+            z=_fmt(self.z),
+            previous=_fmt(self.previous_z),
+            delta=_fmt(None if self.z is None or self.previous_z is None else self.previous_z - self.z),
+            since=self.since.strftime("%d/%m/%Y") if self.since else "",
+        )
+
+    @property
+    def message(self) -> str:
+        """The text in the current language."""
+        return self.text()
+
+
+def _fmt(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def _shown(result: GrowthResult, indicator: str) -> float | None:
+    """The rounded z-score, or None when undefined or implausible (not to be read as a finding)."""
+    value = result.z(indicator)
+    if value is None or indicator in result.flags:
+        return None
+    return round2(value)
+
+
+def _visit_alerts(
+    on: date, result: GrowthResult, earlier: Sequence[tuple[date, GrowthResult]]
+) -> list[Alert]:
+    found: list[Alert] = []
+    if result.reasons.get("waz") == "oedema":
+        found.append(Alert("oedema", "whz", "high", on, standing=result.standing))
+    for indicator in result.flags:
+        found.append(
+            Alert(
+                "implausible",
+                indicator,
+                "low",
+                on,
+                z=round2(result.z(indicator) or 0.0),
+                standing=result.standing,
+            )
+        )
+    for indicator, code in result.categories.items():
+        status = _STATUS.get((indicator, code))
+        if status is None or indicator in result.flags:
+            continue
+        found.append(
+            Alert(status[0], indicator, status[1], on, z=_shown(result, indicator), standing=result.standing)
+        )
+    for indicator in DROP_INDICATORS:
+        current = _shown(result, indicator)
+        if current is None:
+            continue
+        for before_on, before in reversed(earlier):
+            previous = _shown(before, indicator)
+            if previous is None:
+                continue
+            if previous - current > DROP_LIMIT_SD + 1e-9:
+                found.append(
+                    Alert(
+                        "drop",
+                        indicator,
+                        "medium",
+                        on,
+                        z=current,
+                        previous_z=previous,
+                        since=before_on,
+                        standing=result.standing,
+                    )
+                )
+            break
+    return found
+
+
+def alerts(history: Sequence[tuple[date, GrowthResult]], latest_only: bool = True) -> list[Alert]:
+    """Alerts for the latest visit (or every visit with latest_only=False), most severe first.
+
+    A drop compares each indicator with the closest earlier visit that has a plausible value for it.
+    """
+    visits = sorted(history, key=lambda visit: visit[0])
+    indexes = range(len(visits) - 1, len(visits)) if latest_only else range(len(visits))
+    found: list[Alert] = []
+    for index in indexes:
+        on, result = visits[index]
+        found.extend(_visit_alerts(on, result, visits[:index]))
+    found.sort(key=lambda alert: (SEVERITY_ORDER[alert.severity], -alert.on.toordinal()))
+    return found

@@ -1,0 +1,127 @@
+"""Nutritional-status categories of Permenkes 2/2020 (Standar Antropometri Anak), per indicator.
+
+Boundaries are inclusive exactly as the regulation writes them: "normal -2 SD s.d. +1 SD" means
+z = -2.00 and z = +1.00 are both normal. Classify the z-score rounded to 2 decimals (what the worker
+sees), otherwise -2.004 would show as "-2.00" yet be labelled "kurang".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from caseworker import i18n
+
+
+@dataclass(frozen=True)
+class Category:
+    indicator: str  # waz, haz, whz, baz, hcz
+    code: str  # stable English identifier, e.g. "stunted"
+    severity: int  # 0 = normal, 1 = watch, 2 = problem, 3 = severe problem
+
+    def label(self, lang: str | None = None) -> str:
+        return i18n.text(f"growth.category.{self.indicator}.{self.code}", lang)
+
+
+# Per indicator: (upper bound, inclusive?, code, severity) checked in order; the last row has no bound.
+# "< -3" is exclusive at -3; "-3 to < -2" ends exclusive at -2; "-2 to +1" ends inclusive at +1.
+_BANDS: dict[str, list[tuple[float | None, bool, str, int]]] = {
+    "waz": [
+        (-3.0, False, "severely_underweight", 3),
+        (-2.0, False, "underweight", 2),
+        (1.0, True, "normal", 0),
+        (None, True, "risk_of_overweight", 1),
+    ],
+    "haz": [
+        (-3.0, False, "severely_stunted", 3),
+        (-2.0, False, "stunted", 2),
+        (3.0, True, "normal", 0),
+        (None, True, "tall", 1),
+    ],
+    "whz": [
+        (-3.0, False, "severely_wasted", 3),
+        (-2.0, False, "wasted", 2),
+        (1.0, True, "normal", 0),
+        (2.0, True, "possible_risk_of_overweight", 1),
+        (3.0, True, "overweight", 2),
+        (None, True, "obese", 3),
+    ],
+    "hcz": [
+        (-2.0, False, "microcephaly", 2),
+        (2.0, True, "normal", 0),
+        (None, True, "macrocephaly", 2),
+    ],
+}
+_BANDS["baz"] = _BANDS["whz"]
+
+# Indicator names as Permenkes 2/2020 writes them (the length-based ones depend on the position).
+INDICATOR_NAMES: dict[str, tuple[str, str]] = {
+    "waz": ("BB/U", "Weight-for-age"),
+    "haz_lying": ("PB/U", "Length-for-age"),
+    "haz_standing": ("TB/U", "Height-for-age"),
+    "whz_lying": ("BB/PB", "Weight-for-length"),
+    "whz_standing": ("BB/TB", "Weight-for-height"),
+    "baz": ("IMT/U", "BMI-for-age"),
+    "hcz": ("LK/U", "Head circumference-for-age"),
+}
+
+i18n.register(
+    {
+        "growth.category.waz.severely_underweight": ("Berat badan sangat kurang", "Severely underweight"),
+        "growth.category.waz.underweight": ("Berat badan kurang", "Underweight"),
+        "growth.category.waz.normal": ("Berat badan normal", "Normal weight"),
+        "growth.category.waz.risk_of_overweight": ("Risiko berat badan lebih", "Risk of overweight"),
+        "growth.category.haz.severely_stunted": ("Sangat pendek", "Severely stunted"),
+        "growth.category.haz.stunted": ("Pendek", "Stunted"),
+        "growth.category.haz.normal": ("Normal", "Normal"),
+        "growth.category.haz.tall": ("Tinggi", "Tall"),
+        "growth.category.whz.severely_wasted": ("Gizi buruk", "Severely wasted"),
+        "growth.category.whz.wasted": ("Gizi kurang", "Wasted"),
+        "growth.category.whz.normal": ("Gizi baik", "Normal"),
+        "growth.category.whz.possible_risk_of_overweight": (
+            "Berisiko gizi lebih",
+            "Possible risk of overweight",
+        ),
+        "growth.category.whz.overweight": ("Gizi lebih", "Overweight"),
+        "growth.category.whz.obese": ("Obesitas", "Obese"),
+        "growth.category.baz.severely_wasted": ("Gizi buruk", "Severely wasted"),
+        "growth.category.baz.wasted": ("Gizi kurang", "Wasted"),
+        "growth.category.baz.normal": ("Gizi baik", "Normal"),
+        "growth.category.baz.possible_risk_of_overweight": (
+            "Berisiko gizi lebih",
+            "Possible risk of overweight",
+        ),
+        "growth.category.baz.overweight": ("Gizi lebih", "Overweight"),
+        "growth.category.baz.obese": ("Obesitas", "Obese"),
+        "growth.category.hcz.microcephaly": ("Mikrosefali", "Microcephaly"),
+        "growth.category.hcz.normal": ("Normal", "Normal"),
+        "growth.category.hcz.macrocephaly": ("Makrosefali", "Macrocephaly"),
+    }
+)
+
+
+def classify(indicator: str, z: float) -> Category:
+    """The Permenkes 2/2020 category of a z-score (pass it rounded to 2 decimals)."""
+    bands = _BANDS.get(indicator)
+    if bands is None:
+        raise ValueError(f"unknown indicator {indicator!r}")
+    for bound, inclusive, code, severity in bands:
+        if bound is None or z < bound or (inclusive and z == bound):
+            return Category(indicator, code, severity)
+    raise AssertionError("the last band has no bound")  # pragma: no cover
+
+
+def category(indicator: str, code: str) -> Category:
+    """Rebuild a Category from its stored code (GrowthResult.categories keeps codes)."""
+    for _bound, _inclusive, known, severity in _BANDS[indicator]:
+        if known == code:
+            return Category(indicator, code, severity)
+    raise ValueError(f"unknown category {code!r} for {indicator}")
+
+
+def indicator_name(indicator: str, standing: bool = False, lang: str | None = None) -> str:
+    """Short Permenkes name: BB/U, PB/U or TB/U, BB/PB or BB/TB, IMT/U, LK/U (English in 'en')."""
+    key = indicator
+    if indicator in ("haz", "whz"):
+        key = f"{indicator}_{'standing' if standing else 'lying'}"
+    name_id, name_en = INDICATOR_NAMES[key]
+    return name_id if (lang or i18n.language()) == "id" else name_en

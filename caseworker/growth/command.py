@@ -1,0 +1,190 @@
+"""`caseworker growth`: WHO z-scores and Permenkes categories for one measurement, from the command line.
+
+    caseworker growth --sex male|female (--age-days N | --birth-date DATE --date DATE)
+        [--weight KG] [--length CM --position lying|standing] [--head CM] [--oedema] [--json]
+
+Input problems exit 2 with one line on stderr; they are checked here rather than by argparse so the
+message is a single bilingual-aware line instead of a usage dump.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date, datetime
+from typing import Any
+
+from caseworker import i18n
+from caseworker.errors import KnownError
+from caseworker.growth.categories import category, indicator_name
+from caseworker.growth.zscores import INDICATORS, GrowthResult, age_in_days, compute, round2
+
+EXIT_USAGE = 2
+
+i18n.register(
+    {
+        "growth.cli.help": (
+            "Hitung z-skor WHO dan status gizi (Permenkes 2/2020) untuk satu pengukuran.",
+            "Compute WHO z-scores and nutritional status (Permenkes 2/2020) for one measurement.",
+        ),
+        "growth.cli.need_sex": (
+            "--sex wajib diisi (male atau female).",
+            "--sex is required (male or female).",
+        ),
+        "growth.cli.need_age": (
+            "Berikan --age-days, atau --birth-date bersama --date.",
+            "Give --age-days, or --birth-date together with --date.",
+        ),
+        "growth.cli.both_ages": (
+            "Pilih salah satu: --age-days atau --birth-date/--date.",
+            "Use either --age-days or --birth-date/--date, not both.",
+        ),
+        "growth.cli.need_position": (
+            "--position wajib diisi bersama --length (lying = berbaring, standing = berdiri).",
+            "--position is required with --length (lying or standing).",
+        ),
+        "growth.cli.bad_number": ("{option}: bukan angka: {value}.", "{option}: not a number: {value}."),
+        "growth.cli.bad_date": (
+            "{option}: tanggal tidak valid: {value} (pakai 2026-10-17 atau 17/10/2026).",
+            "{option}: not a valid date: {value} (use 2026-10-17 or 17/10/2026).",
+        ),
+        "growth.cli.age": ("Umur", "Age"),
+        "growth.cli.days_months": ("{days} hari ({months} bulan)", "{days} days ({months} months)"),
+        "growth.cli.indicator": ("Indikator", "Indicator"),
+        "growth.cli.zscore": ("Z-skor", "Z-score"),
+        "growth.cli.status": ("Status", "Status"),
+        "growth.cli.implausible": ("tidak masuk akal, ukur ulang", "implausible, measure again"),
+    }
+)
+
+
+class UsageError(Exception):
+    """A command-line input the user must correct; the message is already in their language."""
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the `growth` subcommand to an argparse subparsers object."""
+    parser = subparsers.add_parser(
+        "growth", help=i18n.text("growth.cli.help", "en"), description=i18n.text("growth.cli.help")
+    )
+    parser.add_argument("--sex", help="male | female (also L/P, M/F, 1/2)")
+    parser.add_argument("--age-days", dest="age_days", metavar="N", help="age in completed days")
+    parser.add_argument("--birth-date", dest="birth_date", metavar="DATE", help="YYYY-MM-DD or DD/MM/YYYY")
+    parser.add_argument("--date", dest="measured_on", metavar="DATE", help="measurement date")
+    parser.add_argument("--weight", metavar="KG", help="weight in kg")
+    parser.add_argument("--length", metavar="CM", help="length or height in cm")
+    parser.add_argument("--position", help="lying | standing (how --length was measured)")
+    parser.add_argument("--head", metavar="CM", help="head circumference in cm")
+    parser.add_argument("--oedema", action="store_true", help="bilateral pitting oedema present")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(func=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        result = _compute(args)
+    except UsageError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_USAGE
+    except KnownError as error:
+        print(error.text(), file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        print(format_table(result))
+    return 0
+
+
+def _compute(args: argparse.Namespace) -> GrowthResult:
+    if not args.sex:
+        raise UsageError(i18n.text("growth.cli.need_sex"))
+    has_dates = bool(args.birth_date or args.measured_on)
+    if args.age_days is not None and has_dates:
+        raise UsageError(i18n.text("growth.cli.both_ages"))
+    if args.age_days is not None:
+        age = _int(args.age_days, "--age-days")
+    elif args.birth_date and args.measured_on:
+        age = age_in_days(_date(args.birth_date, "--birth-date"), _date(args.measured_on, "--date"))
+    else:
+        raise UsageError(i18n.text("growth.cli.need_age"))
+    if args.length is not None and not args.position:
+        raise UsageError(i18n.text("growth.cli.need_position"))
+    return compute(
+        args.sex,
+        age,
+        weight_kg=_number(args.weight, "--weight"),
+        length_cm=_number(args.length, "--length"),
+        position=args.position,
+        head_cm=_number(args.head, "--head"),
+        oedema=bool(args.oedema),
+    )
+
+
+def _number(value: str | None, option: str) -> float | None:
+    if value is None:
+        return None
+    try:
+        return float(value.replace(",", "."))  # Indonesian decimal comma: 8,5 kg
+    except ValueError:
+        raise UsageError(i18n.text("growth.cli.bad_number", option=option, value=value)) from None
+
+
+def _int(value: str, option: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise UsageError(i18n.text("growth.cli.bad_number", option=option, value=value)) from None
+
+
+def _date(value: str, option: str) -> date:
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise UsageError(i18n.text("growth.cli.bad_date", option=option, value=value))
+
+
+def format_table(result: GrowthResult, lang: str | None = None) -> str:
+    """A short readable report in the user's language (Indonesian by default)."""
+    months = f"{result.age_months:.1f}".replace(".", "," if (lang or i18n.language()) == "id" else ".")
+    lines = [
+        f"{i18n.text('growth.cli.age', lang)}: "
+        + i18n.text("growth.cli.days_months", lang, days=result.age_days, months=months),
+        "",
+    ]
+    rows = [
+        (
+            i18n.text("growth.cli.indicator", lang),
+            i18n.text("growth.cli.zscore", lang),
+            i18n.text("growth.cli.status", lang),
+        )
+    ]
+    for indicator in INDICATORS:
+        name = indicator_name(indicator, result.standing, lang)
+        value = result.z(indicator)
+        if value is None:
+            rows.append((name, "-", result.reason(indicator, lang) or ""))
+            continue
+        status = category(indicator, result.categories[indicator]).label(lang)
+        if indicator in result.flags:
+            status += f" ({i18n.text('growth.cli.implausible', lang)})"
+        rows.append((name, f"{round2(value):+.2f}", status))
+    width = max(len(row[0]) for row in rows)
+    lines.extend(f"{row[0]:<{width}}  {row[1]:>6}  {row[2]}" for row in rows)
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the subcommand alone (python -m caseworker.growth.command ...), for trying it out."""
+    parser = argparse.ArgumentParser(prog="caseworker")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["growth", *(sys.argv[1:] if argv is None else argv)])
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

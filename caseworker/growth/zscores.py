@@ -1,0 +1,313 @@
+"""WHO Child Growth Standards z-scores for one measurement, by the WHO Anthro method.
+
+- Age in days; z-scores exist from 0 to 1826 days (60 completed months), the end of the daily tables.
+- Length measured standing before 731 days gets +0.7 cm, lying from 731 days gets -0.7 cm.
+- Weight-for-length (45-110 cm) before 731 days, weight-for-height (65-120 cm) from 731 days,
+  interpolated linearly between the 0.1 cm rows. BMI uses the corrected length.
+- Weight-for-age, weight-for-length/height and BMI-for-age beyond +/-3 SD use the "restricted" method
+  (distance between the 2 and 3 SD curves); length-for-age and head circumference the plain LMS formula.
+- Oedema makes the weight-based z-scores undefined. An undefined z-score is None with a reason, never a
+  guessed number.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from caseworker import i18n
+from caseworker.errors import KnownError
+from caseworker.growth.categories import classify
+from caseworker.growth.tables import MAX_AGE_DAYS, STANDING_FROM_DAYS, lms_for_age, lms_for_length
+
+INDICATORS = ("waz", "haz", "whz", "baz", "hcz")
+DAYS_PER_MONTH = 30.4375
+POSITION_CORRECTION_CM = 0.7
+
+# Biologically implausible z-scores (WHO Anthro flags): (lowest plausible, highest plausible).
+PLAUSIBLE: dict[str, tuple[float, float]] = {
+    "waz": (-6.0, 5.0),
+    "haz": (-6.0, 6.0),
+    "whz": (-5.0, 5.0),
+    "baz": (-5.0, 5.0),
+    "hcz": (-5.0, 5.0),
+}
+# Inputs beyond these are typing mistakes, not children; they are refused instead of scored.
+INPUT_LIMITS = {"weight_kg": 150.0, "length_cm": 200.0, "head_cm": 100.0}
+
+_SEXES = {
+    "male": 1,
+    "m": 1,
+    "l": 1,
+    "1": 1,
+    "laki-laki": 1,
+    "laki": 1,
+    "boy": 1,
+    "female": 2,
+    "f": 2,
+    "p": 2,
+    "2": 2,
+    "perempuan": 2,
+    "girl": 2,
+}
+_POSITIONS = {
+    "lying": "lying",
+    "l": "lying",
+    "berbaring": "lying",
+    "standing": "standing",
+    "h": "standing",
+    "berdiri": "standing",
+}
+
+i18n.register(
+    {
+        "growth.error.sex": (
+            "Jenis kelamin tidak dikenal: {value}. Gunakan laki-laki (L) atau perempuan (P).",
+            "Unknown sex: {value}. Use male or female.",
+        ),
+        "growth.error.age": (
+            "Umur harus bilangan bulat hari, 0 atau lebih (diberikan: {value}).",
+            "Age must be a whole number of days, 0 or more (given: {value}).",
+        ),
+        "growth.error.dates": (
+            "Tanggal pengukuran {on} sebelum tanggal lahir {birth}.",
+            "Measurement date {on} is before the birth date {birth}.",
+        ),
+        "growth.error.measure": (
+            "{what} tidak masuk akal: {value}. Periksa angka dan satuannya.",
+            "{what} is not a plausible value: {value}. Check the number and its unit.",
+        ),
+        "growth.error.position": (
+            "Posisi pengukuran tidak dikenal: {value}. Gunakan lying (berbaring) atau standing (berdiri).",
+            "Unknown measuring position: {value}. Use lying or standing.",
+        ),
+        "growth.reason.age_over_60_months": (
+            "Umur di atas 60 bulan: di luar Standar Pertumbuhan Anak WHO.",
+            "Age over 60 months: outside the WHO Child Growth Standards.",
+        ),
+        "growth.reason.no_weight": ("Berat badan tidak diukur.", "Weight was not measured."),
+        "growth.reason.no_length": ("Panjang/tinggi badan tidak diukur.", "Length/height was not measured."),
+        "growth.reason.no_head": ("Lingkar kepala tidak diukur.", "Head circumference was not measured."),
+        "growth.reason.oedema": (
+            "Ada edema: z-skor berbasis berat badan tidak dihitung.",
+            "Oedema: weight-based z-scores are not computed.",
+        ),
+        "growth.reason.length_out_of_range": (
+            "Panjang/tinggi di luar tabel WHO (PB 45-110 cm, TB 65-120 cm).",
+            "Length/height outside the WHO table (lying 45-110 cm, standing 65-120 cm).",
+        ),
+        "growth.measure.weight_kg": ("Berat badan", "Weight"),
+        "growth.measure.length_cm": ("Panjang/tinggi badan", "Length/height"),
+        "growth.measure.head_cm": ("Lingkar kepala", "Head circumference"),
+    }
+)
+
+
+class GrowthInputError(KnownError, ValueError):
+    """An input no child can have (unknown sex, negative age, zero weight): the caller must fix it."""
+
+
+@dataclass(frozen=True)
+class GrowthResult:
+    age_days: int
+    sex: int  # 1 male, 2 female (WHO coding)
+    waz: float | None = None
+    haz: float | None = None
+    whz: float | None = None
+    baz: float | None = None
+    hcz: float | None = None
+    reasons: dict[str, str] = field(default_factory=dict)  # indicator -> reason code (growth.reason.*)
+    flags: list[str] = field(default_factory=list)  # implausible indicators: re-measure
+    categories: dict[str, str] = field(default_factory=dict)  # indicator -> category code
+    length_cm: float | None = None  # after the lying/standing correction
+    standing: bool = False  # TB/BB-TB (from 731 days) rather than PB/BB-PB
+    bmi: float | None = None
+
+    @property
+    def age_months(self) -> float:
+        return self.age_days / DAYS_PER_MONTH
+
+    def z(self, indicator: str) -> float | None:
+        if indicator not in INDICATORS:
+            raise ValueError(f"unknown indicator {indicator!r}")
+        return getattr(self, indicator)
+
+    def reason(self, indicator: str, lang: str | None = None) -> str | None:
+        code = self.reasons.get(indicator)
+        return None if code is None else i18n.text(f"growth.reason.{code}", lang)
+
+    def to_json(self) -> dict[str, Any]:
+        """The `caseworker growth --json` contract: z rounded to 2 decimals or null, Permenkes labels."""
+        from caseworker.growth.categories import category
+
+        out: dict[str, Any] = {"age_days": self.age_days}
+        for indicator in INDICATORS:
+            value = getattr(self, indicator)
+            out[indicator] = None if value is None else round2(value)
+        out["flags"] = list(self.flags)
+        out["categories"] = {
+            indicator: category(indicator, code).label("id") for indicator, code in self.categories.items()
+        }
+        return out
+
+
+def round2(value: float) -> float:
+    return round(value, 2) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def parse_sex(sex: str | int) -> int:
+    """1 for male, 2 for female; accepts male/female, L/P (Indonesian), M/F, 1/2."""
+    key = str(sex).strip().lower() if not isinstance(sex, bool) else ""
+    code = _SEXES.get(key)
+    if code is None:
+        raise GrowthInputError("growth.error.sex", value=sex)
+    return code
+
+
+def parse_position(position: str | None) -> str | None:
+    if position is None:
+        return None
+    value = _POSITIONS.get(str(position).strip().lower())
+    if value is None:
+        raise GrowthInputError("growth.error.position", value=position)
+    return value
+
+
+def age_in_days(birth_date: date, on: date) -> int:
+    """Completed days between birth and the measurement date (the WHO tables' age key)."""
+    days = (on - birth_date).days
+    if days < 0:
+        raise GrowthInputError("growth.error.dates", on=on.isoformat(), birth=birth_date.isoformat())
+    return days
+
+
+def corrected_length(age_days: int, length_cm: float, position: str | None) -> float:
+    """Length as the table for this age expects it: lying before 731 days, standing from then on."""
+    if position == "standing" and age_days < STANDING_FROM_DAYS:
+        return length_cm + POSITION_CORRECTION_CM
+    if position == "lying" and age_days >= STANDING_FROM_DAYS:
+        return length_cm - POSITION_CORRECTION_CM
+    return length_cm
+
+
+def lms_z(x: float, lam: float, mu: float, sigma: float) -> float:
+    """The plain LMS z-score ((x/M)^L - 1) / (L*S); the log form when L is 0."""
+    if abs(lam) < 1e-12:
+        return math.log(x / mu) / sigma
+    return ((x / mu) ** lam - 1.0) / (lam * sigma)
+
+
+def value_at_z(lam: float, mu: float, sigma: float, sd: float) -> float:
+    """The measurement that sits exactly `sd` standard deviations from the median (an SD curve point)."""
+    if abs(lam) < 1e-12:
+        return mu * math.exp(sigma * sd)
+    return mu * (1.0 + lam * sigma * sd) ** (1.0 / lam)
+
+
+def restricted_z(x: float, lam: float, mu: float, sigma: float) -> float:
+    """WHO's restricted z beyond +/-3 SD: measured in units of the distance between the 2 and 3 SD curves."""
+    z = lms_z(x, lam, mu, sigma)
+    if z > 3.0:
+        sd3 = value_at_z(lam, mu, sigma, 3.0)
+        return 3.0 + (x - sd3) / (sd3 - value_at_z(lam, mu, sigma, 2.0))
+    if z < -3.0:
+        sd3 = value_at_z(lam, mu, sigma, -3.0)
+        return -3.0 + (x - sd3) / (value_at_z(lam, mu, sigma, -2.0) - sd3)
+    return z
+
+
+def _check_measure(name: str, value: float | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not (0.0 < number <= INPUT_LIMITS[name]):  # also refuses NaN
+        raise GrowthInputError("growth.error.measure", what=i18n.text(f"growth.measure.{name}"), value=value)
+    return number
+
+
+def compute(
+    sex: str | int,
+    age_days: int,
+    weight_kg: float | None = None,
+    length_cm: float | None = None,
+    position: str | None = None,
+    head_cm: float | None = None,
+    oedema: bool = False,
+) -> GrowthResult:
+    """Z-scores of one measurement. `position` None means the child was measured in the position the
+    age calls for (no correction). Raises GrowthInputError for impossible inputs."""
+    sex_code = parse_sex(sex)
+    if isinstance(age_days, float) and age_days.is_integer():
+        age_days = int(age_days)
+    if isinstance(age_days, bool) or not isinstance(age_days, int) or age_days < 0:
+        raise GrowthInputError("growth.error.age", value=age_days)
+    weight = _check_measure("weight_kg", weight_kg)
+    length = _check_measure("length_cm", length_cm)
+    head = _check_measure("head_cm", head_cm)
+    pos = parse_position(position)
+    standing = age_days >= STANDING_FROM_DAYS
+
+    if age_days > MAX_AGE_DAYS:
+        reasons = dict.fromkeys(INDICATORS, "age_over_60_months")
+        return GrowthResult(age_days=age_days, sex=sex_code, reasons=reasons, standing=standing)
+
+    reasons: dict[str, str] = {}
+    scores: dict[str, float] = {}
+    clen = None if length is None else corrected_length(age_days, length, pos)
+    bmi = None if (weight is None or clen is None) else weight / (clen / 100.0) ** 2
+
+    # Reasons in order of what the worker can act on: missing measurement, then oedema, then range.
+    if weight is None:
+        reasons["waz"] = reasons["whz"] = reasons["baz"] = "no_weight"
+    elif oedema:
+        reasons["waz"] = reasons["whz"] = reasons["baz"] = "oedema"
+    else:
+        scores["waz"] = restricted_z(weight, *lms_for_age("waz", sex_code, age_days))
+
+    if clen is None:
+        reasons["haz"] = "no_length"
+        reasons.setdefault("whz", "no_length")
+        reasons.setdefault("baz", "no_length")
+    else:
+        scores["haz"] = lms_z(clen, *lms_for_age("haz", sex_code, age_days))
+        if weight is not None and not oedema and bmi is not None:
+            lms = lms_for_length("wfh" if standing else "wfl", sex_code, clen)
+            if lms is None:
+                reasons["whz"] = "length_out_of_range"
+            else:
+                scores["whz"] = restricted_z(weight, *lms)
+            scores["baz"] = restricted_z(bmi, *lms_for_age("baz", sex_code, age_days))
+
+    if head is None:
+        reasons["hcz"] = "no_head"
+    else:
+        scores["hcz"] = lms_z(head, *lms_for_age("hcz", sex_code, age_days))
+
+    flags: list[str] = []
+    categories: dict[str, str] = {}
+    for indicator in INDICATORS:
+        value = scores.get(indicator)
+        if value is None:
+            continue
+        shown = round2(value)
+        low, high = PLAUSIBLE[indicator]
+        if shown < low or shown > high:
+            flags.append(indicator)
+        categories[indicator] = classify(indicator, shown).code
+
+    return GrowthResult(
+        age_days=age_days,
+        sex=sex_code,
+        reasons=reasons,
+        flags=flags,
+        categories=categories,
+        length_cm=clen,
+        standing=standing,
+        bmi=bmi,
+        **scores,
+    )

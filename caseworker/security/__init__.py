@@ -1,0 +1,1 @@
+"""Key slots, password hashing and keyring access."""

@@ -1,0 +1,1 @@
+"""The encrypted local store: profiles, repositories, queries."""

@@ -1,0 +1,58 @@
+"""Opening the encrypted SQLite file: sqlite-utils over a sqlcipher3 connection."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlcipher3
+import sqlite_utils
+
+from caseworker.errors import StoreError
+
+DB_FILENAME = "caseworker.db"
+DatabaseError = sqlcipher3.dbapi2.DatabaseError
+OperationalError = sqlcipher3.dbapi2.OperationalError
+IntegrityError = sqlcipher3.dbapi2.IntegrityError
+
+
+def key_pragma(key: bytes) -> str:
+    # A raw 256-bit key: SQLCipher skips its own KDF, the key slot already did the slow part.
+    return f"PRAGMA key = \"x'{key.hex()}'\""
+
+
+def connect(path: Path, key: bytes) -> sqlite_utils.Database:
+    """Open (or create) the encrypted store. A wrong key or a damaged file raises StoreError(not_a_store)."""
+    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+    conn.execute(key_pragma(key))
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute("PRAGMA journal_mode = WAL")
+    except DatabaseError:
+        conn.close()
+        raise StoreError("not_a_store", path=str(path)) from None
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute("PRAGMA cache_size = -32000")  # 32 MB page cache
+    conn.execute("PRAGMA temp_store = MEMORY")
+    return sqlite_utils.Database(conn, execute_plugins=False)
+
+
+@contextlib.contextmanager
+def translated_errors(profile_dir: Path) -> Iterator[None]:
+    """Turn SQLite's storage failures into errors the user can act on."""
+    try:
+        yield
+    except OperationalError as exc:
+        msg = str(exc).lower()
+        if "full" in msg:
+            raise StoreError("disk_full") from exc
+        if "readonly" in msg or "read-only" in msg:
+            raise StoreError("read_only", path=str(profile_dir)) from exc
+        raise
+    except DatabaseError as exc:
+        if "not a database" in str(exc).lower() or "malformed" in str(exc).lower():
+            raise StoreError("not_a_store", path=str(profile_dir)) from exc
+        raise

@@ -1,0 +1,175 @@
+"""Profile folders: create, unlock and describe them.
+
+A profile folder holds `profile.json` (not secret: facility, device id, mode), `keyslots.json` (the database
+key wrapped per user), `caseworker.db` (SQLCipher-encrypted) and `attachments/` (encrypted files).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from caseworker import __version__, i18n
+from caseworker.errors import KnownError
+from caseworker.security.keyslots import SlotFile, check_password_rules, make_slot, new_database_key
+from caseworker.store import db as dbmod
+from caseworker.store.ids import now_iso, uuid7
+from caseworker.store.migrations import migrate
+from caseworker.store.schema import ROLES
+from caseworker.store.store import Store, User
+
+PROFILE_FILE = "profile.json"
+SLOTS_FILE = "keyslots.json"
+
+i18n.register(
+    {
+        "bad_role": ("Peran tidak dikenal: {role}.", "Unknown role: {role}."),
+        "bad_facility_code": (
+            "Kode unit harus 2-10 huruf/angka tanpa spasi (contoh: SDA).",
+            "The facility code must be 2-10 letters or digits without spaces (e.g. SDA).",
+        ),
+        "user_exists": ("Pengguna {user} sudah ada.", "User {user} already exists."),
+        "user_inactive": ("Pengguna {user} dinonaktifkan.", "User {user} is disabled."),
+    }
+)
+
+
+def is_profile(path: Path) -> bool:
+    return (path / PROFILE_FILE).exists() and (path / dbmod.DB_FILENAME).exists()
+
+
+def read_profile(path: Path) -> dict[str, Any]:
+    if not is_profile(path):
+        raise KnownError("no_profile", path=str(path))
+    return json.loads((path / PROFILE_FILE).read_text("utf-8"))
+
+
+def write_profile(path: Path, data: dict[str, Any]) -> None:
+    tmp = path / (PROFILE_FILE + ".tmp")
+    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False), "utf-8")
+    os.replace(tmp, path / PROFILE_FILE)
+
+
+def _check_facility_code(code: str) -> str:
+    code = code.strip().upper()
+    if not (2 <= len(code) <= 10 and code.isalnum()):
+        raise KnownError("bad_facility_code")
+    return code
+
+
+def create_profile(
+    path: Path,
+    *,
+    username: str,
+    password: str,
+    facility_code: str,
+    facility_name: str = "",
+    role: str = "supervisor",
+    full_name: str = "",
+    mode: str = "standalone",
+    server_url: str | None = None,
+    facility: dict[str, Any] | None = None,
+) -> Store:
+    """A new profile with its first user. The first user of a standalone profile manages it (supervisor)."""
+    if is_profile(path):
+        raise KnownError("profile_exists", path=str(path))
+    if role not in ROLES:
+        raise KnownError("bad_role", role=role)
+    check_password_rules(password)
+    facility_code = _check_facility_code(facility_code)
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "attachments").mkdir(exist_ok=True)
+    key = new_database_key()
+    db = dbmod.connect(path / dbmod.DB_FILENAME, key)
+    migrate(db)
+    fac = {"code": facility_code, "name": facility_name or facility_code, **(facility or {})}
+    db["facilities"].insert(fac, alter=False)
+    db["users"].insert(
+        {"username": username, "full_name": full_name or username, "role": role, "facility_code": facility_code},
+    )
+    SlotFile(path / SLOTS_FILE).put(make_slot(username, password, key))
+    profile = {
+        "format": 1,
+        "facility_code": facility_code,
+        "facility_name": fac["name"],
+        "device_id": uuid7(),
+        "mode": mode,
+        "server_url": server_url,
+        "created_at": now_iso(),
+        "app_version": __version__,
+    }
+    write_profile(path, profile)
+    user = User(username, role, facility_code, full_name or username)
+    store = Store(path, db, user, profile, key)
+    from caseworker.store.repository import audit
+
+    audit(store, "profile_create", details={"facility": facility_code})
+    return store
+
+
+def open_profile(path: Path, username: str, password: str) -> Store:
+    """Unlock the profile for a user: a wrong password raises WrongPassword and changes nothing."""
+    profile = read_profile(path)
+    key = SlotFile(path / SLOTS_FILE).unlock(username, password)
+    db = dbmod.connect(path / dbmod.DB_FILENAME, key)
+    with dbmod.translated_errors(path):
+        migrate(db)
+        row = db.execute(
+            "SELECT username, role, facility_code, full_name, nip, active FROM users WHERE username = ?", [username]
+        ).fetchone()
+    if row is None:
+        db.conn.close()
+        raise KnownError("unknown_user", user=username)
+    if not row[5]:
+        db.conn.close()
+        raise KnownError("user_inactive", user=username)
+    store = Store(path, db, User(row[0], row[1], row[2], row[3] or "", row[4] or ""), profile, key)
+    from caseworker.store.repository import audit
+
+    audit(store, "login")
+    return store
+
+
+def add_user(
+    store: Store, username: str, password: str, role: str, full_name: str = "", nip: str = ""
+) -> None:
+    """Give another worker of the facility their own login on this profile (a key slot of their own)."""
+    if role not in ROLES:
+        raise KnownError("bad_role", role=role)
+    check_password_rules(password)
+    slots = SlotFile(store.profile_dir / SLOTS_FILE)
+    if username in slots.load():
+        raise KnownError("user_exists", user=username)
+    raise_if_not_supervisor(store, "tambah pengguna / add a user")
+    with store.transaction():
+        store.db["users"].insert(
+            {
+                "username": username,
+                "full_name": full_name or username,
+                "role": role,
+                "facility_code": store.user.facility_code,
+                "nip": nip,
+                "active": 1,
+            }
+        )
+        from caseworker.store.repository import audit
+
+        audit(store, "user_add", details={"user": username, "role": role})
+    slots.put(make_slot(username, password, store.key))
+
+
+def change_password(store: Store, old_password: str, new_password: str) -> None:
+    check_password_rules(new_password)
+    slots = SlotFile(store.profile_dir / SLOTS_FILE)
+    key = slots.unlock(store.user.username, old_password)
+    slots.put(make_slot(store.user.username, new_password, key))
+
+
+def raise_if_not_supervisor(store: Store, what: str) -> None:
+    from caseworker.errors import NotAllowed
+
+    if not store.user.is_supervisor:
+        raise NotAllowed(what)
+

@@ -1,0 +1,208 @@
+"""The local store's tables: the contract shared by the repositories, sync, reports and the UI.
+
+Every synced table has the common columns below. Records hang off a case through `case_id`.
+Dates are ISO strings: `YYYY-MM-DD` for dates, `YYYY-MM-DDTHH:MM:SSZ` (UTC) for timestamps.
+"""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+COMMON: dict[str, type] = {
+    "id": str,  # UUIDv7, made on the device
+    "created_at": str,
+    "created_by": str,  # username
+    "updated_at": str,
+    "updated_by": str,
+    "deleted": int,  # tombstone, never a hard delete
+    "version": int,  # last server version seen (0 = never synced)
+}
+
+# Synced tables: column -> type (besides COMMON).
+TABLES: dict[str, dict[str, type]] = {
+    "persons": {
+        "name": str,
+        "nickname": str,
+        "nik": str,
+        "no_kk": str,
+        "birth_date": str,
+        "birth_date_estimated": int,
+        "sex": str,  # "L" (laki-laki) or "P" (perempuan)
+        "birthplace": str,
+        "address": str,
+        "region_code": str,  # Kemendagri code, desa level where known (35.15.08.1001)
+        "phone": str,
+        "disabilities": str,  # JSON list of strings
+        "guardian_name": str,
+        "guardian_relation": str,
+        "guardian_phone": str,
+        "legal_basis": str,  # guardian / custody basis
+        "dtsen_desil": int,  # household DTSEN welfare decile 1-10
+        "dtsen_checked_at": str,
+        "facility_code": str,
+    },
+    "relations": {
+        "person_id": str,
+        "related_person_id": str,
+        "relation": str,  # parent|child|guardian|sibling|spouse|grandparent|grandchild|relative|other
+        "notes": str,
+    },
+    "cases": {
+        "case_number": str,
+        "person_id": str,
+        "facility_code": str,
+        "assigned_to": str,  # username
+        "category_code": str,  # PPKS category code, resources/reference/ppks_categories.json
+        "stage": str,  # domain.stages codes
+        "status": str,  # open|closed
+        "risk": str,  # low|medium|high
+        "opened_at": str,
+        "closed_at": str,
+        "closure_reason": str,
+        "referral_source": str,
+        "presenting_problem": str,
+        "consent_by": str,
+        "consent_at": str,
+        "consent_basis": str,  # persetujuan|putusan_pengadilan|surat_penyerahan|lainnya
+        "last_contact_at": str,
+        "conflict": int,  # 1 while an unresolved sync conflict exists on the case
+    },
+    "assessments": {
+        "case_id": str,
+        "form_id": str,
+        "form_version": int,
+        "assessed_at": str,
+        "data": str,  # JSON object of answers
+        "scores": str,  # JSON object of computed scores and bands
+        "summary": str,
+        "review_status": str,  # draft|submitted|approved|returned
+    },
+    "goals": {
+        "case_id": str,
+        "description": str,
+        "atensi_component": str,
+        "target_date": str,
+        "status": str,  # open|achieved|dropped
+    },
+    "interventions": {
+        "case_id": str,
+        "atensi_component": str,
+        "description": str,
+        "provided_at": str,
+        "provider": str,
+        "outcome": str,
+    },
+    "notes": {
+        "case_id": str,
+        "noted_at": str,
+        "kind": str,  # visit|call|meeting|observation|other
+        "text": str,
+        "confidential": int,
+    },
+    "measurements": {
+        "case_id": str,
+        "person_id": str,
+        "measured_at": str,
+        "weight_kg": float,
+        "length_cm": float,
+        "position": str,  # lying|standing
+        "head_cm": float,
+        "muac_cm": float,
+        "oedema": int,
+        "measured_by": str,
+    },
+    "referrals": {
+        "case_id": str,
+        "referred_at": str,
+        "to_agency": str,
+        "reason": str,
+        "status": str,  # sent|accepted|completed|declined
+    },
+    "tasks": {
+        "case_id": str,
+        "title": str,
+        "due_date": str,
+        "done_at": str,
+        "assigned_to": str,
+    },
+    "attachments": {
+        "case_id": str,
+        "filename": str,
+        "mime": str,
+        "size": int,
+        "sha256": str,
+        "description": str,
+    },
+    "stage_changes": {
+        "case_id": str,
+        "from_stage": str,
+        "to_stage": str,
+        "changed_at": str,
+        "note": str,
+    },
+}
+
+# Records that are only ever inserted: they never conflict in sync.
+INSERT_ONLY = frozenset({"notes", "assessments", "interventions", "measurements", "stage_changes"})
+
+# Records of a case, in the order exports and reports list them.
+CASE_RECORDS = (
+    "assessments",
+    "goals",
+    "interventions",
+    "notes",
+    "measurements",
+    "referrals",
+    "tasks",
+    "attachments",
+    "stage_changes",
+)
+
+# Local-only tables (not synced).
+LOCAL_TABLES: dict[str, dict[str, type]] = {
+    "meta": {"key": str, "value": str},
+    "facilities": {
+        "code": str,
+        "name": str,
+        "address": str,
+        "city": str,
+        "phone": str,
+        "head_name": str,
+        "head_nip": str,
+        "logo_path": str,
+    },
+    "users": {
+        "username": str,
+        "full_name": str,
+        "role": str,  # worker|supervisor|staff|admin
+        "facility_code": str,
+        "nip": str,
+        "active": int,
+    },
+    "outbox": {
+        "seq": int,
+        "mutation_id": str,
+        "txn_id": str,
+        "table_name": str,
+        "row_id": str,
+        "op": str,  # insert|update|delete
+        "fields": str,  # JSON of the changed fields' new values
+        "base_version": int,
+        "hlc": str,
+        "schema_version": int,
+        "created_at": str,
+        "created_by": str,
+    },
+    "audit": {
+        "seq": int,
+        "at": str,
+        "user": str,
+        "action": str,
+        "table_name": str,
+        "row_id": str,
+        "case_id": str,
+        "details": str,  # JSON
+    },
+}
+
+ROLES = ("worker", "supervisor", "staff", "admin")

@@ -1,0 +1,241 @@
+"""The sync protocol: the contract between the client sync engine and the central server.
+
+Both sides import these pydantic models; nothing else is shared (besides `caseworker.store.schema`).
+
+Authentication
+--------------
+`POST /auth/login` (LoginRequest -> LoginResponse) gives an access token (~1 h) and a refresh token (~30 days),
+both opaque and bound to the device. Send `Authorization: Bearer <access_token>` on every other call.
+`POST /auth/refresh` (RefreshRequest -> RefreshResponse) gives a new access token; the refresh token is not
+rotated. `POST /auth/logout` ends the device's session. Errors are always `ErrorBody` JSON with an HTTP status:
+401 invalid_credentials / token_expired / token_invalid, 403 device_revoked / user_disabled / forbidden,
+426 protocol_too_old, 429 too_many_attempts (with a `Retry-After` header, seconds), 422 invalid_request.
+
+Push (`POST /sync/push`, PushRequest -> PushResponse)
+-----------------------------------------------------
+- The client sends its outbox in order, in batches of at most MAX_PUSH_BATCH mutations. The server applies a
+  batch in one transaction and answers one MutationResult per mutation, in the same order.
+- `mutation_id` is the idempotency key: a mutation the server has seen is answered `duplicate` with the first
+  result's `original_status`, `reason`, `version` and `conflict_ids`. A lost response is therefore safe to
+  retry, and batches may be replayed or reordered. Every result (rejections included) is final: the client
+  removes the mutation from its outbox once it has any result.
+- Rights are checked against the logged-in user on every push (never trusted from the device).
+- insert: `fields` is the full row. A child (e.g. a note) whose case has not reached the server yet is accepted;
+  it follows the case's scope once the case arrives.
+- update: `fields` holds the new values of the changed columns, `base` the client's last server copy of those
+  columns (three-way merge), `base_version` the server version that copy had. Per field:
+  server value == base -> applied; server value == new value -> nothing to do; otherwise the field changed
+  concurrently: the server keeps its value (the first committed wins; device clocks never decide) and writes a
+  `conflicts` row (CONFLICT_COLUMNS) that every device in scope receives, and sets the case's `conflict` to 1.
+  A field missing from `base` counts as unchanged when `base_version` equals the server version.
+  Status: `applied` (nothing changed on the server since base), `merged` (other fields had changed, all kept),
+  `conflict` (at least one field kept the server's value; see `conflict_ids`), `rejected` (with `reason`).
+- delete: sets the tombstone (`deleted` = 1); rows are never hard-deleted. Deleting a row changed on the server
+  since `base`, or editing a row deleted on the server, is a conflict (field `deleted`): a deleted case never
+  comes back silently. Undeleting is an update with `deleted` = 0 and a base showing `deleted` = 1.
+- Tables in schema.INSERT_ONLY never conflict: their (rare) updates are applied in server arrival order.
+- `updated_at`, `updated_by`, `version` and the cases' `conflict` flag are bookkeeping, never merged.
+- Resolving a conflict: an update of the `conflicts` row (status "resolved", resolution one of RESOLUTIONS,
+  resolved_by, resolved_at) plus, as usual, an update of the record with the chosen value. The server clears
+  the case's `conflict` flag when no open conflict remains.
+- An outdated client (older `protocol_version` or `schema_version`) may still push (its pending work is never
+  lost); pulls then answer `update_required` = true and no changes.
+
+Pull (`GET /sync/pull?since=CURSOR&limit=N&protocol_version=P&schema_version=S` -> PullResponse)
+-----------------------------------------------------------------------------------------------
+- The server keeps each row once with its latest state and a `seq` from one strictly increasing sequence;
+  every change (and every change of who may see the row) moves the row to a new, higher seq. Seqs are assigned
+  so that commit order equals seq order, so a cursor never skips a late-committing transaction.
+- A page lists changes with seq > since in seq order, each row once with its latest state. `upsert` carries
+  the full row (all columns, `version` = server version); `remove` means "this row left your scope: drop it
+  locally" (not a deletion: deletions are upserts with `deleted` = 1).
+- Apply a page and store its `cursor` in one local transaction, then pull again while `has_more`. Pulling
+  with a cursor tells the server the previous page was applied (so removals are exact and retried when lost).
+- Children may arrive before their case; the client must accept them.
+- Rows with pending local edits are rebased by the client (keep the local edit, update the base copy).
+- `reset` = true: the user's scope changed (new facility, role, another user on this device). Set the cursor
+  to 0 and pull again; keep local rows, the server sends removals for what left the scope.
+- A case leaving the device's scope (reassigned, moved, user moved) arrives as removals of its records, its
+  person (unless another case of theirs stays in scope) and the case itself (last).
+
+Blobs (attachments, content-addressed by sha256 hex)
+----------------------------------------------------
+`HEAD /blobs/{sha256}` -> 404 or 200 with headers X-Blob-Size (bytes stored so far) and X-Blob-Complete (0/1).
+`PUT /blobs/{sha256}?offset=N&size=TOTAL` with a raw body chunk appends at N (409 with X-Blob-Size when N is not
+the stored size). When N + len(chunk) == TOTAL the server verifies the sha256: a mismatch discards the upload
+(422 hash_mismatch). Upload the blob before pushing the attachment row. `GET /blobs/{sha256}` returns the
+content when an attachment in the user's scope references it.
+
+Clock: every response carries `server_time`; the client warns when its clock is off by more than
+CLOCK_SKEW_WARNING_SECONDS.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PROTOCOL_VERSION = 1
+MIN_PUSH_PROTOCOL_VERSION = 1  # older clients cannot even push
+MAX_PUSH_BATCH = 1000
+DEFAULT_PULL_LIMIT = 1000
+MAX_PULL_LIMIT = 5000
+CLOCK_SKEW_WARNING_SECONDS = 300
+MAX_BLOB_CHUNK = 8 * 1024 * 1024
+
+# The server-written `conflicts` table, synced like the other tables (case_id is null for person-level rows).
+CONFLICT_COLUMNS: dict[str, type] = {
+    "case_id": str,
+    "table_name": str,
+    "row_id": str,
+    "field": str,
+    "server_value": str,  # JSON encoding of the value the server kept
+    "device_value": str,  # JSON encoding of the value the device sent
+    "device_user": str,
+    "device_at": str,
+    "server_user": str,
+    "server_at": str,
+    "status": str,  # open|resolved
+    "resolution": str,  # RESOLUTIONS
+    "resolved_by": str,
+    "resolved_at": str,
+}
+RESOLUTIONS = ("keep_server", "keep_device", "edited")
+
+MutationOp = Literal["insert", "update", "delete"]
+MutationStatus = Literal["applied", "duplicate", "merged", "conflict", "rejected"]
+ChangeOp = Literal["upsert", "remove"]
+Role = Literal["worker", "supervisor", "staff", "admin"]
+WorkerScope = Literal["facility", "assigned"]
+
+# Reasons a mutation is rejected (MutationResult.reason).
+REJECT_REASONS = (
+    "read_only_role",  # staff and admin never change data
+    "not_allowed",  # outside what the user may change
+    "reassign_not_allowed",  # only supervisors change assigned_to
+    "approval_requires_supervisor",
+    "unknown_facility",
+    "unknown_table",
+    "unknown_field",
+    "invalid_value",
+    "server_managed",  # e.g. inserting a conflicts row
+    "row_exists",  # insert of an id the server already has
+    "unknown_row",  # update/delete of a row the server never received
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class ErrorBody(_Model):
+    error: str
+    message_id: str
+    message_en: str
+
+
+class LoginRequest(_Model):
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=1000)
+    device_id: str = Field(min_length=1, max_length=100)
+    device_name: str = Field(default="", max_length=200)
+    protocol_version: int = PROTOCOL_VERSION
+
+
+class UserInfo(_Model):
+    username: str
+    full_name: str | None
+    role: Role
+    facility_code: str | None
+
+
+class FacilityInfo(_Model):
+    code: str
+    name: str
+    address: str | None
+    worker_scope: WorkerScope
+
+
+class LoginResponse(_Model):
+    access_token: str
+    access_expires_at: str
+    refresh_token: str
+    refresh_expires_at: str
+    user: UserInfo
+    facility: FacilityInfo | None
+    server_time: str
+
+
+class RefreshRequest(_Model):
+    refresh_token: str
+    device_id: str
+
+
+class RefreshResponse(_Model):
+    access_token: str
+    access_expires_at: str
+    refresh_expires_at: str
+    server_time: str
+
+
+class Mutation(_Model):
+    mutation_id: str = Field(min_length=1, max_length=64)
+    txn_id: str | None = None
+    table: str
+    row_id: str = Field(min_length=1, max_length=64)
+    op: MutationOp
+    fields: dict[str, Any] = Field(default_factory=dict)
+    base: dict[str, Any] | None = None
+    base_version: int = 0
+    hlc: str | None = None
+    schema_version: int = 1
+    created_at: str | None = None
+    created_by: str | None = None
+
+
+class PushRequest(_Model):
+    device_id: str
+    protocol_version: int
+    schema_version: int
+    mutations: list[Mutation] = Field(max_length=MAX_PUSH_BATCH)
+
+
+class MutationResult(_Model):
+    mutation_id: str
+    status: MutationStatus
+    reason: str | None = None
+    version: int | None = None  # the row's server version after this mutation
+    conflict_ids: list[str] = Field(default_factory=list)
+    original_status: MutationStatus | None = None  # set on `duplicate`: the first result's status
+
+
+class PushResponse(_Model):
+    results: list[MutationResult]
+    server_time: str
+    update_required: bool = False
+
+
+class Change(_Model):
+    seq: int
+    table: str
+    row_id: str
+    op: ChangeOp
+    row: dict[str, Any] | None = None
+    version: int
+
+
+class PullResponse(_Model):
+    changes: list[Change]
+    cursor: int
+    has_more: bool
+    server_time: str
+    update_required: bool = False
+    reset: bool = False
+
+
+class HealthResponse(_Model):
+    status: str
+    server_time: str
+    protocol_version: int
+    schema_version: int

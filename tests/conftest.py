@@ -1,0 +1,33 @@
+"""Test isolation: no test touches the real home folder, the real keyring or a real display."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+_SANDBOX = Path(tempfile.mkdtemp(prefix="caseworker-tests-"))
+for var, sub in (
+    ("HOME", "home"),
+    ("XDG_DATA_HOME", "data"),
+    ("XDG_CONFIG_HOME", "config"),
+    ("XDG_CACHE_HOME", "cache"),
+    ("XDG_RUNTIME_DIR", "runtime"),
+    ("CASEWORKER_PROFILE", "profile"),
+    ("CASEWORKER_DEMO_PROFILE", "demo"),
+    ("CASEWORKER_CONFIG_DIR", "settings"),
+):
+    (_SANDBOX / sub).mkdir(parents=True, exist_ok=True)
+    os.environ[var] = str(_SANDBOX / sub)
+os.chmod(_SANDBOX / "runtime", 0o700)
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ["PYTHON_KEYRING_BACKEND"] = "tests.memory_keyring.MemoryKeyring"
+os.environ.pop("CASEWORKER_PASSWORD", None)
+os.environ.pop("CASEWORKER_LANG", None)
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def sandbox() -> Path:
+    return _SANDBOX
