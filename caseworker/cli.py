@@ -32,7 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Caseworker: manajemen kasus pekerja sosial / case management for social workers",
     )
     parser.add_argument("--version", action="version", version=f"caseworker {__version__}")
-    parser.add_argument("--profile", help="profile folder (default: CASEWORKER_PROFILE or the user data folder)")
+    parser.add_argument(
+        "--profile", help="profile folder (default: CASEWORKER_PROFILE or the user data folder)"
+    )
     parser.add_argument("--lang", choices=i18n.LANGUAGES, help="language of messages: id (default) or en")
     parser.add_argument("--demo", action="store_true", help="open the app on the demo profile")
     parser.add_argument("--self-test", action="store_true", help="check that this installation works")

@@ -76,7 +76,9 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     import os
 
     store = open_store(args)
-    new_password = os.environ.get("CASEWORKER_NEW_PASSWORD") or password("Kata sandi pengguna baru / New user's password: ")
+    new_password = os.environ.get("CASEWORKER_NEW_PASSWORD") or password(
+        "Kata sandi pengguna baru / New user's password: "
+    )
     add_user(store, args.name, new_password, args.role, args.full_name)
     print(i18n.text("user_added", user=args.name, role=args.role))
     store.close()

@@ -117,6 +117,7 @@ i18n.register(
     }
 )
 
+
 def _sex_name(value: str, lang: str | None) -> str:
     key = {"L": "sex.L", "P": "sex.P"}.get(value)
     return i18n.text(key, lang) if key else value

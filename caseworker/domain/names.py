@@ -20,7 +20,23 @@ _MUHAMMAD = {
 }  # fmt: skip
 _WORD_ALIASES = {"sitti": "siti", "st": "siti", "abd": "abdul"}
 # Honorifics and titles in front of a name; academic degrees after a comma are dropped too.
-_TITLES = {"h", "hj", "dr", "drs", "dra", "ir", "prof", "ust", "ustadz", "ustazah", "kh", "ny", "tn", "sdr", "sdri"}
+_TITLES = {
+    "h",
+    "hj",
+    "dr",
+    "drs",
+    "dra",
+    "ir",
+    "prof",
+    "ust",
+    "ustadz",
+    "ustazah",
+    "kh",
+    "ny",
+    "tn",
+    "sdr",
+    "sdri",
+}
 # Spelling folds, applied in this order to each word (old spelling, transliteration variants).
 _FOLDS = (
     ("oe", "u"),  # Soekarno -> Sukarno

@@ -141,7 +141,11 @@ def _region_issues(field: str, number: str, prefix: str, warn_kecamatan: bool) -
     if kabupaten_name is None:
         return [error(field, f"{prefix}_region_unknown", region=number[:6], kabupaten=region[:5])]
     if warn_kecamatan and not regions.is_kecamatan(current):
-        return [warning(field, f"{prefix}_kecamatan_unknown", kecamatan=number[4:6], kabupaten_name=kabupaten_name)]
+        return [
+            warning(
+                field, f"{prefix}_kecamatan_unknown", kecamatan=number[4:6], kabupaten_name=kabupaten_name
+            )
+        ]
     return []
 
 
@@ -171,7 +175,9 @@ def validate_nik(
     encoded = nik_birth_date(number)
     if encoded is None:
         real_day = day - 40 if day > 40 else day
-        issues.append(error(field, "nik_date_invalid", day=f"{real_day:02d}", month=month_text, year=year_text))
+        issues.append(
+            error(field, "nik_date_invalid", day=f"{real_day:02d}", month=month_text, year=year_text)
+        )
         return issues
     if birth_date is not None and (birth_date.day, birth_date.month, birth_date.year % 100) != (
         encoded.day,

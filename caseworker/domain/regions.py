@@ -137,25 +137,25 @@ def children(code: str | None = None) -> list[tuple[str, str]]:
 
 
 @cache
-def _search_rows() -> list[tuple[str, str, str]]:
-    """(code, lowered name, lowered name with the parents' names) for every region."""
-    names = _names()
-    rows = []
-    for code, name in names.items():
+def _lowered() -> list[tuple[str, str]]:
+    return [(code, name.lower()) for code, name in _names().items()]
+
+
+@cache
+def _with_parents() -> dict[str, str]:
+    """code -> lowered names of the region and its parents (built only for multi-word searches)."""
+    lowered = dict(_lowered())
+    out: dict[str, str] = {}
+    for code, low in lowered.items():
         parent = code.rpartition(".")[0]
-        parents = []
-        while parent:
-            parents.append(names.get(parent, ""))
-            parent = parent.rpartition(".")[0]
-        low = name.lower()
-        rows.append((code, low, " ".join([low, *parents]).lower()))
-    return rows
+        out[code] = f"{low} {out[parent]}" if parent in out else low
+    return out
 
 
 def search_regions(text: str, limit: int = 20) -> list[tuple[str, str]]:
-    """Regions whose name matches `text`, best first: names that start with the text, then names
-    containing it, larger regions before smaller ones. Extra words narrow by parent names
-    (`lemah putro sidoarjo`). A code prefix (`35.15`) lists that region and those below it."""
+    """Regions whose name matches `text`, best first: names that start with the text (or have a
+    word that does), then names containing it, larger regions before smaller ones. Extra words
+    narrow by parent names (`lemahputro sidoarjo`). A code (`35.15`) lists it and what is below."""
     query = " ".join(text.lower().split())
     if not query or limit <= 0:
         return []
@@ -165,11 +165,12 @@ def search_regions(text: str, limit: int = 20) -> list[tuple[str, str]]:
         hits = [c for c in names if c == code_query or c.startswith(code_query + ".")]
         return [(c, names[c]) for c in sorted(hits, key=lambda c: (level(c), c))[:limit]]
     words = query.split()
+    full = _with_parents() if len(words) > 1 else {}
     ranked: list[tuple[int, int, str]] = []
-    for code, low, full in _search_rows():
+    for code, low in _lowered():
         if query in low:
-            rank = 0 if low.startswith(query) or f" {query}" in f" {low}" else 1
-        elif len(words) > 1 and all(w in full for w in words):
+            rank = 0 if low.startswith(query) or f" {query}" in low else 1
+        elif full and all(w in full[code] for w in words):
             rank = 2
         else:
             continue

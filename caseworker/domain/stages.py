@@ -104,7 +104,5 @@ def check_transition(
     already_past = current in _NAMES and stage_index(current) >= stage_index(TERMINATION)
     reason = (closure_reason or case.get("closure_reason") or "").strip()
     if passes_termination and not already_past and not reason:
-        issues.append(
-            error("closure_reason", "stage_needs_closure_reason", to_stage=to_stage)
-        )
+        issues.append(error("closure_reason", "stage_needs_closure_reason", to_stage=to_stage))
     return issues

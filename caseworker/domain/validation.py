@@ -186,7 +186,9 @@ def _check_date(
     return parsed
 
 
-def _check_choice(record: dict, name: str, choices: tuple[str, ...], issues: list[Issue], required: bool) -> None:
+def _check_choice(
+    record: dict, name: str, choices: tuple[str, ...], issues: list[Issue], required: bool
+) -> None:
     value = record.get(name)
     if _blank(value):
         if required:

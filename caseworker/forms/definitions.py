@@ -10,155 +10,44 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from caseworker import i18n, paths
-from caseworker.errors import KnownError, NotFound
-
-i18n.register(
-    {
-        "form_definition_invalid": (
-            "Definisi formulir {file} tidak valid di {where}: {problem}",
-            "Form definition {file} is invalid at {where}: {problem}",
-        ),
-        "form_not_found": ("Formulir {form_id} tidak ditemukan.", "Form {form_id} was not found."),
-    }
+from caseworker import paths
+from caseworker.forms.model import (
+    CONDITION_OPS,
+    FIELD_TYPES,
+    NUMERIC_TYPES,
+    OPTION_TYPES,
+    SCORE_KINDS,
+    Band,
+    Bilingual,
+    Condition,
+    FieldDef,
+    FormDef,
+    FormDefinitionError,
+    FormNotFound,
+    Option,
+    ScoreDef,
+    Section,
 )
 
-FIELD_TYPES = frozenset(
-    {"text", "textarea", "integer", "number", "date", "choice", "multichoice", "boolean", "scale"}
-)
-NUMERIC_TYPES = frozenset({"integer", "number", "scale"})
-OPTION_TYPES = frozenset({"choice", "multichoice"})
-SCORE_KINDS = ("sum", "count", "max")
-CONDITION_OPS = ("equals", "not_equals", "in", "contains")
+__all__ = [
+    "Bilingual",
+    "FieldDef",
+    "FormDef",
+    "FormDefinitionError",
+    "FormNotFound",
+    "ScoreDef",
+    "get_form",
+    "load_form_file",
+    "load_forms",
+    "parse_form",
+    "reload_forms",
+]
+
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-@dataclass(frozen=True)
-class Bilingual:
-    """A text in Indonesian and English; `get` falls back to Indonesian."""
-
-    id: str
-    en: str
-
-    def get(self, lang: str | None = None) -> str:
-        return self.en if (lang or i18n.language()) == "en" and self.en else self.id
-
-    def as_dict(self) -> dict[str, str]:
-        return {"id": self.id, "en": self.en}
-
-
-@dataclass(frozen=True)
-class Option:
-    value: str
-    label: Bilingual
-    score: float | None = None
-
-
-@dataclass(frozen=True)
-class Condition:
-    """Show a field only when another (earlier) field's answer matches: one operator per condition."""
-
-    field: str
-    op: str  # one of CONDITION_OPS
-    value: Any
-
-
-@dataclass(frozen=True)
-class FieldDef:
-    id: str
-    type: str
-    label: Bilingual
-    help: Bilingual | None = None
-    required: bool = False
-    min: Any = None  # number for numeric types; ISO date or "today" for dates
-    max: Any = None
-    warn_min: float | None = None  # outside warn_min..warn_max is allowed but flagged as a warning
-    warn_max: float | None = None
-    options: tuple[Option, ...] = ()
-    visible_if: Condition | None = None
-    unit: Bilingual | None = None
-
-    def option(self, value: object) -> Option | None:
-        wanted = str(value)
-        return next((o for o in self.options if o.value == wanted), None)
-
-
-@dataclass(frozen=True)
-class Section:
-    id: str
-    title: Bilingual
-    fields: tuple[FieldDef, ...]
-    help: Bilingual | None = None
-    visible_if: Condition | None = None
-
-
-@dataclass(frozen=True)
-class Band:
-    min: float
-    max: float
-    code: str
-    label: Bilingual
-
-
-@dataclass(frozen=True)
-class ScoreDef:
-    id: str
-    label: Bilingual
-    kind: str  # "sum" | "count" | "max"
-    fields: tuple[str, ...]
-    count_value: str | None = None  # for "count": the option value counted
-    bands: tuple[Band, ...] = ()
-
-    def band_for(self, value: float) -> Band | None:
-        return next((b for b in self.bands if b.min <= value <= b.max), None)
-
-
-@dataclass(frozen=True)
-class FormDef:
-    id: str
-    version: int
-    title: Bilingual
-    sections: tuple[Section, ...]
-    scores: tuple[ScoreDef, ...] = ()
-    description: Bilingual | None = None
-    applies_to: dict[str, Any] = field(default_factory=dict, hash=False)
-    source: str = ""  # file name, for messages
-
-    def fields(self) -> Iterator[FieldDef]:
-        for section in self.sections:
-            yield from section.fields
-
-    def field(self, field_id: str) -> FieldDef:
-        for f in self.fields():
-            if f.id == field_id:
-                return f
-        raise KeyError(field_id)
-
-    def section_of(self, field_id: str) -> Section:
-        for section in self.sections:
-            if any(f.id == field_id for f in section.fields):
-                return section
-        raise KeyError(field_id)
-
-
-class FormNotFound(NotFound):
-    def __init__(self, form_id: str) -> None:
-        KnownError.__init__(self, "form_not_found", form_id=form_id)
-
-
-class FormDefinitionError(KnownError):
-    """A form file breaks the format. `where` is a JSON path such as sections[1].fields[0].type."""
-
-    def __init__(self, file: str, where: str, problem: str) -> None:
-        self.file, self.where, self.problem = file, where, problem
-        super().__init__("form_definition_invalid", file=file, where=where or "(root)", problem=problem)
-
 
 # --- parsing --------------------------------------------------------------------------------------
 
@@ -177,12 +66,16 @@ class _Reader:
             raise self.fail(where, "must be an object")
         unknown = sorted(set(value) - allowed)
         if unknown:
-            raise self.fail(where, f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+            raise self.fail(
+                where, f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
+            )
         return value
 
     def ident(self, value: Any, where: str) -> str:
         if not isinstance(value, str) or not _ID.match(value):
-            raise self.fail(where, "must be an id of lower-case letters, digits and _ (starting with a letter)")
+            raise self.fail(
+                where, "must be an id of lower-case letters, digits and _ (starting with a letter)"
+            )
         return value
 
     def number(self, value: Any, where: str) -> float:
@@ -339,7 +232,9 @@ def _field(r: _Reader, raw: Any, where: str, known: dict[str, FieldDef]) -> Fiel
     )
 
 
-def _condition(r: _Reader, raw: Any, where: str, known: dict[str, FieldDef], own: str | None) -> Condition | None:
+def _condition(
+    r: _Reader, raw: Any, where: str, known: dict[str, FieldDef], own: str | None
+) -> Condition | None:
     """Conditions may only look at fields defined earlier, which rules out cycles by construction."""
     if raw is None:
         return None
@@ -363,6 +258,10 @@ def _condition(r: _Reader, raw: Any, where: str, known: dict[str, FieldDef], own
             if tdef.option(v) is None:
                 raise r.fail(f"{where}.{op}", f"{v!r} is not an option of field {target!r}")
         value = [str(v) for v in value] if op == "in" else str(value)
+    elif tdef.type == "boolean" and not all(isinstance(v, bool) for v in (value if op == "in" else [value])):
+        raise r.fail(f"{where}.{op}", f"field {target!r} is yes/no: compare with true or false")
+    if op == "in":
+        value = tuple(value)  # keeps FormDef hashable
     return Condition(target, op, value)
 
 
@@ -408,12 +307,16 @@ def _score(r: _Reader, raw: Any, where: str, known: dict[str, FieldDef]) -> Scor
         low, high = r.number(braw.get("min"), f"{bw}.min"), r.number(braw.get("max"), f"{bw}.max")
         if low > high:
             raise r.fail(f"{bw}.min", "min is greater than max")
-        band = Band(low, high, r.ident(braw.get("code"), f"{bw}.code"), r.text(braw.get("label"), f"{bw}.label"))
+        band = Band(
+            low, high, r.ident(braw.get("code"), f"{bw}.code"), r.text(braw.get("label"), f"{bw}.label")
+        )
         clash = next((b for b in bands if b.min <= high and low <= b.max), None)
         if clash is not None:
             raise r.fail(bw, f"overlaps band {clash.code!r}")
         bands.append(band)
-    return ScoreDef(sid, r.text(raw.get("label"), f"{where}.label"), kind, tuple(field_ids), count_value, tuple(bands))
+    return ScoreDef(
+        sid, r.text(raw.get("label"), f"{where}.label"), kind, tuple(field_ids), count_value, tuple(bands)
+    )
 
 
 # --- loading ----------------------------------------------------------------------------------------
@@ -423,7 +326,9 @@ def load_form_file(path: Path) -> FormDef:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise FormDefinitionError(path.name, f"line {exc.lineno} column {exc.colno}", f"not valid JSON ({exc.msg})") from exc
+        raise FormDefinitionError(
+            path.name, f"line {exc.lineno} column {exc.colno}", f"not valid JSON ({exc.msg})"
+        ) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise FormDefinitionError(path.name, "", f"cannot be read ({exc})") from exc
     return parse_form(data, path.name)
@@ -443,7 +348,9 @@ def load_forms(
         try:
             form = load_form_file(path)
             if form.id in forms:
-                raise FormDefinitionError(path.name, "id", f"form id {form.id!r} is also used by {forms[form.id].source}")
+                raise FormDefinitionError(
+                    path.name, "id", f"form id {form.id!r} is also used by {forms[form.id].source}"
+                )
         except FormDefinitionError as exc:
             if errors is None:
                 raise

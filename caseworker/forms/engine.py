@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from caseworker import i18n
-from caseworker.forms.definitions import Bilingual, Condition, FieldDef, FormDef, ScoreDef
+from caseworker.forms.model import Bilingual, Condition, FieldDef, FormDef, ScoreDef
 
 i18n.register(
     {
@@ -97,7 +97,11 @@ def _show(value: Any, lang: str) -> str:
 
 
 def _is_empty(raw: Any) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip()) or (isinstance(raw, list | tuple) and not raw)
+    return (
+        raw is None
+        or (isinstance(raw, str) and not raw.strip())
+        or (isinstance(raw, list | tuple) and not raw)
+    )
 
 
 def _to_number(raw: Any, integer: bool) -> tuple[float | int | None, str | None]:
@@ -133,6 +137,8 @@ def _to_number(raw: Any, integer: bool) -> tuple[float | int | None, str | None]
 
 
 def _to_date(raw: Any) -> date | None:
+    if isinstance(raw, datetime):
+        return raw.date()
     if isinstance(raw, date):
         return raw
     if isinstance(raw, str) and _ISO_DATE.match(raw.strip()):

@@ -163,6 +163,8 @@ def alerts(history: Sequence[tuple[date, GrowthResult]], latest_only: bool = Tru
     A drop compares each indicator with the closest earlier visit that has a plausible value for it.
     """
     visits = sorted(history, key=lambda visit: visit[0])
+    if not visits:
+        return []
     indexes = range(len(visits) - 1, len(visits)) if latest_only else range(len(visits))
     found: list[Alert] = []
     for index in indexes:

@@ -99,15 +99,20 @@ i18n.register(
 )
 
 
-def classify(indicator: str, z: float) -> Category:
-    """The Permenkes 2/2020 category of a z-score (pass it rounded to 2 decimals)."""
+def category_code(indicator: str, z: float) -> str:
+    """The Permenkes 2/2020 category code of a z-score (pass it rounded to 2 decimals)."""
     bands = _BANDS.get(indicator)
     if bands is None:
         raise ValueError(f"unknown indicator {indicator!r}")
-    for bound, inclusive, code, severity in bands:
+    for bound, inclusive, code, _severity in bands:
         if bound is None or z < bound or (inclusive and z == bound):
-            return Category(indicator, code, severity)
+            return code
     raise AssertionError("the last band has no bound")  # pragma: no cover
+
+
+def classify(indicator: str, z: float) -> Category:
+    """The Permenkes 2/2020 category of a z-score (pass it rounded to 2 decimals)."""
+    return category(indicator, category_code(indicator, z))
 
 
 def category(indicator: str, code: str) -> Category:

@@ -127,7 +127,10 @@ def length_table(name: str) -> LengthTable:
 
 def lms_for_age(indicator: str, sex: int, age_days: int) -> LMS:
     """Exact row for an age in days; the caller checks 0 <= age_days <= MAX_AGE_DAYS."""
-    return age_table(indicator)[sex][age_days]
+    table = _age.get(indicator)
+    if table is None:
+        table = age_table(indicator)
+    return table[sex][age_days]
 
 
 def lms_for_length(name: str, sex: int, length_cm: float) -> LMS | None:

@@ -19,8 +19,8 @@ from typing import Any
 
 from caseworker import i18n
 from caseworker.errors import KnownError
-from caseworker.growth.categories import classify
-from caseworker.growth.tables import MAX_AGE_DAYS, STANDING_FROM_DAYS, lms_for_age, lms_for_length
+from caseworker.growth.categories import category, category_code
+from caseworker.growth.tables import MAX_AGE_DAYS, STANDING_FROM_DAYS, age_table, lms_for_length
 
 INDICATORS = ("waz", "haz", "whz", "baz", "hcz")
 DAYS_PER_MONTH = 30.4375
@@ -52,6 +52,7 @@ _SEXES = {
     "perempuan": 2,
     "girl": 2,
 }
+_SEX_EXACT: dict[object, int] = {"male": 1, "female": 2, 1: 1, 2: 2, "L": 1, "P": 2, "M": 1, "F": 2}
 _POSITIONS = {
     "lying": "lying",
     "l": "lying",
@@ -140,8 +141,6 @@ class GrowthResult:
 
     def to_json(self) -> dict[str, Any]:
         """The `caseworker growth --json` contract: z rounded to 2 decimals or null, Permenkes labels."""
-        from caseworker.growth.categories import category
-
         out: dict[str, Any] = {"age_days": self.age_days}
         for indicator in INDICATORS:
             value = getattr(self, indicator)
@@ -153,22 +152,36 @@ class GrowthResult:
         return out
 
 
+_age_tables: tuple = ()
+
+
+def _load_age_tables() -> tuple:
+    """The four age tables bound once, so a computation indexes lists instead of calling lookups."""
+    global _age_tables
+    _age_tables = tuple(age_table(indicator) for indicator in ("waz", "haz", "baz", "hcz"))
+    return _age_tables
+
+
 def round2(value: float) -> float:
     return round(value, 2) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
 def parse_sex(sex: str | int) -> int:
     """1 for male, 2 for female; accepts male/female, L/P (Indonesian), M/F, 1/2."""
-    key = str(sex).strip().lower() if not isinstance(sex, bool) else ""
-    code = _SEXES.get(key)
+    if isinstance(sex, bool):  # True == 1 would otherwise pass as male
+        raise GrowthInputError("growth.error.sex", value=sex)
+    code = _SEX_EXACT.get(sex)  # the common spellings without string work
+    if code is not None:
+        return code
+    code = _SEXES.get(str(sex).strip().lower())
     if code is None:
         raise GrowthInputError("growth.error.sex", value=sex)
     return code
 
 
 def parse_position(position: str | None) -> str | None:
-    if position is None:
-        return None
+    if position is None or position == "lying" or position == "standing":
+        return position
     value = _POSITIONS.get(str(position).strip().lower())
     if value is None:
         raise GrowthInputError("growth.error.position", value=position)
@@ -221,6 +234,8 @@ def restricted_z(x: float, lam: float, mu: float, sigma: float) -> float:
 def _check_measure(name: str, value: float | None) -> float | None:
     if value is None:
         return None
+    if type(value) is float and 0.0 < value <= INPUT_LIMITS[name]:
+        return value
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -256,6 +271,7 @@ def compute(
         reasons = dict.fromkeys(INDICATORS, "age_over_60_months")
         return GrowthResult(age_days=age_days, sex=sex_code, reasons=reasons, standing=standing)
 
+    weight_rows, length_rows, bmi_rows, head_rows = _age_tables or _load_age_tables()
     reasons: dict[str, str] = {}
     scores: dict[str, float] = {}
     clen = None if length is None else corrected_length(age_days, length, pos)
@@ -267,38 +283,35 @@ def compute(
     elif oedema:
         reasons["waz"] = reasons["whz"] = reasons["baz"] = "oedema"
     else:
-        scores["waz"] = restricted_z(weight, *lms_for_age("waz", sex_code, age_days))
+        scores["waz"] = restricted_z(weight, *weight_rows[sex_code][age_days])
 
     if clen is None:
         reasons["haz"] = "no_length"
         reasons.setdefault("whz", "no_length")
         reasons.setdefault("baz", "no_length")
     else:
-        scores["haz"] = lms_z(clen, *lms_for_age("haz", sex_code, age_days))
+        scores["haz"] = lms_z(clen, *length_rows[sex_code][age_days])
         if weight is not None and not oedema and bmi is not None:
             lms = lms_for_length("wfh" if standing else "wfl", sex_code, clen)
             if lms is None:
                 reasons["whz"] = "length_out_of_range"
             else:
                 scores["whz"] = restricted_z(weight, *lms)
-            scores["baz"] = restricted_z(bmi, *lms_for_age("baz", sex_code, age_days))
+            scores["baz"] = restricted_z(bmi, *bmi_rows[sex_code][age_days])
 
     if head is None:
         reasons["hcz"] = "no_head"
     else:
-        scores["hcz"] = lms_z(head, *lms_for_age("hcz", sex_code, age_days))
+        scores["hcz"] = lms_z(head, *head_rows[sex_code][age_days])
 
     flags: list[str] = []
     categories: dict[str, str] = {}
-    for indicator in INDICATORS:
-        value = scores.get(indicator)
-        if value is None:
-            continue
-        shown = round2(value)
+    for indicator, value in scores.items():
+        shown = round(value, 2)
         low, high = PLAUSIBLE[indicator]
         if shown < low or shown > high:
             flags.append(indicator)
-        categories[indicator] = classify(indicator, shown).code
+        categories[indicator] = category_code(indicator, shown)
 
     return GrowthResult(
         age_days=age_days,

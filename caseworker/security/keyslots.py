@@ -90,7 +90,9 @@ class SlotFile:
 
     def save(self, slots: dict[str, KeySlot]) -> None:
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"version": 1, "slots": [asdict(s) for s in slots.values()]}, indent=1), "utf-8")
+        tmp.write_text(
+            json.dumps({"version": 1, "slots": [asdict(s) for s in slots.values()]}, indent=1), "utf-8"
+        )
         os.replace(tmp, self.path)
 
     def put(self, slot: KeySlot) -> None:

@@ -63,7 +63,7 @@ def _normalise_person(values: dict[str, Any]) -> dict[str, Any]:
     out = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
     for k in ("nik", "no_kk"):
         if out.get(k):
-            out[k] = "".join(out[k].split())
+            out[k] = validation.normalize_nik(out[k])
     if isinstance(out.get("disabilities"), list):
         out["disabilities"] = json.dumps(out["disabilities"], ensure_ascii=False)
     return out
@@ -72,12 +72,12 @@ def _normalise_person(values: dict[str, Any]) -> dict[str, Any]:
 def find_same_nik(store: Store, nik: str, exclude_id: str | None = None) -> dict[str, Any] | None:
     if not nik:
         return None
-    return store.one(
-        "SELECT * FROM persons WHERE nik = ? AND deleted = 0 AND id IS NOT ?", [nik, exclude_id]
-    )
+    return store.one("SELECT * FROM persons WHERE nik = ? AND deleted = 0 AND id IS NOT ?", [nik, exclude_id])
 
 
-def find_similar_persons(store: Store, name: str, birth_date: str | None, estimated: bool = False) -> list[dict]:
+def find_similar_persons(
+    store: Store, name: str, birth_date: str | None, estimated: bool = False
+) -> list[dict]:
     """People with a similar name (Indonesian spelling variants) and the same or a close birth date."""
     if not name or not birth_date:
         return []
@@ -183,7 +183,9 @@ def close_case(store: Store, case_id: str, reason: str, closed_at: str | None = 
     if not reason.strip():
         raise KnownError("reason_required")
     update_case(
-        store, case_id, {"status": "closed", "closed_at": closed_at or today_iso(), "closure_reason": reason.strip()}
+        store,
+        case_id,
+        {"status": "closed", "closed_at": closed_at or today_iso(), "closure_reason": reason.strip()},
     )
 
 
@@ -199,7 +201,9 @@ def reassign(store: Store, case_ids: list[str], to_user: str, reason: str) -> No
     with store.transaction():
         for case_id in case_ids:
             if repo.update(store, "cases", case_id, {"assigned_to": to_user}, action="reassign"):
-                repo.audit(store, "reassign_reason", "cases", case_id, case_id, {"to": to_user, "reason": reason})
+                repo.audit(
+                    store, "reassign_reason", "cases", case_id, case_id, {"to": to_user, "reason": reason}
+                )
 
 
 def add_note(store: Store, case_id: str, text: str, *, kind: str = "visit", confidential: bool = False,

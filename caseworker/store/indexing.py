@@ -54,7 +54,9 @@ def _rows(db: sqlite_utils.Database, where: str = "", params: Iterable[Any] = ()
 
 
 def _index_values(r: dict[str, Any]) -> tuple:
-    last_update = max(x for x in (r["case_updated"], r["person_updated"], r["record_updated"], "") if x is not None)
+    last_update = max(
+        x for x in (r["case_updated"], r["person_updated"], r["record_updated"], "") if x is not None
+    )
     return (
         r["id"], r["case_number"], r["person_id"], r["name"], fold(r["name"]), r["nik"], r["no_kk"],
         r["birth_date"], r["sex"], r["category_code"], r["stage"], r["status"], r["risk"], r["assigned_to"],
@@ -80,8 +82,13 @@ def _write(db: sqlite_utils.Database, rows: Iterable[dict[str, Any]]) -> None:
         if r["deleted"]:
             conn.execute("DELETE FROM case_index WHERE case_id = ?", [r["id"]])
             continue
-        conn.execute(f"INSERT OR REPLACE INTO case_index ({INDEX_COLUMNS}) VALUES ({placeholders})", _index_values(r))
-        conn.execute("INSERT INTO case_search (rowid, case_id, names, ids, notes) VALUES (?,?,?,?,?)", _search_values(r))
+        conn.execute(
+            f"INSERT OR REPLACE INTO case_index ({INDEX_COLUMNS}) VALUES ({placeholders})", _index_values(r)
+        )
+        conn.execute(
+            "INSERT INTO case_search (rowid, case_id, names, ids, notes) VALUES (?,?,?,?,?)",
+            _search_values(r),
+        )
 
 
 def reindex_cases(db: sqlite_utils.Database, case_ids: Iterable[str]) -> None:

@@ -23,8 +23,14 @@ i18n.register(
             "mengubah kasus yang tidak ditugaskan kepada Anda",
             "change a case that is not assigned to you",
         ),
-        "perm_reassign": ("memindahkan kasus ke pekerja lain (hanya supervisor)", "reassign a case (supervisors only)"),
-        "perm_review": ("menyetujui atau mengembalikan (hanya supervisor)", "approve or return (supervisors only)"),
+        "perm_reassign": (
+            "memindahkan kasus ke pekerja lain (hanya supervisor)",
+            "reassign a case (supervisors only)",
+        ),
+        "perm_review": (
+            "menyetujui atau mengembalikan (hanya supervisor)",
+            "approve or return (supervisors only)",
+        ),
     }
 )
 
@@ -88,7 +94,9 @@ def check_update(store: Store, table: str, old: dict[str, Any], diff: dict[str, 
     if table == "persons":
         if store.user.is_supervisor or old.get("created_by") == store.user.username:
             return
-        cases = store.query("SELECT facility_code, assigned_to, created_by FROM cases WHERE person_id = ?", [old["id"]])
+        cases = store.query(
+            "SELECT facility_code, assigned_to, created_by FROM cases WHERE person_id = ?", [old["id"]]
+        )
         if not any(may_change_case(store, c) for c in cases):
             raise _deny("perm_not_your_case")
         return

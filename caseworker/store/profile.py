@@ -87,7 +87,12 @@ def create_profile(
     fac = {"code": facility_code, "name": facility_name or facility_code, **(facility or {})}
     db["facilities"].insert(fac, alter=False)
     db["users"].insert(
-        {"username": username, "full_name": full_name or username, "role": role, "facility_code": facility_code},
+        {
+            "username": username,
+            "full_name": full_name or username,
+            "role": role,
+            "facility_code": facility_code,
+        },
     )
     SlotFile(path / SLOTS_FILE).put(make_slot(username, password, key))
     profile = {
@@ -117,7 +122,8 @@ def open_profile(path: Path, username: str, password: str) -> Store:
     with dbmod.translated_errors(path):
         migrate(db)
         row = db.execute(
-            "SELECT username, role, facility_code, full_name, nip, active FROM users WHERE username = ?", [username]
+            "SELECT username, role, facility_code, full_name, nip, active FROM users WHERE username = ?",
+            [username],
         ).fetchone()
     if row is None:
         db.conn.close()
@@ -172,4 +178,3 @@ def raise_if_not_supervisor(store: Store, what: str) -> None:
 
     if not store.user.is_supervisor:
         raise NotAllowed(what)
-

@@ -79,7 +79,9 @@ def _where(f: CaseFilter) -> tuple[str, list[Any]]:
     return " AND ".join(clauses), params
 
 
-def case_ids(store: Store, f: CaseFilter = CaseFilter(), sort: str = "name", descending: bool = False) -> list[str]:
+def case_ids(
+    store: Store, f: CaseFilter = CaseFilter(), sort: str = "name", descending: bool = False
+) -> list[str]:
     """All matching case ids in display order (the lazy table model fetches rows for them by page)."""
     column = SORT_COLUMNS.get(sort, "name_sort")
     order = "DESC" if descending else "ASC"
@@ -96,9 +98,7 @@ def case_page(
     column = SORT_COLUMNS.get(sort, "name_sort")
     order = "DESC" if descending else "ASC"
     where, params = _where(f)
-    sql = (
-        f"SELECT * FROM case_index WHERE {where} ORDER BY {column} {order}, case_id LIMIT ? OFFSET ?"
-    )
+    sql = f"SELECT * FROM case_index WHERE {where} ORDER BY {column} {order}, case_id LIMIT ? OFFSET ?"
     return store.query(sql, [*params, limit, offset])
 
 
@@ -106,7 +106,9 @@ def case_rows(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        for row in store.query(f"SELECT * FROM case_index WHERE case_id IN ({','.join('?' * len(chunk))})", chunk):
+        for row in store.query(
+            f"SELECT * FROM case_index WHERE case_id IN ({','.join('?' * len(chunk))})", chunk
+        ):
             out[row["case_id"]] = row
     return out
 
@@ -129,7 +131,9 @@ def navigation_counts(store: Store, today: str | None = None) -> dict[str, int]:
 def find_case(store: Store, ref: str) -> dict[str, Any] | None:
     """A case by its number (any case, dashes optional) or id."""
     ref = ref.strip()
-    row = store.one("SELECT * FROM cases WHERE (case_number = ? OR id = ?) AND deleted = 0", [ref.upper(), ref])
+    row = store.one(
+        "SELECT * FROM cases WHERE (case_number = ? OR id = ?) AND deleted = 0", [ref.upper(), ref]
+    )
     if row is None and "-" not in ref:
         row = store.one(
             "SELECT * FROM cases WHERE replace(case_number, '-', '') = ? AND deleted = 0", [ref.upper()]
@@ -147,7 +151,9 @@ def records(store: Store, table: str, case_id: str) -> list[dict[str, Any]]:
         "referrals": "referred_at",
         "stage_changes": "changed_at",
     }.get(table, "created_at")
-    rows = store.query(f"SELECT * FROM {table} WHERE case_id = ? AND deleted = 0 ORDER BY {order}, id", [case_id])
+    rows = store.query(
+        f"SELECT * FROM {table} WHERE case_id = ? AND deleted = 0 ORDER BY {order}, id", [case_id]
+    )
     for row in rows:
         for key in ("data", "scores"):
             if isinstance(row.get(key), str) and row[key]:

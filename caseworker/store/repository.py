@@ -29,7 +29,9 @@ def next_hlc(store: Store) -> str:
     return f"{now_iso()}-{store.hlc_counter:06d}-{store.device_id[-8:]}"
 
 
-def _outbox(store: Store, table: str, row_id: str, op: str, fields: dict[str, Any], base_version: int) -> None:
+def _outbox(
+    store: Store, table: str, row_id: str, op: str, fields: dict[str, Any], base_version: int
+) -> None:
     txn = store._txn
     assert txn is not None
     store.conn.execute(

@@ -80,7 +80,8 @@ class Store:
                     reindex_cases(self.db, txn.touched_cases)
                 self.conn.execute("COMMIT")
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                if self.conn.in_transaction:  # SQLite may already have rolled back (e.g. disk full)
+                    self.conn.execute("ROLLBACK")
                 raise
             finally:
                 self._txn = None
@@ -113,6 +114,13 @@ class Store:
 
     def settings(self) -> dict[str, Any]:
         return json.loads(self.meta("settings", "{}") or "{}")
+
+    def reader(self) -> Store:
+        """A second connection for background reads (search, counts, reports) while the UI thread writes:
+        WAL lets readers run beside a writer. Close it when done."""
+        db = dbmod.connect(self.profile_dir / dbmod.DB_FILENAME, self.key)
+        db.conn.execute("PRAGMA query_only = ON")
+        return Store(self.profile_dir, db, self.user, self.profile, self.key)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):

@@ -1,0 +1,266 @@
+"""The server database: SQLAlchemy Core tables, transactions and the changelog sequence.
+
+The changelog keeps each synced row once, with its latest state (`data`, JSON) and the `seq` of its last
+change; denormalised scope columns (facility, case, assignee, creator, person) let a pull filter without
+parsing JSON. Seqs are assigned under a lock held until commit (SQLite: BEGIN IMMEDIATE serialises writers;
+PostgreSQL: a transaction-scoped advisory lock), so commit order equals seq order.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Engine,
+    Float,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    func,
+    select,
+    text,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+DEFAULT_DATABASE_URL = "sqlite:///caseworker-server.db"
+SEQ_LOCK_KEY = 7_101_977  # pg_advisory_xact_lock key guarding the changelog sequence
+SERVER_DB_VERSION = 1
+
+metadata = MetaData()
+
+meta = Table("meta", metadata, Column("key", String(100), primary_key=True), Column("value", Text))
+
+facilities = Table(
+    "facilities",
+    metadata,
+    Column("code", String(20), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("address", Text),
+    Column("worker_scope", String(20), nullable=False, server_default="facility"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("username", String(100), primary_key=True),
+    Column("full_name", Text),
+    Column("role", String(20), nullable=False),
+    Column("facility_code", String(20)),
+    Column("password_hash", Text, nullable=False),
+    Column("active", Integer, nullable=False, server_default="1"),
+    Column("created_at", String(30), nullable=False),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("device_id", String(100), primary_key=True),
+    Column("username", String(100), nullable=False),
+    Column("name", Text),
+    Column("created_at", String(30), nullable=False),
+    Column("last_seen_at", String(30)),
+    Column("revoked_at", String(30)),
+    Column("needs_reset", Integer, nullable=False, server_default="0"),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("kind", String(10), nullable=False),  # access|refresh
+    Column("username", String(100), nullable=False),
+    Column("device_id", String(100), nullable=False),
+    Column("expires_at", Float, nullable=False),  # unix time
+    Index("ix_tokens_device", "device_id"),
+    Index("ix_tokens_user", "username"),
+)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("key", String(200), primary_key=True),  # "user:<name>" or "addr:<ip>"
+    Column("failures", Integer, nullable=False),
+    Column("last_failure_at", Float, nullable=False),
+    Column("locked_until", Float, nullable=False),
+)
+
+changelog = Table(
+    "changelog",
+    metadata,
+    Column("table_name", String(40), nullable=False),
+    Column("row_id", String(64), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("data", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("deleted", Integer, nullable=False),
+    Column("facility_code", String(20)),
+    Column("case_id", String(64)),
+    Column("assigned_to", String(100)),
+    Column("created_by", String(100)),
+    Column("person_id", String(64)),
+    Column("sha256", String(64)),
+    Column("changed_at", String(30), nullable=False),
+    PrimaryKeyConstraint("table_name", "row_id"),
+    Index("ix_changelog_seq", "seq", unique=True),
+    Index("ix_changelog_case", "case_id"),
+    Index("ix_changelog_person", "person_id", "table_name"),
+    Index("ix_changelog_sha256", "sha256"),
+)
+
+applied_mutations = Table(
+    "applied_mutations",
+    metadata,
+    Column("mutation_id", String(64), primary_key=True),
+    Column("device_id", String(100), nullable=False),
+    Column("username", String(100), nullable=False),
+    Column("txn_id", String(64)),
+    Column("table_name", String(40), nullable=False),
+    Column("row_id", String(64), nullable=False),
+    Column("op", String(10), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("reason", String(100)),
+    Column("version", Integer),
+    Column("conflict_ids", Text),
+    Column("hlc", String(100)),
+    Column("applied_at", String(30), nullable=False),
+)
+
+# Cases each device holds, so removals are exact. removed_at_cursor: a removal was sent in the page with
+# that cursor; the row is dropped once the device pulls with since >= that cursor (it applied the page).
+device_cases = Table(
+    "device_cases",
+    metadata,
+    Column("device_id", String(100), nullable=False),
+    Column("case_id", String(64), nullable=False),
+    Column("removed_at_cursor", BigInteger),
+    PrimaryKeyConstraint("device_id", "case_id"),
+)
+
+blobs = Table(
+    "blobs",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("complete", Integer, nullable=False),
+    Column("uploaded_by", String(100), nullable=False),
+    Column("created_at", String(30), nullable=False),
+)
+
+blob_chunks = Table(
+    "blob_chunks",
+    metadata,
+    Column("sha256", String(64), nullable=False),
+    Column("offset", BigInteger, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("sha256", "offset"),
+)
+
+
+def database_url(explicit: str | None = None) -> str:
+    return explicit or os.environ.get("CASEWORKER_DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+class Database:
+    """An engine plus the two kinds of transaction the server uses: `read()` and `write()`."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        if self.is_sqlite:
+            self.engine: Engine = create_engine(
+                url, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=8, max_overflow=16
+            )
+            event.listen(self.engine, "connect", _sqlite_connect)
+            event.listen(self.engine, "begin", _sqlite_begin)
+        else:
+            self.engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+    def create_schema(self) -> None:
+        with self.write() as conn:
+            metadata.create_all(conn)
+            upsert(conn, meta, {"key": "server_db_version", "value": str(SERVER_DB_VERSION)}, ["key"])
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read transaction: one consistent snapshot on SQLite; READ COMMITTED on PostgreSQL."""
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction; on SQLite it takes the write lock at BEGIN so writers never deadlock."""
+        with self.engine.connect() as conn:
+            if self.is_sqlite:
+                conn = conn.execution_options(cw_write=True)
+            with conn.begin():
+                yield conn
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Take over BEGIN from the driver (it would begin lazily and never for reads), then set WAL.
+    dbapi_connection.isolation_level = None
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("cw_write") else "BEGIN")
+
+
+class SeqAllocator:
+    """Hands out changelog seqs inside one write transaction; takes the sequence lock on first use."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._next: int | None = None
+
+    def next(self) -> int:
+        if self._next is None:
+            if self.conn.dialect.name == "postgresql":
+                self.conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SEQ_LOCK_KEY})
+            current = self.conn.execute(select(func.max(changelog.c.seq))).scalar()
+            self._next = (current or 0) + 1
+        value = self._next
+        self._next += 1
+        return value
+
+
+def lock_sequence(conn: Connection) -> None:
+    """Serialise with other writers of the changelog from here to commit (PostgreSQL; SQLite already is)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SEQ_LOCK_KEY})
+
+
+def max_seq(conn: Connection) -> int:
+    return conn.execute(select(func.max(changelog.c.seq))).scalar() or 0
+
+
+def upsert(conn: Connection, table: Table, values: dict[str, Any], keys: list[str]) -> None:
+    """INSERT or UPDATE on the primary key, on SQLite and PostgreSQL alike."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(table).values(**values)
+    updates = {k: v for k, v in values.items() if k not in keys}
+    if updates:
+        stmt = stmt.on_conflict_do_update(index_elements=keys, set_=updates)
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=keys)
+    conn.execute(stmt)

@@ -1,0 +1,96 @@
+"""API errors: one JSON shape `{"error", "message_id", "message_en"}` for every failure the server reports."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from caseworker import i18n
+
+log = logging.getLogger("caseworker.server")
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "invalid_credentials": ("Nama pengguna atau kata sandi salah.", "Wrong username or password."),
+    "token_expired": ("Sesi berakhir. Masuk lagi.", "The session has expired. Log in again."),
+    "token_invalid": ("Sesi tidak dikenal. Masuk lagi.", "Unknown session. Log in again."),
+    "device_revoked": (
+        "Perangkat ini telah dicabut aksesnya. Hubungi admin.",
+        "This device's access has been revoked. Contact the administrator.",
+    ),
+    "user_disabled": ("Akun ini dinonaktifkan. Hubungi admin.", "This account is disabled. Contact the administrator."),
+    "too_many_attempts": (
+        "Terlalu banyak percobaan masuk. Coba lagi dalam {seconds} detik.",
+        "Too many login attempts. Try again in {seconds} seconds.",
+    ),
+    "protocol_too_old": (
+        "Aplikasi ini terlalu lama untuk server. Perbarui aplikasi.",
+        "This app is too old for the server. Update the app.",
+    ),
+    "forbidden": ("Anda tidak berhak melakukan ini.", "You are not allowed to do this."),
+    "wrong_device": ("Sesi ini milik perangkat lain.", "This session belongs to another device."),
+    "invalid_request": ("Permintaan tidak valid: {detail}", "Invalid request: {detail}"),
+    "not_found": ("Tidak ditemukan.", "Not found."),
+    "offset_mismatch": (
+        "Unggahan harus dilanjutkan dari byte {size}.",
+        "The upload must resume at byte {size}.",
+    ),
+    "hash_mismatch": (
+        "Berkas rusak saat diunggah (sidik sha256 tidak cocok). Unggah ulang.",
+        "The file was damaged in transit (sha256 mismatch). Upload it again.",
+    ),
+    "too_large": ("Data terlalu besar.", "The data is too large."),
+    "server_error": ("Kesalahan server. Coba lagi nanti.", "Server error. Try again later."),
+}
+i18n.register({f"server_{k}": v for k, v in MESSAGES.items()})
+
+
+class ApiError(Exception):
+    """Raised anywhere in a request; turned into the JSON error body with `status`."""
+
+    def __init__(
+        self, status: int, code: str, headers: dict[str, str] | None = None, **params: object
+    ) -> None:
+        self.status = status
+        self.code = code
+        self.headers = headers or {}
+        self.params = params
+        super().__init__(code)
+
+    def body(self) -> dict[str, str]:
+        return error_body(self.code, **self.params)
+
+
+def error_body(code: str, **params: object) -> dict[str, str]:
+    key = f"server_{code}"
+    return {
+        "error": code,
+        "message_id": i18n.text(key, "id", **params),
+        "message_en": i18n.text(key, "en", **params),
+    }
+
+
+def install_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        detail = f"{where}: {first.get('msg', '')}"[:200]
+        return JSONResponse(error_body("invalid_request", detail=detail), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = "not_found" if exc.status_code == 404 else "invalid_request"
+        return JSONResponse(error_body(code, detail=str(exc.detail)[:200]), status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled error", extra={"fields": {"error_type": type(exc).__name__}})
+        return JSONResponse(error_body("server_error"), status_code=500)
