@@ -7,9 +7,8 @@ line on stderr in the user's language.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from caseworker import __version__, i18n
 from caseworker.errors import KnownError
@@ -50,18 +49,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+AppRunner = Callable[[argparse.Namespace], int]
+
+
+def main(argv: Sequence[str] | None = None, app_runner: AppRunner | None = None) -> int:
+    """The command line. `app_runner` opens the desktop app when no command is given: the launcher in
+    ui/ passes it, so the core itself never imports the UI."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.lang:
         i18n.set_language(args.lang)
     try:
-        if args.self_test:
-            from caseworker.selftest import run_self_test
-
-            return run_self_test()
-        if args.command is None:
-            return _run_app(args)
+        if args.command is None or args.self_test:
+            if app_runner is None:
+                print("caseworker: aplikasi desktop tidak tersedia / the desktop app is not available", file=sys.stderr)
+                return 1
+            return app_runner(args)
         return int(args.func(args) or 0)
     except KnownError as exc:
         print(f"caseworker: {exc.text()}", file=sys.stderr)
@@ -69,18 +72,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("caseworker: dibatalkan / cancelled", file=sys.stderr)
         return 1
-
-
-def _run_app(args: argparse.Namespace) -> int:
-    """No command: open the desktop app (the UI package is imported only here)."""
-    if args.profile:
-        os.environ["CASEWORKER_PROFILE"] = args.profile
-    try:
-        from ui.app import run_app
-    except ImportError as exc:
-        print(f"caseworker: the desktop app cannot start ({exc})", file=sys.stderr)
-        return 1
-    return run_app(demo=args.demo, profile=args.profile)
 
 
 if __name__ == "__main__":

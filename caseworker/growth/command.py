@@ -150,7 +150,12 @@ def _date(value: str, option: str) -> date:
 
 def format_table(result: GrowthResult, lang: str | None = None) -> str:
     """A short readable report in the user's language (Indonesian by default)."""
-    months = f"{result.age_months:.1f}".replace(".", "," if (lang or i18n.language()) == "id" else ".")
+    comma = (lang or i18n.language()) == "id"  # Indonesian writes 1,5 where English writes 1.5
+
+    def decimal(text: str) -> str:
+        return text.replace(".", ",") if comma else text
+
+    months = decimal(f"{result.age_months:.1f}")
     lines = [
         f"{i18n.text('growth.cli.age', lang)}: "
         + i18n.text("growth.cli.days_months", lang, days=result.age_days, months=months),
@@ -172,7 +177,7 @@ def format_table(result: GrowthResult, lang: str | None = None) -> str:
         status = category(indicator, result.categories[indicator]).label(lang)
         if indicator in result.flags:
             status += f" ({i18n.text('growth.cli.implausible', lang)})"
-        rows.append((name, f"{round2(value):+.2f}", status))
+        rows.append((name, decimal(f"{round2(value):+.2f}"), status))
     width = max(len(row[0]) for row in rows)
     lines.extend(f"{row[0]:<{width}}  {row[1]:>6}  {row[2]}" for row in rows)
     return "\n".join(lines)

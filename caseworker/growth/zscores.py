@@ -34,8 +34,12 @@ PLAUSIBLE: dict[str, tuple[float, float]] = {
     "baz": (-5.0, 5.0),
     "hcz": (-5.0, 5.0),
 }
-# Inputs beyond these are typing mistakes, not children; they are refused instead of scored.
-INPUT_LIMITS = {"weight_kg": 150.0, "length_cm": 200.0, "head_cm": 100.0}
+# Inputs outside these are typing mistakes, not children; they are refused instead of scored.
+INPUT_LIMITS: dict[str, tuple[float, float]] = {
+    "weight_kg": (0.1, 150.0),
+    "length_cm": (10.0, 200.0),
+    "head_cm": (10.0, 100.0),
+}
 
 _SEXES = {
     "male": 1,
@@ -234,13 +238,14 @@ def restricted_z(x: float, lam: float, mu: float, sigma: float) -> float:
 def _check_measure(name: str, value: float | None) -> float | None:
     if value is None:
         return None
-    if type(value) is float and 0.0 < value <= INPUT_LIMITS[name]:
+    low, high = INPUT_LIMITS[name]
+    if type(value) is float and low <= value <= high:
         return value
     try:
         number = float(value)
     except (TypeError, ValueError):
         number = math.nan
-    if not (0.0 < number <= INPUT_LIMITS[name]):  # also refuses NaN
+    if not (low <= number <= high):  # also refuses NaN
         raise GrowthInputError("growth.error.measure", what=i18n.text(f"growth.measure.{name}"), value=value)
     return number
 
@@ -268,8 +273,8 @@ def compute(
     standing = age_days >= STANDING_FROM_DAYS
 
     if age_days > MAX_AGE_DAYS:
-        reasons = dict.fromkeys(INDICATORS, "age_over_60_months")
-        return GrowthResult(age_days=age_days, sex=sex_code, reasons=reasons, standing=standing)
+        too_old = dict.fromkeys(INDICATORS, "age_over_60_months")
+        return GrowthResult(age_days=age_days, sex=sex_code, reasons=too_old, standing=standing)
 
     weight_rows, length_rows, bmi_rows, head_rows = _age_tables or _load_age_tables()
     reasons: dict[str, str] = {}

@@ -198,3 +198,20 @@ def t_or(key: str, lang: str, fallback: str) -> str:
     """A label when the key is known (codes from data), else the fallback (e.g. the raw code)."""
     full = f"report.{key}"
     return i18n.text(full, lang) if full in i18n.MESSAGES else fallback
+
+i18n.register(
+    {
+        f"report.rel_{code}": pair
+        for code, pair in {
+            "parent": ("orang tua", "parent"),
+            "child": ("anak", "child"),
+            "guardian": ("wali", "guardian"),
+            "sibling": ("saudara kandung", "sibling"),
+            "spouse": ("suami/istri", "spouse"),
+            "grandparent": ("kakek/nenek", "grandparent"),
+            "grandchild": ("cucu", "grandchild"),
+            "relative": ("kerabat", "relative"),
+            "other": ("lainnya", "other"),
+        }.items()
+    }
+)

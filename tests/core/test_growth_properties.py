@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from caseworker.growth import INDICATORS, compute
+from caseworker.growth import INDICATORS, GrowthInputError, compute
 from caseworker.growth.tables import MAX_AGE_DAYS
 
 sexes = st.sampled_from(["male", "female", "L", "P", 1, 2])
 ages = st.integers(min_value=0, max_value=MAX_AGE_DAYS)
-weights = st.floats(min_value=0.2, max_value=80.0, allow_nan=False)
-lengths = st.floats(min_value=20.0, max_value=150.0, allow_nan=False)
-heads = st.floats(min_value=15.0, max_value=70.0, allow_nan=False)
+weights = st.floats(min_value=0.1, max_value=150.0, allow_nan=False)
+lengths = st.floats(min_value=10.0, max_value=200.0, allow_nan=False)
+heads = st.floats(min_value=10.0, max_value=100.0, allow_nan=False)
 positions = st.sampled_from([None, "lying", "standing"])
 
 
@@ -79,9 +80,26 @@ def test_none_beyond_sixty_months(sex, age, weight, length, head) -> None:
     sexes,
     st.integers(min_value=0, max_value=730),
     weights,
-    st.one_of(st.floats(min_value=1.0, max_value=44.99), st.floats(min_value=110.01, max_value=199.0)),
+    st.one_of(st.floats(min_value=10.0, max_value=44.99), st.floats(min_value=110.01, max_value=199.0)),
 )
 def test_none_outside_the_weight_for_length_table(sex, age, weight, length) -> None:
     result = compute(sex, age, weight, length, "lying")
     assert result.whz is None
     assert result.reasons["whz"] == "length_out_of_range"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    sexes,
+    ages,
+    st.sampled_from(["weight_kg", "length_cm", "head_cm"]),
+    st.one_of(
+        st.floats(max_value=0.09),
+        st.floats(min_value=200.01),
+        st.just(math.nan),
+        st.just(math.inf),
+    ),
+)
+def test_impossible_measurements_are_refused_not_scored(sex, age, name, value) -> None:
+    with pytest.raises(GrowthInputError):
+        compute(sex, age, **{name: value})

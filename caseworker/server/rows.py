@@ -1,0 +1,204 @@
+"""Reading and writing synced rows in the changelog, inside one push transaction.
+
+Every write gives the row a new seq. A change of who may see a case (assignee, facility, person) moves all
+rows of the case to new seqs: records first, then the person, the case row last, so a device that loses the
+case receives every removal before the case's own (see pull.py).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import Connection, and_, select, update
+
+from caseworker.server.auth import Principal
+from caseworker.server.db import SeqAllocator, changelog
+from caseworker.server.scope import RowScope, assigned_only
+from caseworker.store import schema
+from caseworker.sync.protocol import CONFLICT_COLUMNS
+
+SYNCED_TABLES: dict[str, dict[str, type]] = {**schema.TABLES}
+SYNCED_TABLES.setdefault("conflicts", CONFLICT_COLUMNS)
+CONFLICT_NAMESPACE = uuid.UUID("6f1c3c2e-5a51-4f0e-9d6e-3f0b9a0c1d22")
+
+
+def columns(table: str) -> dict[str, type]:
+    return {**schema.COMMON, **SYNCED_TABLES[table]}
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass
+class Stored:
+    table: str
+    row_id: str
+    data: dict[str, Any]
+    version: int
+    scope: RowScope
+
+    @property
+    def deleted(self) -> bool:
+        return bool(self.data.get("deleted"))
+
+
+@dataclass
+class Txn:
+    """One push transaction: connection, user, seq allocator, server time."""
+
+    conn: Connection
+    principal: Principal
+    seqs: SeqAllocator
+    now: str
+
+
+def load(txn: Txn, table: str, row_id: str | None) -> Stored | None:
+    if not row_id:
+        return None
+    c = changelog.c
+    row = txn.conn.execute(
+        select(c.data, c.version, c.facility_code, c.case_id, c.assigned_to, c.created_by, c.person_id).where(
+            c.table_name == table, c.row_id == row_id
+        )
+    ).first()
+    if row is None:
+        return None
+    scope = RowScope(row.facility_code, row.case_id, row.assigned_to, row.created_by, row.person_id)
+    return Stored(table, row_id, json.loads(row.data), row.version, scope)
+
+
+def scope_for(txn: Txn, table: str, row_id: str, data: dict[str, Any]) -> RowScope:
+    """The denormalised scope of a row from its data and its parents on the server."""
+    pr = txn.principal
+    created_by = data.get("created_by")
+    if table == "cases":
+        return RowScope(data.get("facility_code"), row_id, data.get("assigned_to"), created_by, data.get("person_id"))
+    if table == "persons":
+        return RowScope(data.get("facility_code") or pr.facility_code, None, None, created_by, row_id)
+    if table == "relations":
+        person = load(txn, "persons", data.get("person_id"))
+        facility = person.scope.facility_code if person else pr.facility_code
+        return RowScope(facility, None, None, created_by, data.get("person_id"))
+    case = load(txn, "cases", data.get("case_id"))
+    if case is not None:
+        return RowScope(case.scope.facility_code, case.row_id, case.scope.assigned_to, created_by, None)
+    # A child whose case has not arrived yet: the pusher's scope until the case comes (then rescoped).
+    assignee = pr.username if assigned_only(pr) or pr.role == "worker" else None
+    return RowScope(pr.facility_code, data.get("case_id"), assignee, created_by, None)
+
+
+def write(txn: Txn, table: str, row_id: str, data: dict[str, Any], version: int, scope: RowScope, new: bool) -> None:
+    data = {**data, "id": row_id, "version": version}
+    values = {
+        "seq": txn.seqs.next(),
+        "data": dumps(data),
+        "version": version,
+        "deleted": int(bool(data.get("deleted"))),
+        "facility_code": scope.facility_code,
+        "case_id": scope.case_id,
+        "assigned_to": scope.assigned_to,
+        "created_by": scope.created_by,
+        "person_id": scope.person_id,
+        "sha256": data.get("sha256") if table == "attachments" else None,
+        "changed_at": txn.now,
+    }
+    if new:
+        txn.conn.execute(changelog.insert().values(table_name=table, row_id=row_id, **values))
+    else:
+        c = changelog.c
+        txn.conn.execute(update(changelog).where(c.table_name == table, c.row_id == row_id).values(**values))
+
+
+def _bump(txn: Txn, table: str, row_id: str, **scope_columns: Any) -> None:
+    c = changelog.c
+    txn.conn.execute(
+        update(changelog)
+        .where(c.table_name == table, c.row_id == row_id)
+        .values(seq=txn.seqs.next(), changed_at=txn.now, **scope_columns)
+    )
+
+
+def rescope_case_children(txn: Txn, case_id: str, scope: RowScope, old_person: str | None = None) -> None:
+    """Move the case's records (new scope) and its person(s) to new seqs. The caller writes the case last."""
+    c = changelog.c
+    children = txn.conn.execute(
+        select(c.table_name, c.row_id)
+        .where(c.case_id == case_id, c.table_name != "cases")
+        .order_by(c.table_name, c.row_id)
+    ).all()
+    for child in children:
+        _bump(txn, child.table_name, child.row_id, facility_code=scope.facility_code, assigned_to=scope.assigned_to)
+    for person_id in dict.fromkeys(p for p in (old_person, scope.person_id) if p):
+        person_rows = txn.conn.execute(
+            select(c.table_name, c.row_id)
+            .where(c.person_id == person_id, c.case_id.is_(None))
+            .order_by(c.table_name != "persons", c.row_id)
+        ).all()
+        for row in reversed(person_rows):  # relations and conflicts first, the person last
+            _bump(txn, row.table_name, row.row_id)
+
+
+def new_conflict(
+    txn: Txn, mutation: Any, target: Stored, field: str, server_value: Any, device_value: Any
+) -> str:
+    """Write an open conflicts row about `target.field` and flag the affected case(s)."""
+    conflict_id = str(uuid.uuid5(CONFLICT_NAMESPACE, f"{mutation.mutation_id}:{field}"))
+    case_id = target.scope.case_id
+    data: dict[str, Any] = {k: None for k in columns("conflicts")}
+    data.update(
+        case_id=case_id,
+        table_name=target.table,
+        row_id=target.row_id,
+        field=field,
+        server_value=json.dumps(server_value, ensure_ascii=False),
+        device_value=json.dumps(device_value, ensure_ascii=False),
+        device_user=mutation.created_by or txn.principal.username,
+        device_at=mutation.created_at,
+        server_user=target.data.get("updated_by"),
+        server_at=target.data.get("updated_at"),
+        status="open",
+        created_at=txn.now,
+        created_by="server",
+        updated_at=txn.now,
+        updated_by="server",
+        deleted=0,
+    )
+    write(txn, "conflicts", conflict_id, data, 1, replace(target.scope), new=True)
+    for case in affected_cases(txn, target.scope):
+        refresh_conflict_flag(txn, case)
+    return conflict_id
+
+
+def affected_cases(txn: Txn, scope: RowScope) -> list[str]:
+    """The cases a conflict on a row with this scope belongs to (the case, or every case of the person)."""
+    if scope.case_id:
+        return [scope.case_id]
+    c = changelog.c
+    return list(
+        txn.conn.execute(
+            select(c.row_id).where(c.table_name == "cases", c.person_id == scope.person_id).order_by(c.row_id)
+        ).scalars()
+    )
+
+
+def refresh_conflict_flag(txn: Txn, case_id: str) -> None:
+    """Set the case's `conflict` column to 1 while an open conflict exists on it or its person, else 0."""
+    case = load(txn, "cases", case_id)
+    if case is None:
+        return
+    c = changelog.c
+    person_id = case.data.get("person_id")
+    rows = txn.conn.execute(
+        select(c.data).where(
+            c.table_name == "conflicts",
+            (c.case_id == case_id) | and_(c.case_id.is_(None), c.person_id == person_id),
+        )
+    ).scalars()
+    flag = int(any(json.loads(d).get("status") == "open" for d in rows))
+    if (case.data.get("conflict") or 0) != flag:
+        case.data["conflict"] = flag
+        write(txn, "cases", case_id, case.data, case.version + 1, case.scope, new=False)
