@@ -78,7 +78,7 @@ def _nice_step(span: float) -> float:
 def _chart(indicator: str, sex: str, points: list[tuple[float, float]], title: str, lang: str,
            width: float, height: float) -> Drawing:  # fmt: skip
     last_month = max((x for x, _ in points), default=0)
-    x_max = 24 if last_month <= 22 else 60
+    x_max = min(60, max(24, math.ceil((last_month + 3) / 12) * 12))  # 24, 36, 48 or 60 months
     curves = reference_curves(indicator, sex, 0, x_max * DAYS_PER_MONTH, step=15)
     values = [v for line in curves.values() for _, v in line] + [y for _, y in points]
     step = _nice_step(max(values) - min(values))
@@ -95,7 +95,7 @@ def _chart(indicator: str, sex: str, points: list[tuple[float, float]], title: s
 
     d = Drawing(width, height)
     d.add(Rect(left, bottom, pw, ph, fillColor=colors.white, strokeColor=RULE, strokeWidth=0.5))
-    x_tick = 3 if x_max == 24 else 6
+    x_tick = 3 if x_max <= 36 else 6
     for month in range(0, x_max + 1, x_tick):
         d.add(Line(sx(month), bottom, sx(month), bottom + ph, strokeColor=colors.HexColor("#ececec"), strokeWidth=0.3))
         d.add(String(sx(month), bottom - 8, str(month), fontName=REGULAR, fontSize=6, textAnchor="middle"))

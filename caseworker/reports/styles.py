@@ -47,10 +47,11 @@ def styles() -> dict[str, ParagraphStyle]:
         "value": ParagraphStyle("value", parent=body, fontSize=9, leading=11.5),
         "section": ParagraphStyle(
             "section", parent=body, fontName=BOLD, fontSize=10.5, leading=13, textColor=SECTION_INK,
-            backColor=SECTION_FILL, borderPadding=(3, 4, 3, 4), spaceBefore=10, spaceAfter=6,
+            backColor=SECTION_FILL, borderPadding=(3, 4, 3, 4), spaceBefore=10, spaceAfter=6, keepWithNext=1,
         ),
         "subsection": ParagraphStyle(
-            "subsection", parent=body, fontName=BOLD, fontSize=9, leading=12, spaceBefore=6, spaceAfter=3
+            "subsection", parent=body, fontName=BOLD, fontSize=9, leading=12, spaceBefore=6, spaceAfter=3,
+            keepWithNext=1,
         ),
         "title": ParagraphStyle(
             "title", parent=body, fontName=BOLD, fontSize=13, leading=16, alignment=TA_CENTER, spaceAfter=2

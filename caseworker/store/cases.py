@@ -182,6 +182,9 @@ def close_case(store: Store, case_id: str, reason: str, closed_at: str | None = 
         raise KnownError("close_needs_stage")
     if not reason.strip():
         raise KnownError("reason_required")
+    from caseworker.store.reviews import require_closure_approved
+
+    require_closure_approved(store, case)
     update_case(
         store,
         case_id,

@@ -78,9 +78,14 @@ def check_insert(store: Store, table: str, row: dict[str, Any]) -> None:
     if table in ("persons", "relations"):
         return
     _check_case(store, row.get("case_id"))
-    if table == "assessments" and row.get("review_status") in ("approved", "returned"):
+    if table in ("assessments", "reviews") and row.get(_REVIEW_FIELD[table]) in ("approved", "returned"):
         if not store.user.is_supervisor:
             raise _deny("perm_review")
+    if table == "duplicate_decisions" and not store.user.is_supervisor:
+        raise _deny("perm_review")
+
+
+_REVIEW_FIELD = {"assessments": "review_status", "reviews": "status"}
 
 
 def check_update(store: Store, table: str, old: dict[str, Any], diff: dict[str, Any]) -> None:
@@ -102,7 +107,12 @@ def check_update(store: Store, table: str, old: dict[str, Any], diff: dict[str, 
         return
     if table == "relations":
         return
-    _check_case(store, old.get("case_id"))
-    if table == "assessments" and diff.get("review_status") in ("approved", "returned"):
+    if table in ("assessments", "reviews") and diff.get(_REVIEW_FIELD[table]) in ("approved", "returned"):
         if not store.user.is_supervisor:
             raise _deny("perm_review")
+        if table == "reviews" and old.get("case_id"):
+            case = store.one("SELECT facility_code FROM cases WHERE id = ?", [old["case_id"]])
+            if case and case["facility_code"] != store.user.facility_code:
+                raise _deny("perm_other_facility")
+        return
+    _check_case(store, old.get("case_id"))

@@ -133,6 +133,44 @@ TABLES: dict[str, dict[str, type]] = {
         "sha256": str,
         "description": str,
     },
+    "reviews": {
+        # A worker submits an assessment, a plan or a closure; a supervisor approves or returns it.
+        "case_id": str,
+        "kind": str,  # assessment|plan|closure
+        "subject_table": str,  # assessments|goals|cases
+        "subject_id": str,
+        "status": str,  # submitted|approved|returned
+        "submitted_by": str,
+        "submitted_at": str,
+        "comment": str,
+        "decided_by": str,
+        "decided_at": str,
+        "decision_comment": str,
+    },
+    "duplicate_decisions": {
+        # A supervisor's verdict on a pair the duplicate check found: "different" keeps them out of the queue.
+        "case_id": str,  # a case of person_id: decides who receives the decision
+        "person_id": str,
+        "other_person_id": str,
+        "decision": str,  # different|merged
+    },
+    "conflicts": {
+        # Written by the server when two devices changed the same field; resolved by a person.
+        "case_id": str,
+        "table_name": str,
+        "row_id": str,
+        "field": str,
+        "server_value": str,  # JSON
+        "device_value": str,  # JSON
+        "device_user": str,
+        "device_at": str,
+        "server_user": str,
+        "server_at": str,
+        "status": str,  # open|resolved
+        "resolution": str,  # keep_server|keep_device|edited
+        "resolved_by": str,
+        "resolved_at": str,
+    },
     "stage_changes": {
         "case_id": str,
         "from_stage": str,
@@ -156,6 +194,9 @@ CASE_RECORDS = (
     "tasks",
     "attachments",
     "stage_changes",
+    "reviews",
+    "duplicate_decisions",
+    "conflicts",
 )
 
 # Local-only tables (not synced).

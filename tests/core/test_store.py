@@ -9,7 +9,7 @@ import pytest
 import sqlcipher3
 
 from caseworker.errors import KnownError, StoreError, WrongPassword
-from caseworker.store import attachments, cases, queries, repository
+from caseworker.store import attachments, cases, queries, repository, reviews
 from caseworker.store import db as dbmod
 from caseworker.store.profile import change_password, open_profile
 
@@ -198,6 +198,11 @@ def test_stage_moves_and_closing(store):
     with pytest.raises(KnownError):
         cases.change_stage(store, cid, "terminasi")  # needs a closure reason
     cases.change_stage(store, cid, "terminasi", closure_reason="Kembali ke keluarga")
+    with pytest.raises(KnownError) as err:
+        cases.close_case(store, cid, "Kembali ke keluarga")  # no approved closure yet
+    assert err.value.key == "closure_not_approved"
+    review = reviews.submit(store, cid, "closure", comment="Anak kembali ke keluarga")
+    reviews.decide(store, review, approve=True)
     cases.close_case(store, cid, "Kembali ke keluarga")
     assert store.one("SELECT status FROM cases WHERE id = ?", [cid])["status"] == "closed"
     assert len(queries.records(store, "stage_changes", cid)) == 3

@@ -1,0 +1,153 @@
+"""The FastAPI application: routes only; the work is in auth, push, pull and blobs."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from typing import Any
+
+from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response, StreamingResponse
+from sqlalchemy import text
+
+from caseworker import __version__
+from caseworker.server import auth, blobs, logs, pull, push
+from caseworker.server.auth import Principal, Settings
+from caseworker.server.db import Database
+from caseworker.server.errors import ApiError, install_handlers
+from caseworker.store import schema
+from caseworker.sync import protocol as p
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": p.ErrorBody} for code in (401, 403, 409, 413, 422, 426, 429)
+}
+
+
+class _AccessLog:
+    """Pure ASGI middleware: one JSON line per request (method, path, status, milliseconds)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = {"code": 500}
+
+        async def _send(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, _send)
+        finally:
+            logs.event(
+                "request",
+                method=scope["method"],
+                path=scope["path"],
+                status=status["code"],
+                ms=round((time.perf_counter() - start) * 1000, 1),
+            )
+
+
+def create_app(database: Database | str, settings: Settings | None = None) -> FastAPI:
+    """The server app over `database` (a Database or a URL); creates missing tables."""
+    db = Database(database) if isinstance(database, str) else database
+    db.create_schema()
+    settings = settings or Settings()
+    app = FastAPI(title="Caseworker server", version=__version__, responses=ERRORS)
+    app.state.database = db
+    app.state.settings = settings
+    install_handlers(app)
+    app.add_middleware(_AccessLog)
+
+    def principal(authorization: str | None = Header(default=None)) -> Principal:
+        return auth.authenticate(db, settings, authorization)
+
+    @app.get("/health", response_model=p.HealthResponse)
+    def health() -> p.HealthResponse:
+        with db.read() as conn:
+            conn.execute(text("SELECT 1"))
+        return p.HealthResponse(
+            status="ok",
+            server_time=auth.iso(time.time()),
+            protocol_version=p.PROTOCOL_VERSION,
+            schema_version=schema.SCHEMA_VERSION,
+        )
+
+    @app.post("/auth/login", response_model=p.LoginResponse)
+    def login(req: p.LoginRequest, request: Request) -> p.LoginResponse:
+        address = request.client.host if request.client else "unknown"
+        try:
+            result = auth.login(db, settings, req, address)
+        except ApiError as exc:
+            logs.event("login", device_id=req.device_id, result=exc.code)
+            raise
+        logs.event("login", device_id=req.device_id, result="ok")
+        return result
+
+    @app.post("/auth/refresh", response_model=p.RefreshResponse)
+    def refresh(req: p.RefreshRequest) -> p.RefreshResponse:
+        return auth.refresh(db, settings, req)
+
+    @app.post("/auth/logout", status_code=204)
+    def logout(pr: Principal = Depends(principal)) -> Response:
+        auth.logout(db, pr)
+        logs.event("logout", device_id=pr.device_id)
+        return Response(status_code=204)
+
+    @app.post("/sync/push", response_model=p.PushResponse)
+    def sync_push(req: p.PushRequest, pr: Principal = Depends(principal)) -> p.PushResponse:
+        result = push.push(db, pr, req)
+        counts = Counter(r.status for r in result.results)
+        logs.event("push", device_id=pr.device_id, mutations=len(req.mutations), **counts)
+        return result
+
+    @app.get("/sync/pull", response_model=p.PullResponse)
+    def sync_pull(
+        since: int = Query(0, ge=0),
+        limit: int = Query(p.DEFAULT_PULL_LIMIT, ge=1, le=p.MAX_PULL_LIMIT),
+        protocol_version: int = Query(p.PROTOCOL_VERSION),
+        schema_version: int = Query(schema.SCHEMA_VERSION),
+        pr: Principal = Depends(principal),
+    ) -> Response:
+        response = pull.pull(db, pr, since, limit, protocol_version, schema_version)
+        logs.event("pull", device_id=pr.device_id, since=since, bytes=len(response.body))
+        return response
+
+    @app.head("/blobs/{sha256}")
+    def blob_head(sha256: str, pr: Principal = Depends(principal)) -> Response:
+        state = blobs.status(db, blobs.check_name(sha256))
+        if state is None:
+            return Response(status_code=404)
+        return Response(headers={"X-Blob-Size": str(state[0]), "X-Blob-Complete": str(int(state[1]))})
+
+    @app.put("/blobs/{sha256}")
+    async def blob_put(
+        sha256: str,
+        request: Request,
+        offset: int = Query(ge=0),
+        size: int = Query(ge=0),
+        pr: Principal = Depends(principal),
+    ) -> Response:
+        blobs.check_name(sha256)
+        chunk = await request.body()
+        stored, complete = await run_in_threadpool(blobs.append, db, pr, sha256, offset, size, chunk)
+        logs.event("blob_put", device_id=pr.device_id, bytes=len(chunk), complete=complete)
+        return Response(headers={"X-Blob-Size": str(stored), "X-Blob-Complete": str(int(complete))})
+
+    @app.get("/blobs/{sha256}")
+    def blob_get(sha256: str, pr: Principal = Depends(principal)) -> StreamingResponse:
+        if not blobs.may_read(db, pr, blobs.check_name(sha256)):
+            raise ApiError(404, "not_found")
+        return StreamingResponse(
+            blobs.read_chunks(db, sha256),
+            media_type="application/octet-stream",
+            headers={"Content-Length": str(blobs.size_of(db, sha256))},
+        )
+
+    return app

@@ -1,0 +1,138 @@
+"""The `caseworker-server` command: set up the database, manage users, facilities and devices, serve.
+
+Exit status: 0 ok, 2 usage or input error, 1 anything else; problems are one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+
+from caseworker import i18n
+from caseworker.errors import KnownError
+from caseworker.server import admin
+from caseworker.server.db import Database, database_url
+from caseworker.store.schema import ROLES
+
+
+def _password() -> str:
+    env = os.environ.get("CASEWORKER_PASSWORD")
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        raise KnownError("server_no_password")
+    first = getpass.getpass("Kata sandi / Password: ")
+    admin.check_password(first)
+    if getpass.getpass("Ulangi / Repeat: ") != first:
+        raise KnownError("server_password_mismatch")
+    return first
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--database-url", help="SQLAlchemy URL (default: $CASEWORKER_DATABASE_URL or sqlite:///caseworker-server.db)"
+    )
+    parser = argparse.ArgumentParser(prog="caseworker-server", description="Caseworker central sync server")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    init = sub.add_parser("init", parents=[common], help="create the database and the first admin")
+    init.add_argument("--admin", required=True, help="username of the administrator")
+
+    facility = sub.add_parser("facility", help="manage facilities (UPT)").add_subparsers(dest="action", required=True)
+    fadd = facility.add_parser("add", parents=[common])
+    fset = facility.add_parser("set", parents=[common])
+    for p in (fadd, fset):
+        p.add_argument("code")
+        p.add_argument("--name", required=p is fadd)
+        p.add_argument("--address")
+        p.add_argument("--worker-scope", choices=admin.WORKER_SCOPES, default="facility" if p is fadd else None)
+
+    user = sub.add_parser("user", help="manage users").add_subparsers(dest="action", required=True)
+    uadd = user.add_parser("add", parents=[common])
+    uset = user.add_parser("set", parents=[common], help="change role, facility, name or password")
+    for p in (uadd, uset):
+        p.add_argument("name")
+        p.add_argument("--role", choices=ROLES, required=p is uadd)
+        p.add_argument("--facility")
+        p.add_argument("--full-name")
+    uset.add_argument("--password", action="store_true", help="set a new password (prompt or CASEWORKER_PASSWORD)")
+    user.add_parser("disable", parents=[common]).add_argument("name")
+    user.add_parser("enable", parents=[common]).add_argument("name")
+
+    device = sub.add_parser("device", help="manage devices").add_subparsers(dest="action", required=True)
+    device.add_parser("revoke", parents=[common]).add_argument("id")
+    device.add_parser("list", parents=[common])
+
+    serve = sub.add_parser("serve", parents=[common], help="run the HTTP server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    return parser
+
+
+def _run(args: argparse.Namespace) -> None:
+    url = database_url(args.database_url)
+    if args.command == "serve":
+        _serve(url, args.host, args.port)
+        return
+    database = Database(url)
+    try:
+        if args.command == "init":
+            admin.init(database, args.admin, _password())
+            return
+        database.create_schema()
+        action = (args.command, args.action)
+        if action == ("facility", "add"):
+            admin.add_facility(database, args.code, args.name, args.address, args.worker_scope)
+        elif action == ("facility", "set"):
+            admin.set_facility(database, args.code, args.name, args.address, args.worker_scope)
+        elif action == ("user", "add"):
+            admin.add_user(database, args.name, args.role, args.facility, args.full_name, _password())
+        elif action == ("user", "set"):
+            password = _password() if args.password else None
+            admin.set_user(database, args.name, args.role, args.facility, args.full_name, password)
+        elif action == ("user", "disable"):
+            admin.disable_user(database, args.name)
+        elif action == ("user", "enable"):
+            admin.set_user(database, args.name, active=True)
+        elif action == ("device", "revoke"):
+            admin.revoke_device(database, args.id)
+        elif action == ("device", "list"):
+            for d in admin.list_devices(database):
+                state = "revoked" if d["revoked_at"] else "active"
+                print(f"{d['device_id']}\t{d['username']}\t{d['name'] or ''}\t{d['last_seen_at'] or ''}\t{state}")
+    finally:
+        database.dispose()
+
+
+def _serve(url: str, host: str, port: int) -> None:
+    import uvicorn
+
+    from caseworker.server.app import create_app
+    from caseworker.server.logs import setup_logging
+
+    setup_logging()
+    app = create_app(url)
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        _run(args)
+    except KnownError as exc:
+        print(exc.text(), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 1
+    except Exception as exc:  # one clear line, no traceback, for the operator
+        print(f"{i18n.text('server_server_error')} ({type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:200]})", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

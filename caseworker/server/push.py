@@ -1,0 +1,309 @@
+"""Applying pushed mutations: idempotency, authorisation and the field-level three-way merge.
+
+See caseworker.sync.protocol for the rules as the client sees them. A batch runs in one transaction that
+holds the changelog sequence lock from its start, so reads and writes of rows never race another push.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from sqlalchemy import select
+
+from caseworker.server import rows as r
+from caseworker.server.auth import Principal, iso
+from caseworker.server.db import Database, SeqAllocator, applied_mutations, facilities, lock_sequence
+from caseworker.server.errors import ApiError
+from caseworker.server.scope import WRITE_ROLES, RowScope, may_change_case, may_change_record
+from caseworker.store import schema
+from caseworker.sync import protocol as p
+
+BOOKKEEPING = frozenset({"updated_at", "updated_by", "version"})
+IMMUTABLE = frozenset({"id", "created_at", "created_by", "case_id"})
+CONFLICT_RESOLUTION_FIELDS = frozenset({"status", "resolution", "resolved_by", "resolved_at"})
+
+
+class Rejected(Exception):
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+def outdated(protocol_version: int, schema_version: int) -> bool:
+    return protocol_version < p.PROTOCOL_VERSION or schema_version < schema.SCHEMA_VERSION
+
+
+def push(database: Database, pr: Principal, req: p.PushRequest) -> p.PushResponse:
+    if req.protocol_version < p.MIN_PUSH_PROTOCOL_VERSION:
+        raise ApiError(426, "protocol_too_old")
+    if req.device_id != pr.device_id:
+        raise ApiError(403, "wrong_device")
+    now = iso(time.time())
+    with database.write() as conn:
+        lock_sequence(conn)
+        txn = r.Txn(conn, pr, SeqAllocator(conn), now)
+        results = [_apply_once(txn, m) for m in req.mutations]
+    return p.PushResponse(
+        results=results, server_time=now, update_required=outdated(req.protocol_version, req.schema_version)
+    )
+
+
+def _apply_once(txn: r.Txn, m: p.Mutation) -> p.MutationResult:
+    am = applied_mutations.c
+    seen = txn.conn.execute(select(applied_mutations).where(am.mutation_id == m.mutation_id)).first()
+    if seen is not None:
+        return p.MutationResult(
+            mutation_id=m.mutation_id,
+            status="duplicate",
+            original_status=seen.status,
+            reason=seen.reason,
+            version=seen.version,
+            conflict_ids=json.loads(seen.conflict_ids or "[]"),
+        )
+    try:
+        result = _apply(txn, m)
+    except Rejected as exc:
+        result = p.MutationResult(mutation_id=m.mutation_id, status="rejected", reason=exc.reason)
+    txn.conn.execute(
+        applied_mutations.insert().values(
+            mutation_id=m.mutation_id,
+            device_id=txn.principal.device_id,
+            username=txn.principal.username,
+            txn_id=m.txn_id,
+            table_name=m.table[:40],
+            row_id=m.row_id,
+            op=m.op,
+            status=result.status,
+            reason=result.reason,
+            version=result.version,
+            conflict_ids=json.dumps(result.conflict_ids),
+            hlc=m.hlc,
+            applied_at=txn.now,
+        )
+    )
+    return result
+
+
+def _check_fields(m: p.Mutation) -> None:
+    cols = r.columns(m.table)
+    for name, value in m.fields.items():
+        if name not in cols:
+            raise Rejected("unknown_field")
+        kind = cols[name]
+        ok = (
+            value is None
+            or (kind is str and isinstance(value, str))
+            or (kind is int and isinstance(value, int))
+            or (kind is float and isinstance(value, int | float) and not isinstance(value, bool))
+        )
+        if not ok:
+            raise Rejected("invalid_value")
+
+
+def _apply(txn: r.Txn, m: p.Mutation) -> p.MutationResult:
+    pr = txn.principal
+    if pr.role not in WRITE_ROLES:
+        raise Rejected("read_only_role")
+    if m.table not in r.SYNCED_TABLES:
+        raise Rejected("unknown_table")
+    _check_fields(m)
+    if m.table == "conflicts" and m.op != "update":
+        raise Rejected("server_managed")
+    current = r.load(txn, m.table, m.row_id)
+    if m.op == "insert":
+        return _insert(txn, m, current)
+    if current is None:
+        raise Rejected("unknown_row")
+    _authorise_change(txn, m, current)
+    if m.table == "conflicts":
+        return _resolve(txn, m, current)
+    if m.op == "delete":
+        return _delete(txn, m, current)
+    return _update(txn, m, current)
+
+
+def _case_of(txn: r.Txn, scope: RowScope) -> RowScope | None:
+    case = r.load(txn, "cases", scope.case_id)
+    return case.scope if case else None
+
+
+def _person_changeable(txn: r.Txn, person_scope: RowScope) -> bool:
+    """A person-level row: by its own facility/creator, or through a case of the person the user may change."""
+    pr = txn.principal
+    if may_change_record(txn.principal, person_scope, None):
+        return True
+    for case_id in r.affected_cases(txn, person_scope):
+        case = _case_of(txn, RowScope(None, case_id, None, None, None))
+        if case is not None and may_change_case(pr, case):
+            return True
+    return False
+
+
+def _check_approval(txn: r.Txn, table: str, fields: dict[str, Any]) -> None:
+    if table == "assessments" and fields.get("review_status") == "approved" and txn.principal.role != "supervisor":
+        raise Rejected("approval_requires_supervisor")
+
+
+def _insert(txn: r.Txn, m: p.Mutation, current: r.Stored | None) -> p.MutationResult:
+    pr = txn.principal
+    if current is not None:
+        raise Rejected("row_exists")
+    data: dict[str, Any] = {k: None for k in r.columns(m.table)}
+    data.update(m.fields)
+    data["deleted"] = int(bool(data.get("deleted")))
+    data["created_by"] = data.get("created_by") or m.created_by or pr.username
+    data["created_at"] = data.get("created_at") or m.created_at or txn.now
+    data["updated_by"] = data.get("updated_by") or data["created_by"]
+    data["updated_at"] = data.get("updated_at") or data["created_at"]
+    if m.table in ("cases", "persons"):
+        data["facility_code"] = data.get("facility_code") or pr.facility_code
+        if data["facility_code"] != pr.facility_code:
+            raise Rejected("not_allowed")
+    if m.table == "cases":
+        data["conflict"] = 0
+        if pr.role != "supervisor":
+            if data.get("assigned_to") not in (None, "", pr.username):
+                raise Rejected("reassign_not_allowed")
+            data["assigned_to"] = pr.username  # else the worker's own new case could leave their scope
+    _check_approval(txn, m.table, data)
+    scope = r.scope_for(txn, m.table, m.row_id, data)
+    if m.table in ("persons", "relations"):
+        if scope.facility_code != pr.facility_code and not _person_changeable(txn, scope):
+            raise Rejected("not_allowed")
+    elif m.table != "cases":
+        case = _case_of(txn, scope)
+        if case is not None and not may_change_case(pr, case):
+            raise Rejected("not_allowed")
+    if m.table == "cases":
+        r.rescope_case_children(txn, m.row_id, scope)  # children that arrived before their case
+    r.write(txn, m.table, m.row_id, data, 1, scope, new=True)
+    return p.MutationResult(mutation_id=m.mutation_id, status="applied", version=1)
+
+
+def _authorise_change(txn: r.Txn, m: p.Mutation, current: r.Stored) -> None:
+    pr = txn.principal
+    table = m.table
+    if table == "cases":
+        allowed = may_change_case(pr, current.scope)
+    elif table in ("persons", "relations") or current.scope.case_id is None:
+        allowed = _person_changeable(txn, current.scope)
+    else:
+        allowed = may_change_record(pr, current.scope, _case_of(txn, current.scope))
+    if not allowed:
+        raise Rejected("not_allowed")
+    fields = m.fields
+    if any(k in IMMUTABLE and fields[k] != current.data.get(k) for k in fields):
+        raise Rejected("not_allowed")
+    if table == "cases":
+        if "assigned_to" in fields and fields["assigned_to"] != current.data.get("assigned_to"):
+            if pr.role != "supervisor":
+                raise Rejected("reassign_not_allowed")
+        if "facility_code" in fields and fields["facility_code"] != current.data.get("facility_code"):
+            if pr.role != "supervisor":
+                raise Rejected("not_allowed")
+            known = txn.conn.execute(select(facilities.c.code).where(facilities.c.code == fields["facility_code"]))
+            if known.first() is None:
+                raise Rejected("unknown_facility")
+    if table == "persons" and "facility_code" in fields and fields["facility_code"] != current.data.get(
+        "facility_code"
+    ):
+        if pr.role != "supervisor":
+            raise Rejected("not_allowed")
+    if table == "conflicts" and set(fields) - CONFLICT_RESOLUTION_FIELDS - BOOKKEEPING:
+        raise Rejected("not_allowed")
+    _check_approval(txn, table, fields)
+
+
+def _stamp(m: p.Mutation, data: dict[str, Any], pr: Principal, now: str) -> None:
+    data["updated_by"] = m.fields.get("updated_by") or m.created_by or pr.username
+    data["updated_at"] = m.fields.get("updated_at") or m.created_at or now
+
+
+def _changed_since_base(m: p.Mutation, current: r.Stored) -> bool:
+    if m.base:
+        skip = BOOKKEEPING | {"conflict"}
+        return any(current.data.get(k) != v for k, v in m.base.items() if k not in skip)
+    return current.version > m.base_version
+
+
+def _update(txn: r.Txn, m: p.Mutation, current: r.Stored) -> p.MutationResult:
+    fields = {k: v for k, v in m.fields.items() if k not in BOOKKEEPING | IMMUTABLE and k != "conflict"}
+    base = m.base or {}
+    insert_only = m.table in schema.INSERT_ONLY
+    conflict_ids: list[str] = []
+    undelete = fields.get("deleted") == 0 and base.get("deleted") == 1
+    if current.deleted and not insert_only and not undelete:
+        # An edit of a row deleted on the server: never resurrect it silently.
+        if not fields or fields == {"deleted": 1}:
+            return p.MutationResult(mutation_id=m.mutation_id, status="applied", version=current.version)
+        conflict_ids.append(r.new_conflict(txn, m, current, "deleted", 1, fields))
+        return p.MutationResult(
+            mutation_id=m.mutation_id, status="conflict", version=current.version, conflict_ids=conflict_ids
+        )
+    applied: dict[str, Any] = {}
+    for name, new in fields.items():
+        server = current.data.get(name)
+        if server == new:
+            continue
+        unchanged = base[name] == server if name in base else m.base_version == current.version
+        if unchanged or insert_only:
+            applied[name] = new
+        else:
+            conflict_ids.append(r.new_conflict(txn, m, current, name, server, new))
+    version = current.version
+    if applied:
+        stored = r.load(txn, m.table, m.row_id) or current  # conflicts may have flagged this very case
+        old_scope = stored.scope
+        data = {**stored.data, **applied}
+        _stamp(m, data, txn.principal, txn.now)
+        version = stored.version + 1
+        scope = r.scope_for(txn, m.table, m.row_id, data)
+        if m.table == "cases" and scope != old_scope:
+            r.rescope_case_children(txn, m.row_id, scope, old_person=old_scope.person_id)
+        r.write(txn, m.table, m.row_id, data, version, scope, new=False)
+    if conflict_ids:
+        status = "conflict"
+    elif applied and current.version != m.base_version:
+        status = "merged"
+    else:
+        status = "applied"
+    return p.MutationResult(mutation_id=m.mutation_id, status=status, version=version, conflict_ids=conflict_ids)
+
+
+def _delete(txn: r.Txn, m: p.Mutation, current: r.Stored) -> p.MutationResult:
+    if current.deleted:
+        return p.MutationResult(mutation_id=m.mutation_id, status="applied", version=current.version)
+    if m.table not in schema.INSERT_ONLY and _changed_since_base(m, current):
+        conflict_id = r.new_conflict(txn, m, current, "deleted", 0, 1)
+        version = (r.load(txn, m.table, m.row_id) or current).version
+        return p.MutationResult(
+            mutation_id=m.mutation_id, status="conflict", version=version, conflict_ids=[conflict_id]
+        )
+    data = {**current.data, "deleted": 1}
+    _stamp(m, data, txn.principal, txn.now)
+    r.write(txn, m.table, m.row_id, data, current.version + 1, current.scope, new=False)
+    return p.MutationResult(mutation_id=m.mutation_id, status="applied", version=current.version + 1)
+
+
+def _resolve(txn: r.Txn, m: p.Mutation, current: r.Stored) -> p.MutationResult:
+    """An update of a conflicts row. The first resolution wins; a later one is answered `merged`."""
+    if current.data.get("status") == "resolved":
+        return p.MutationResult(
+            mutation_id=m.mutation_id, status="merged", reason="already_resolved", version=current.version
+        )
+    fields = {k: v for k, v in m.fields.items() if k in CONFLICT_RESOLUTION_FIELDS}
+    if fields.get("status") not in (None, "open", "resolved") or fields.get("resolution") not in (
+        None,
+        *p.RESOLUTIONS,
+    ):
+        raise Rejected("invalid_value")
+    data = {**current.data, **fields}
+    if data.get("status") == "resolved":
+        data["resolved_by"] = data.get("resolved_by") or txn.principal.username
+        data["resolved_at"] = data.get("resolved_at") or txn.now
+    _stamp(m, data, txn.principal, txn.now)
+    r.write(txn, "conflicts", m.row_id, data, current.version + 1, current.scope, new=False)
+    for case_id in r.affected_cases(txn, current.scope):
+        r.refresh_conflict_flag(txn, case_id)
+    return p.MutationResult(mutation_id=m.mutation_id, status="applied", version=current.version + 1)
