@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
-from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
@@ -49,11 +49,11 @@ def _chart(workers: list[dict[str, Any]], stages: list[str], lang: str, many: bo
     shown = sorted((w for w in workers if w["open"]), key=lambda w: -w["open"])[:CHART_MAX_WORKERS]
     shown.reverse()  # the chart draws the first category at the bottom: largest caseload on top
     bar_h = 13
-    height = max(len(shown), 1) * bar_h + 70
+    height = max(len(shown), 1) * bar_h + 82
     d = Drawing(CONTENT_WIDTH, height)
     d.add(String(0, height - 10, t("chart_by_worker", lang), fontName=BOLD, fontSize=8.5))
     chart = HorizontalBarChart()
-    chart.x, chart.y = 150, 45
+    chart.x, chart.y = 150, 58
     chart.width, chart.height = CONTENT_WIDTH - 165, max(len(shown), 1) * bar_h
     chart.data = [[w["by_stage"].get(stage, 0) for w in shown] or [0] for stage in stages]
     chart.categoryAxis.categoryNames = [_worker_label(w, lang, many)[:34] for w in shown] or [""]
@@ -73,19 +73,20 @@ def _chart(workers: list[dict[str, Any]], stages: list[str], lang: str, many: bo
     for i in range(len(stages)):
         chart.bars[i].fillColor = STAGE_COLOURS[i % len(STAGE_COLOURS)]
     d.add(chart)
-    legend = Legend()
-    legend.x, legend.y = 0, 22
-    legend.alignment = "right"
-    legend.fontName = REGULAR
-    legend.fontSize = 7
-    legend.columnMaximum = 1
-    legend.deltax = 10
-    legend.dxTextSpace = 3
-    legend.dx = legend.dy = 6
-    legend.colorNamePairs = [(STAGE_COLOURS[i % len(STAGE_COLOURS)], stage_name(s, lang)) for i, s in enumerate(stages)]
-    legend.boxAnchor = "nw"
-    d.add(legend)
+    _legend(d, [(STAGE_COLOURS[i % len(STAGE_COLOURS)], stage_name(s, lang)) for i, s in enumerate(stages)])
     return d
+
+
+def _legend(d: Drawing, items: list[tuple[Any, str]], top: float = 26) -> None:
+    """Colour keys in rows that wrap at the drawing's width (reportlab's Legend does not wrap)."""
+    x, y = 0.0, top
+    for colour, label in items:
+        width = 12 + stringWidth(label, REGULAR, 7) + 12
+        if x + width > d.width and x > 0:
+            x, y = 0.0, y - 11
+        d.add(Rect(x, y - 1, 8, 7, fillColor=colour, strokeColor=None))
+        d.add(String(x + 11, y, label, fontName=REGULAR, fontSize=7))
+        x += width
 
 
 def caseload_story(stats: dict[str, Any], ctx: PrintContext, lang: str = "id") -> list[Flowable]:
@@ -113,12 +114,12 @@ def caseload_story(stats: dict[str, Any], ctx: PrintContext, lang: str = "id") -
     story += [Spacer(1, 4 * mm), _chart(stats["workers"], stages, lang, many)]
 
     story.append(p(f"3. {t('sec_by_stage', lang)}", "section"))
-    header = [t("worker", lang), *[stage_name(s, lang) for s in stages], t("total", lang)]
+    header = [t("worker", lang), *[p(stage_name(s, lang), "head_small") for s in stages], t("total", lang)]
     rows = [[para_text(_worker_label(w, lang, many)), *[str(w["by_stage"].get(s, 0)) for s in stages], str(w["open"])]
             for w in stats["workers"] if w["open"]]  # fmt: skip
     rows.append(_bold([t("total", lang), *[str(stats["totals"]["by_stage"].get(s, 0)) for s in stages],
                        str(stats["totals"]["open"])]))  # fmt: skip
-    story.append(grid_table(header, rows, [4.2] + [1.5] * len(stages) + [1.3], numeric_cols=tuple(range(1, 9))))
+    story.append(grid_table(header, rows, [3.0] + [1.75] * len(stages) + [1.3], numeric_cols=tuple(range(1, 9))))
 
     story.append(p(f"4. {t('sec_by_category', lang)}", "section"))
     by_category = sorted(stats["totals"]["by_category"].items(), key=lambda kv: (-kv[1], kv[0]))

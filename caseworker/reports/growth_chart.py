@@ -75,6 +75,15 @@ def _nice_step(span: float) -> float:
     return next(s * magnitude for s in (1, 2, 2.5, 5, 10) if s * magnitude >= raw)
 
 
+def _spread(ys: list[float], gap: float) -> list[float]:
+    """Move curve labels apart (keeping their order) so close curves do not print on top of each other."""
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    out = list(ys)
+    for prev, cur in zip(order, order[1:], strict=False):
+        out[cur] = max(out[cur], out[prev] + gap)
+    return out
+
+
 def _chart(indicator: str, sex: str, points: list[tuple[float, float]], title: str, lang: str,
            width: float, height: float) -> Drawing:  # fmt: skip
     last_month = max((x for x, _ in points), default=0)
@@ -105,12 +114,13 @@ def _chart(indicator: str, sex: str, points: list[tuple[float, float]], title: s
         d.add(String(left - 3, sy(value) - 2, fmt_number(value, 0 if step >= 1 else 1, lang), fontName=REGULAR,
                      fontSize=6, textAnchor="end"))  # fmt: skip
         value += step
-    for z, line in curves.items():
+    label_ys = _spread([sy(line[-1][1]) - 2 for line in curves.values()], gap=5.5)
+    for (z, line), label_y in zip(curves.items(), label_ys, strict=True):
         colour, stroke = SD_STYLE[z]
         coords = [c for x, v in line for c in (sx(x / DAYS_PER_MONTH), sy(v))]
         d.add(PolyLine(coords, strokeColor=colour, strokeWidth=stroke))
         label = ("+" + z if not z.startswith("-") and z != "0" else z).replace("-", "\u2212")
-        d.add(String(left + pw + 2, sy(line[-1][1]) - 2, label, fontName=REGULAR, fontSize=5.5, fillColor=colour))
+        d.add(String(left + pw + 2, label_y, label, fontName=REGULAR, fontSize=5.5, fillColor=colour))
     if len(points) > 1:
         coords = [c for x, y in points for c in (sx(x), sy(y))]
         d.add(PolyLine(coords, strokeColor=POINT_COLOUR, strokeWidth=0.8))

@@ -42,7 +42,13 @@ def styles() -> dict[str, ParagraphStyle]:
         "muted": ParagraphStyle("muted", parent=body, fontSize=7.5, leading=9.5, textColor=MUTED),
         "cell": ParagraphStyle("cell", parent=body, fontSize=8, leading=10),
         "cell_bold": ParagraphStyle("cell_bold", parent=body, fontName=BOLD, fontSize=8, leading=10),
+        "head_small": ParagraphStyle(
+            "head_small", parent=body, fontSize=6.5, leading=8, alignment=TA_RIGHT
+        ),
         "cell_right": ParagraphStyle("cell_right", parent=body, fontSize=8, leading=10, alignment=TA_RIGHT),
+        "head_right": ParagraphStyle(
+            "head_right", parent=body, fontName=BOLD, fontSize=8, leading=10, alignment=TA_RIGHT
+        ),
         "label": ParagraphStyle("label", parent=body, fontSize=8.5, leading=11, textColor=MUTED),
         "value": ParagraphStyle("value", parent=body, fontSize=9, leading=11.5),
         "section": ParagraphStyle(
@@ -81,11 +87,18 @@ def p(text: str, style: str = "body") -> Paragraph:
 
 
 def grid_table(
-    header: list[str], rows: list[list[Any]], widths: list[float], *, numeric_cols: tuple[int, ...] = ()
+    header: list[str | Paragraph],
+    rows: list[list[Any]],
+    widths: list[float],
+    *,
+    numeric_cols: tuple[int, ...] = (),
 ) -> Table:
     """A ruled table whose header repeats on every page it spans; text cells are wrapped Paragraphs."""
     st = styles()
-    head = [Paragraph(h, st["cell_bold"]) for h in header]
+    head = [
+        h if isinstance(h, Paragraph) else Paragraph(h, st["head_right"] if i in numeric_cols else st["cell_bold"])
+        for i, h in enumerate(header)
+    ]
     body = []
     for row in rows:
         cells = []

@@ -67,7 +67,9 @@ def add_facility(
     with database.write() as conn:
         if conn.execute(select(facilities.c.code).where(facilities.c.code == code)).first():
             raise KnownError("server_facility_exists", code=code)
-        conn.execute(facilities.insert().values(code=code, name=name, address=address, worker_scope=worker_scope))
+        conn.execute(
+            facilities.insert().values(code=code, name=name, address=address, worker_scope=worker_scope)
+        )
 
 
 def set_facility(
@@ -83,7 +85,9 @@ def set_facility(
         row = conn.execute(select(facilities).where(facilities.c.code == code)).first()
         if row is None:
             raise KnownError("server_no_facility", code=code)
-        values = {k: v for k, v in (("name", name), ("address", address), ("worker_scope", worker_scope)) if v}
+        values = {
+            k: v for k, v in (("name", name), ("address", address), ("worker_scope", worker_scope)) if v
+        }
         if values:
             conn.execute(update(facilities).where(facilities.c.code == code).values(**values))
         if worker_scope and worker_scope != row.worker_scope:
@@ -165,7 +169,9 @@ def revoke_device(database: Database, device_id: str) -> None:
         if found is None:
             raise KnownError("server_no_device", device=device_id)
         # Tokens stay (dead) so the device is told "device_revoked" rather than "unknown session".
-        conn.execute(update(devices).where(devices.c.device_id == device_id).values(revoked_at=iso(time.time())))
+        conn.execute(
+            update(devices).where(devices.c.device_id == device_id).values(revoked_at=iso(time.time()))
+        )
 
 
 def list_devices(database: Database) -> list[dict[str, Any]]:

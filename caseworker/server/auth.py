@@ -97,7 +97,11 @@ def _issue(conn: Connection, kind: str, username: str, device_id: str, expires_a
     token = secrets.token_urlsafe(32)
     conn.execute(
         t.tokens.insert().values(
-            token_hash=token_hash(token), kind=kind, username=username, device_id=device_id, expires_at=expires_at
+            token_hash=token_hash(token),
+            kind=kind,
+            username=username,
+            device_id=device_id,
+            expires_at=expires_at,
         )
     )
     return token

@@ -36,7 +36,9 @@ def status(database: Database, sha256: str) -> tuple[int, bool] | None:
     return None if row is None else (row.size, bool(row.complete))
 
 
-def append(database: Database, pr: Principal, sha256: str, offset: int, total: int, chunk: bytes) -> tuple[int, bool]:
+def append(
+    database: Database, pr: Principal, sha256: str, offset: int, total: int, chunk: bytes
+) -> tuple[int, bool]:
     """Append `chunk` at `offset`; returns (size, complete). Raises 409 on a wrong offset, 422 on a bad hash."""
     if pr.role not in WRITE_ROLES:
         raise ApiError(403, "forbidden")
@@ -64,7 +66,9 @@ def append(database: Database, pr: Principal, sha256: str, offset: int, total: i
         if complete:
             digest = hashlib.sha256()
             for (data,) in conn.execute(
-                select(blob_chunks.c.data).where(blob_chunks.c.sha256 == sha256).order_by(blob_chunks.c.offset)
+                select(blob_chunks.c.data)
+                .where(blob_chunks.c.sha256 == sha256)
+                .order_by(blob_chunks.c.offset)
             ):
                 digest.update(data)
             if digest.hexdigest() != sha256:
@@ -74,7 +78,9 @@ def append(database: Database, pr: Principal, sha256: str, offset: int, total: i
             else:
                 bad = False
         if not complete or not bad:
-            conn.execute(update(blobs).where(blobs.c.sha256 == sha256).values(size=size, complete=int(complete)))
+            conn.execute(
+                update(blobs).where(blobs.c.sha256 == sha256).values(size=size, complete=int(complete))
+            )
     if complete and bad:
         raise ApiError(422, "hash_mismatch")
     return size, complete
@@ -84,7 +90,9 @@ def may_read(database: Database, pr: Principal, sha256: str) -> bool:
     """An attachment the user may see references the blob (or the user uploaded it)."""
     c = changelog.c
     with database.read() as conn:
-        row = conn.execute(select(blobs.c.complete, blobs.c.uploaded_by).where(blobs.c.sha256 == sha256)).first()
+        row = conn.execute(
+            select(blobs.c.complete, blobs.c.uploaded_by).where(blobs.c.sha256 == sha256)
+        ).first()
         if row is None or not row.complete:
             return False
         if row.uploaded_by == pr.username:
@@ -97,18 +105,24 @@ def may_read(database: Database, pr: Principal, sha256: str) -> bool:
 
 def size_of(database: Database, sha256: str) -> int:
     with database.read() as conn:
-        return conn.execute(select(func.coalesce(blobs.c.size, 0)).where(blobs.c.sha256 == sha256)).scalar() or 0
+        return (
+            conn.execute(select(func.coalesce(blobs.c.size, 0)).where(blobs.c.sha256 == sha256)).scalar() or 0
+        )
 
 
 def read_chunks(database: Database, sha256: str) -> Iterator[bytes]:
     with database.read() as conn:
         offsets = list(
             conn.execute(
-                select(blob_chunks.c.offset).where(blob_chunks.c.sha256 == sha256).order_by(blob_chunks.c.offset)
+                select(blob_chunks.c.offset)
+                .where(blob_chunks.c.sha256 == sha256)
+                .order_by(blob_chunks.c.offset)
             ).scalars()
         )
     for offset in offsets:  # one chunk per transaction: never hold a whole file in memory
         with database.read() as conn:
             yield conn.execute(
-                select(blob_chunks.c.data).where(blob_chunks.c.sha256 == sha256, blob_chunks.c.offset == offset)
+                select(blob_chunks.c.data).where(
+                    blob_chunks.c.sha256 == sha256, blob_chunks.c.offset == offset
+                )
             ).scalar_one()

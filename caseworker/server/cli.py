@@ -34,7 +34,8 @@ def _password() -> str:
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--database-url", help="SQLAlchemy URL (default: $CASEWORKER_DATABASE_URL or sqlite:///caseworker-server.db)"
+        "--database-url",
+        help="SQLAlchemy URL (default: $CASEWORKER_DATABASE_URL or sqlite:///caseworker-server.db)",
     )
     parser = argparse.ArgumentParser(prog="caseworker-server", description="Caseworker central sync server")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -42,14 +43,18 @@ def _parser() -> argparse.ArgumentParser:
     init = sub.add_parser("init", parents=[common], help="create the database and the first admin")
     init.add_argument("--admin", required=True, help="username of the administrator")
 
-    facility = sub.add_parser("facility", help="manage facilities (UPT)").add_subparsers(dest="action", required=True)
+    facility = sub.add_parser("facility", help="manage facilities (UPT)").add_subparsers(
+        dest="action", required=True
+    )
     fadd = facility.add_parser("add", parents=[common])
     fset = facility.add_parser("set", parents=[common])
     for p in (fadd, fset):
         p.add_argument("code")
         p.add_argument("--name", required=p is fadd)
         p.add_argument("--address")
-        p.add_argument("--worker-scope", choices=admin.WORKER_SCOPES, default="facility" if p is fadd else None)
+        p.add_argument(
+            "--worker-scope", choices=admin.WORKER_SCOPES, default="facility" if p is fadd else None
+        )
 
     user = sub.add_parser("user", help="manage users").add_subparsers(dest="action", required=True)
     uadd = user.add_parser("add", parents=[common])
@@ -59,7 +64,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--role", choices=ROLES, required=p is uadd)
         p.add_argument("--facility")
         p.add_argument("--full-name")
-    uset.add_argument("--password", action="store_true", help="set a new password (prompt or CASEWORKER_PASSWORD)")
+    uset.add_argument(
+        "--password", action="store_true", help="set a new password (prompt or CASEWORKER_PASSWORD)"
+    )
     user.add_parser("disable", parents=[common]).add_argument("name")
     user.add_parser("enable", parents=[common]).add_argument("name")
 
@@ -103,7 +110,9 @@ def _run(args: argparse.Namespace) -> None:
         elif action == ("device", "list"):
             for d in admin.list_devices(database):
                 state = "revoked" if d["revoked_at"] else "active"
-                print(f"{d['device_id']}\t{d['username']}\t{d['name'] or ''}\t{d['last_seen_at'] or ''}\t{state}")
+                print(
+                    f"{d['device_id']}\t{d['username']}\t{d['name'] or ''}\t{d['last_seen_at'] or ''}\t{state}"
+                )
     finally:
         database.dispose()
 
@@ -129,7 +138,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 1
     except Exception as exc:  # one clear line, no traceback, for the operator
-        print(f"{i18n.text('server_server_error')} ({type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:200]})", file=sys.stderr)
+        print(
+            f"{i18n.text('server_server_error')} ({type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:200]})",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -21,7 +21,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Perangkat ini telah dicabut aksesnya. Hubungi admin.",
         "This device's access has been revoked. Contact the administrator.",
     ),
-    "user_disabled": ("Akun ini dinonaktifkan. Hubungi admin.", "This account is disabled. Contact the administrator."),
+    "user_disabled": (
+        "Akun ini dinonaktifkan. Hubungi admin.",
+        "This account is disabled. Contact the administrator.",
+    ),
     "too_many_attempts": (
         "Terlalu banyak percobaan masuk. Coba lagi dalam {seconds} detik.",
         "Too many login attempts. Try again in {seconds} seconds.",

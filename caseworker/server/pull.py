@@ -17,12 +17,14 @@ from starlette.responses import Response
 
 from caseworker.server.auth import Principal, iso
 from caseworker.server.db import Database, changelog, device_cases, devices, max_seq
-from caseworker.server.scope import held_clause, visible_clause
 from caseworker.server.push import outdated
+from caseworker.server.scope import held_clause, visible_clause
 from caseworker.sync import protocol as p
 
 
-def _body(parts: list[str], cursor: int, has_more: bool, now: str, update_required: bool, reset: bool) -> Response:
+def _body(
+    parts: list[str], cursor: int, has_more: bool, now: str, update_required: bool, reset: bool
+) -> Response:
     flags = (
         f'"cursor":{cursor},"has_more":{json.dumps(has_more)},"server_time":"{now}",'
         f'"update_required":{json.dumps(update_required)},"reset":{json.dumps(reset)}'
@@ -39,7 +41,9 @@ def pull(
         return _body([], since, False, now, True, False)
     c = changelog.c
     with database.read() as conn:
-        needs_reset = conn.execute(select(devices.c.needs_reset).where(devices.c.device_id == pr.device_id)).scalar()
+        needs_reset = conn.execute(
+            select(devices.c.needs_reset).where(devices.c.device_id == pr.device_id)
+        ).scalar()
         upto = max_seq(conn)
         if since > upto or (needs_reset and since != 0):
             # The scope changed under the device (or the server was restored): start again from zero.
@@ -112,9 +116,7 @@ def _record(
         ids = sorted(added)
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
-            conn.execute(
-                delete(device_cases).where(and_(d.device_id == device_id, d.case_id.in_(chunk)))
-            )
+            conn.execute(delete(device_cases).where(and_(d.device_id == device_id, d.case_id.in_(chunk))))
             conn.execute(device_cases.insert(), [{"device_id": device_id, "case_id": cid} for cid in chunk])
     for case_id in sorted(removed):
         conn.execute(

@@ -141,7 +141,11 @@ def _person_changeable(txn: r.Txn, person_scope: RowScope) -> bool:
 
 
 def _check_approval(txn: r.Txn, table: str, fields: dict[str, Any]) -> None:
-    if table == "assessments" and fields.get("review_status") == "approved" and txn.principal.role != "supervisor":
+    if (
+        table == "assessments"
+        and fields.get("review_status") == "approved"
+        and txn.principal.role != "supervisor"
+    ):
         raise Rejected("approval_requires_supervisor")
 
 
@@ -202,11 +206,15 @@ def _authorise_change(txn: r.Txn, m: p.Mutation, current: r.Stored) -> None:
         if "facility_code" in fields and fields["facility_code"] != current.data.get("facility_code"):
             if pr.role != "supervisor":
                 raise Rejected("not_allowed")
-            known = txn.conn.execute(select(facilities.c.code).where(facilities.c.code == fields["facility_code"]))
+            known = txn.conn.execute(
+                select(facilities.c.code).where(facilities.c.code == fields["facility_code"])
+            )
             if known.first() is None:
                 raise Rejected("unknown_facility")
-    if table == "persons" and "facility_code" in fields and fields["facility_code"] != current.data.get(
-        "facility_code"
+    if (
+        table == "persons"
+        and "facility_code" in fields
+        and fields["facility_code"] != current.data.get("facility_code")
     ):
         if pr.role != "supervisor":
             raise Rejected("not_allowed")
@@ -268,7 +276,9 @@ def _update(txn: r.Txn, m: p.Mutation, current: r.Stored) -> p.MutationResult:
         status = "merged"
     else:
         status = "applied"
-    return p.MutationResult(mutation_id=m.mutation_id, status=status, version=version, conflict_ids=conflict_ids)
+    return p.MutationResult(
+        mutation_id=m.mutation_id, status=status, version=version, conflict_ids=conflict_ids
+    )
 
 
 def _delete(txn: r.Txn, m: p.Mutation, current: r.Stored) -> p.MutationResult:

@@ -76,7 +76,9 @@ def scope_for(txn: Txn, table: str, row_id: str, data: dict[str, Any]) -> RowSco
     pr = txn.principal
     created_by = data.get("created_by")
     if table == "cases":
-        return RowScope(data.get("facility_code"), row_id, data.get("assigned_to"), created_by, data.get("person_id"))
+        return RowScope(
+            data.get("facility_code"), row_id, data.get("assigned_to"), created_by, data.get("person_id")
+        )
     if table == "persons":
         return RowScope(data.get("facility_code") or pr.facility_code, None, None, created_by, row_id)
     if table == "relations":
@@ -91,7 +93,9 @@ def scope_for(txn: Txn, table: str, row_id: str, data: dict[str, Any]) -> RowSco
     return RowScope(pr.facility_code, data.get("case_id"), assignee, created_by, None)
 
 
-def write(txn: Txn, table: str, row_id: str, data: dict[str, Any], version: int, scope: RowScope, new: bool) -> None:
+def write(
+    txn: Txn, table: str, row_id: str, data: dict[str, Any], version: int, scope: RowScope, new: bool
+) -> None:
     data = {**data, "id": row_id, "version": version}
     values = {
         "seq": txn.seqs.next(),
@@ -131,7 +135,13 @@ def rescope_case_children(txn: Txn, case_id: str, scope: RowScope, old_person: s
         .order_by(c.table_name, c.row_id)
     ).all()
     for child in children:
-        _bump(txn, child.table_name, child.row_id, facility_code=scope.facility_code, assigned_to=scope.assigned_to)
+        _bump(
+            txn,
+            child.table_name,
+            child.row_id,
+            facility_code=scope.facility_code,
+            assigned_to=scope.assigned_to,
+        )
     for person_id in dict.fromkeys(p for p in (old_person, scope.person_id) if p):
         person_rows = txn.conn.execute(
             select(c.table_name, c.row_id)

@@ -13,6 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from caseworker.domain.names import name_key
+from caseworker.store.growth_index import refresh_growth
 from caseworker.store.schema import CASE_RECORDS
 
 
@@ -97,6 +98,7 @@ def reindex_cases(db: sqlite_utils.Database, case_ids: Iterable[str]) -> None:
         chunk = ids[start : start + 500]
         rows = list(_rows(db, f"WHERE c.id IN ({','.join('?' * len(chunk))})", chunk))
         _write(db, rows)
+        refresh_growth(db, chunk)
         found = {r["id"] for r in rows}
         for missing in set(chunk) - found:  # removed from the device (left scope)
             db.conn.execute("DELETE FROM case_index WHERE case_id = ?", [missing])
@@ -108,3 +110,4 @@ def rebuild_all(db: sqlite_utils.Database) -> None:
     db.conn.execute("DELETE FROM case_index")
     db.conn.execute("DELETE FROM case_search")
     _write(db, _rows(db))
+    refresh_growth(db)
