@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 _SANDBOX = Path(tempfile.mkdtemp(prefix="caseworker-tests-"))
+atexit.register(shutil.rmtree, _SANDBOX, ignore_errors=True)
 for var, sub in (
     ("HOME", "home"),
     ("XDG_DATA_HOME", "data"),

@@ -37,7 +37,9 @@ i18n.register(
 
 def _lang_arg(parser: argparse.ArgumentParser) -> None:
     # Its own dest: the top-level --lang (language of messages) must not be overwritten.
-    parser.add_argument("--lang", dest="report_lang", choices=i18n.LANGUAGES, help="language of the PDF: id or en")
+    parser.add_argument(
+        "--lang", dest="report_lang", choices=i18n.LANGUAGES, help="language of the PDF: id or en"
+    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -56,7 +58,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     cl = rsub.add_parser("caseload", help="caseload report per facility and worker (PDF)")
     add_user_arg(cl)
     cl.add_argument("--out", required=True, help="PDF file to write")
-    cl.add_argument("--from", dest="date_from", help="period start, 01/10/2026 or 2026-10-01 (default: 1st of this month)")
+    cl.add_argument(
+        "--from", dest="date_from", help="period start, 01/10/2026 or 2026-10-01 (default: 1st of this month)"
+    )
     cl.add_argument("--to", dest="date_to", help="period end (default: today)")
     _lang_arg(cl)
     cl.set_defaults(func=cmd_caseload)
@@ -107,7 +111,9 @@ def cmd_caseload(args: argparse.Namespace) -> int:
     start = _date(args.date_from, "--from", today.replace(day=1))
     end = _date(args.date_to, "--to", today)
     if start > end:
-        raise KnownError("report.cli.bad_period", start=start.strftime("%d/%m/%Y"), end=end.strftime("%d/%m/%Y"))
+        raise KnownError(
+            "report.cli.bad_period", start=start.strftime("%d/%m/%Y"), end=end.strftime("%d/%m/%Y")
+        )
     store = open_store(args)
     try:
         out = render_caseload_report(store, args.out, start, end, lang=_lang(args))
@@ -129,7 +135,9 @@ def cmd_cases(args: argparse.Namespace) -> int:
         if not ids:
             print(i18n.text("report.cli.batch_none", stage=stages.stage_name(args.stage)), file=sys.stderr)
             return 0
-        written = render_case_batch(store, ids, args.out, lang=_lang(args), redact=args.redact, progress=progress)
+        written = render_case_batch(
+            store, ids, args.out, lang=_lang(args), redact=args.redact, progress=progress
+        )
     finally:
         store.close()
     print(i18n.text("report.cli.batch_done", n=len(written), path=args.out))

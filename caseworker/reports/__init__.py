@@ -5,9 +5,28 @@ read the store, write the file atomically and append a 'print' entry to the audi
 """
 
 from caseworker.reports.batch import render_case_batch
-from caseworker.reports.case_summary import PrintContext, build_case_summary, print_context, render_case_summary
+from caseworker.reports.case_summary import (
+    PrintContext,
+    build_case_summary,
+    print_context,
+    render_case_summary,
+)
 from caseworker.reports.caseload_report import build_caseload_report, render_caseload_report
 from caseworker.reports.caseload_stats import caseload_stats
+
+
+def warm_up() -> None:
+    """Load fonts, region names and WHO tables now (e.g. in a background thread at start-up) so the
+    first print is as fast as the next ones."""
+    from caseworker.domain import regions
+    from caseworker.growth.tables import age_table
+    from caseworker.reports.fonts import register_fonts
+
+    register_fonts()
+    regions.load()
+    for indicator in ("waz", "haz", "baz", "hcz"):
+        age_table(indicator)
+
 
 __all__ = [
     "PrintContext",
@@ -18,4 +37,5 @@ __all__ = [
     "render_case_batch",
     "render_case_summary",
     "render_caseload_report",
+    "warm_up",
 ]

@@ -11,10 +11,9 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 
 from caseworker.domain.reference import atensi_components, atensi_name, category_name
 from caseworker.domain.regions import region_path
-from caseworker.domain.stages import stage_name
 from caseworker.reports.formatting import fmt_age, fmt_date, para_text
 from caseworker.reports.labels import t, t_or
-from caseworker.reports.styles import CONTENT_WIDTH, field_table, grid_table, p
+from caseworker.reports.styles import CONTENT_WIDTH, field_table, grid_table, p, section_bar
 
 
 @dataclass
@@ -24,9 +23,9 @@ class Sections:
     lang: str
     count: int = 0
 
-    def heading(self, key: str) -> Paragraph:
+    def heading(self, key: str) -> Flowable:
         self.count += 1
-        return p(f"{self.count}. {t(key, self.lang)}", "section")
+        return section_bar(f"{self.count}. {t(key, self.lang)}")
 
 
 def _user_name(users: dict[str, dict[str, Any]], username: str | None) -> str:
@@ -45,7 +44,9 @@ def identity(case: dict[str, Any], lang: str, today: date, abh_withheld: bool) -
     withheld = f"<i>({t('withheld', lang)})</i>"
     name = f"<b>{para_text(person.get('name')) or '-'}</b>"
     if person.get("nickname"):
-        name += f" <font color='#555555'>({t('nickname', lang).lower()}: {para_text(person['nickname'])})</font>"
+        name += (
+            f" <font color='#555555'>({t('nickname', lang).lower()}: {para_text(person['nickname'])})</font>"
+        )
     born = fmt_date(person.get("birth_date"))
     if person.get("birth_date_estimated"):
         born += f" ({t('estimated', lang)})"
@@ -69,7 +70,10 @@ def identity(case: dict[str, Any], lang: str, today: date, abh_withheld: bool) -
         (t("no_kk", lang), withheld if abh_withheld else (person.get("no_kk") or "-")),
         (t("address", lang), withheld if abh_withheld else (para_text(person.get("address")) or "-")),
         (t("region", lang), para_text(region) or "-"),
-        (t("category", lang), para_text(category_name(case.get("category_code"), lang) or case.get("category_code"))),
+        (
+            t("category", lang),
+            para_text(category_name(case.get("category_code"), lang) or case.get("category_code")),
+        ),
         (t("dtsen", lang), dtsen),
     ]
     disabilities = person.get("disabilities") or []
@@ -158,7 +162,11 @@ def plan(case: dict[str, Any], lang: str) -> list[Flowable]:
     ]  # fmt: skip
     if not rows:
         return [_none(lang)]
-    return [grid_table([t("goal", lang), t("atensi", lang), t("target", lang), t("status", lang)], rows, [7, 5, 2, 2])]
+    return [
+        grid_table(
+            [t("goal", lang), t("atensi", lang), t("target", lang), t("status", lang)], rows, [7, 5, 2, 2]
+        )
+    ]
 
 
 def services(case: dict[str, Any], lang: str, users: dict[str, dict[str, Any]]) -> list[Flowable]:
@@ -179,9 +187,7 @@ def services(case: dict[str, Any], lang: str, users: dict[str, dict[str, Any]]) 
                  para_text(x.get("outcome")) or "-"] for x in groups[code]]  # fmt: skip
         title = p(f"{chr(96 + i)}. {para_text(name)} ({len(rows)})", "subsection")
         table = grid_table(header, rows, [2, 7, 3, 5])
-        out.append(KeepTogether([title, table]) if len(rows) <= 3 else title)
-        if len(rows) > 3:
-            out.append(table)
+        out += [title, table]  # the title keeps with the table's first rows (keepWithNext)
     return out
 
 
@@ -197,8 +203,8 @@ def notes(case: dict[str, Any], lang: str, users: dict[str, dict[str, Any]], lef
         head = f"{fmt_date(n.get('noted_at'))} \u00b7 {kind} \u00b7 {t('note_by', lang, who=_user_name(users, n.get('created_by')))}"
         if n.get("confidential"):
             head += f" \u00b7 <font color='#b00020'>{t('confidential', lang)}</font>"
-        # A short note stays with its heading; a long one may split across pages.
-        out.append(KeepTogether([p(head, "note_head"), p(para_text(n.get("text")) or "-", "note")]))
+        # The heading keeps with its text (keepWithNext); a long text may still split across pages.
+        out += [p(head, "note_head"), p(para_text(n.get("text")) or "-", "note")]
     return out
 
 

@@ -46,7 +46,9 @@ def print_context(store: Store, printed_at: datetime | None = None) -> PrintCont
     users = {u["username"]: u for u in store.query("SELECT * FROM users ORDER BY username")}
     me = store.user
     supervisors = [u for u in users.values() if u.get("role") == "supervisor" and u.get("active", 1)]
-    supervisor = users.get(me.username) if me.role == "supervisor" else (supervisors[0] if supervisors else None)
+    supervisor = (
+        users.get(me.username) if me.role == "supervisor" else (supervisors[0] if supervisors else None)
+    )
     who = f"{me.full_name} ({me.username})" if me.full_name and me.full_name != me.username else me.username
     return PrintContext(store.facility(), who, printed_at or datetime.now(), users, supervisor)
 
@@ -88,7 +90,9 @@ def case_summary_story(
     story += [s.heading("sec_services"), *sec.services(c, lang, users)]
     story += [s.heading("sec_notes"), *sec.notes(c, lang, users, prepared.notes_left_out)]
     story += [s.heading("sec_closure"), *sec.closure(c, lang)]
-    story.append(sec.signatures(ctx.facility, users.get(c.get("assigned_to") or ""), ctx.supervisor, lang, today))
+    story.append(
+        sec.signatures(ctx.facility, users.get(c.get("assigned_to") or ""), ctx.supervisor, lang, today)
+    )
     return story
 
 
@@ -106,7 +110,9 @@ def build_case_summary(
     number = case.get("case_number") or ""
     frame = PageFrame(lang, ctx.printed_by, ctx.printed_at, f"{t('case_summary', lang)} \u00b7 {number}")
     # No client name in the PDF metadata: file managers and mail previews show it.
-    build_pdf(out, story, frame, title=f"{t('case_summary', lang)} {number}", author=ctx.facility.get("name") or "")
+    build_pdf(
+        out, story, frame, title=f"{t('case_summary', lang)} {number}", author=ctx.facility.get("name") or ""
+    )
 
 
 def variant_name(redact: bool, full_ids: bool) -> str:

@@ -9,8 +9,8 @@ from typing import IO, Any
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, Rect, String
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer
 
 from caseworker.domain.reference import category_name
@@ -21,7 +21,7 @@ from caseworker.reports.document import PageFrame, build_pdf, letterhead
 from caseworker.reports.fonts import BOLD, REGULAR
 from caseworker.reports.formatting import fmt_date, para_text
 from caseworker.reports.labels import t
-from caseworker.reports.styles import CONTENT_WIDTH, STAGE_COLOURS, grid_table, p
+from caseworker.reports.styles import CONTENT_WIDTH, STAGE_COLOURS, grid_table, p, section_bar
 from caseworker.store import repository
 from caseworker.store.store import Store
 
@@ -37,7 +37,14 @@ def _measure_cells(row: dict[str, Any]) -> list[str]:
 
 
 def _measure_header(first: str, lang: str) -> list[str]:
-    return [first, t("open", lang), t("new", lang), t("closed", lang), t("overdue", lang), t("no_contact", lang)]
+    return [
+        first,
+        t("open", lang),
+        t("new", lang),
+        t("closed", lang),
+        t("overdue", lang),
+        t("no_contact", lang),
+    ]
 
 
 def _worker_label(row: dict[str, Any], lang: str, many_facilities: bool) -> str:
@@ -98,36 +105,43 @@ def caseload_story(stats: dict[str, Any], ctx: PrintContext, lang: str = "id") -
         p(t("caseload_title", lang), "title"),
         p(f"{period} \u00b7 {t('as_of', lang, on=fmt_date(stats['today']))}", "subtitle"),
         Spacer(1, 3 * mm),
-        p(f"1. {t('sec_by_facility', lang)}", "section"),
+        section_bar(f"1. {t('sec_by_facility', lang)}"),
     ]
-    rows = [[para_text(f"{f['facility_name']} ({f['facility_code']})"), *_measure_cells(f)] for f in stats["facilities"]]
+    rows = [
+        [para_text(f"{f['facility_name']} ({f['facility_code']})"), *_measure_cells(f)]
+        for f in stats["facilities"]
+    ]
     if many:
         rows.append(_bold([t("total", lang), *_measure_cells(stats["totals"])]))
     story.append(grid_table(_measure_header(t("facility", lang), lang), rows, [6, 1.4, 1.4, 1.4, 2, 2],
                             numeric_cols=(1, 2, 3, 4, 5)))  # fmt: skip
 
-    story.append(p(f"2. {t('sec_by_worker', lang)}", "section"))
+    story.append(section_bar(f"2. {t('sec_by_worker', lang)}"))
     rows = [[para_text(_worker_label(w, lang, many)), *_measure_cells(w)] for w in stats["workers"]]
     rows.append(_bold([t("total", lang), *_measure_cells(stats["totals"])]))
     story.append(grid_table(_measure_header(t("worker", lang), lang), rows, [6, 1.4, 1.4, 1.4, 2, 2],
                             numeric_cols=(1, 2, 3, 4, 5)))  # fmt: skip
     story += [Spacer(1, 4 * mm), _chart(stats["workers"], stages, lang, many)]
 
-    story.append(p(f"3. {t('sec_by_stage', lang)}", "section"))
+    story.append(section_bar(f"3. {t('sec_by_stage', lang)}"))
     header = [t("worker", lang), *[p(stage_name(s, lang), "head_small") for s in stages], t("total", lang)]
     rows = [[para_text(_worker_label(w, lang, many)), *[str(w["by_stage"].get(s, 0)) for s in stages], str(w["open"])]
             for w in stats["workers"] if w["open"]]  # fmt: skip
     rows.append(_bold([t("total", lang), *[str(stats["totals"]["by_stage"].get(s, 0)) for s in stages],
                        str(stats["totals"]["open"])]))  # fmt: skip
-    story.append(grid_table(header, rows, [3.0] + [1.75] * len(stages) + [1.3], numeric_cols=tuple(range(1, 9))))
+    story.append(
+        grid_table(header, rows, [3.0] + [1.75] * len(stages) + [1.3], numeric_cols=tuple(range(1, 9)))
+    )
 
-    story.append(p(f"4. {t('sec_by_category', lang)}", "section"))
+    story.append(section_bar(f"4. {t('sec_by_category', lang)}"))
     by_category = sorted(stats["totals"]["by_category"].items(), key=lambda kv: (-kv[1], kv[0]))
     total_open = stats["totals"]["open"] or 1
     rows = [[para_text(f"{code} \u00b7 {category_name(code, lang) or code}"), str(n), f"{100 * n / total_open:.0f}%"]
             for code, n in by_category]  # fmt: skip
     rows.append(_bold([t("total", lang), str(stats["totals"]["open"]), "100%" if by_category else "-"]))
-    story.append(grid_table([t("category", lang), t("open", lang), "%"], rows, [10, 2, 2], numeric_cols=(1, 2)))
+    story.append(
+        grid_table([t("category", lang), t("open", lang), "%"], rows, [10, 2, 2], numeric_cols=(1, 2))
+    )
     story += [Spacer(1, 3 * mm), p(t("caseload_notes", lang), "muted")]
     return story
 
@@ -153,6 +167,11 @@ def render_caseload_report(
     stats = caseload_stats(store, date_from, date_to, today)
     ctx = print_context(store, datetime.now())
     path = write_atomically(Path(out_path), lambda handle: build_caseload_report(stats, handle, ctx, lang))
-    details = {"report": "caseload", "from": stats["period"]["from"], "to": stats["period"]["to"], "lang": lang}
+    details = {
+        "report": "caseload",
+        "from": stats["period"]["from"],
+        "to": stats["period"]["to"],
+        "lang": lang,
+    }
     repository.audit(store, "print", details=details)
     return path

@@ -108,7 +108,9 @@ def caseload_stats(store: Store, date_from: date, date_to: date, today: date | N
         {"facility_code": facility, "username": username, "full_name": names.get(username) or username, **row}
         for (facility, username), row in workers.items()
     ]
-    worker_rows.sort(key=lambda r: (r["facility_code"], r["username"] == "", (r["full_name"] or "").casefold()))
+    worker_rows.sort(
+        key=lambda r: (r["facility_code"], r["username"] == "", (r["full_name"] or "").casefold())
+    )
     facility_rows = [
         {"facility_code": code, "facility_name": facility_names.get(code) or code, **row}
         for code, row in sorted(facilities.items())

@@ -4,7 +4,6 @@ each page until the end and stamps the footers then: one layout pass instead of 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -153,7 +152,6 @@ def build_pdf(
     *,
     title: str,
     author: str,
-    on_done: Callable[[], None] | None = None,
 ) -> None:
     doc = SimpleDocTemplate(
         str(out) if isinstance(out, Path) else out,
@@ -168,5 +166,3 @@ def build_pdf(
         subject=t("confidential", frame.lang),
     )
     doc.build(story, canvasmaker=numbered_canvas(frame))
-    if on_done:
-        on_done()

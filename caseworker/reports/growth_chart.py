@@ -106,11 +106,24 @@ def _chart(indicator: str, sex: str, points: list[tuple[float, float]], title: s
     d.add(Rect(left, bottom, pw, ph, fillColor=colors.white, strokeColor=RULE, strokeWidth=0.5))
     x_tick = 3 if x_max <= 36 else 6
     for month in range(0, x_max + 1, x_tick):
-        d.add(Line(sx(month), bottom, sx(month), bottom + ph, strokeColor=colors.HexColor("#ececec"), strokeWidth=0.3))
+        d.add(
+            Line(
+                sx(month),
+                bottom,
+                sx(month),
+                bottom + ph,
+                strokeColor=colors.HexColor("#ececec"),
+                strokeWidth=0.3,
+            )
+        )
         d.add(String(sx(month), bottom - 8, str(month), fontName=REGULAR, fontSize=6, textAnchor="middle"))
     value = y_min
     while value <= y_max + 1e-9:
-        d.add(Line(left, sy(value), left + pw, sy(value), strokeColor=colors.HexColor("#ececec"), strokeWidth=0.3))
+        d.add(
+            Line(
+                left, sy(value), left + pw, sy(value), strokeColor=colors.HexColor("#ececec"), strokeWidth=0.3
+            )
+        )
         d.add(String(left - 3, sy(value) - 2, fmt_number(value, 0 if step >= 1 else 1, lang), fontName=REGULAR,
                      fontSize=6, textAnchor="end"))  # fmt: skip
         value += step
@@ -158,7 +171,13 @@ def _measure_text(point: Point, lang: str) -> str:
         parts.append(t("weight", lang, v=fmt_number(raw["weight_kg"], 1, lang)))
     if raw.get("length_cm"):
         standing = (raw.get("position") or ("standing" if point.result.standing else "lying")) == "standing"
-        parts.append(t("length_standing" if standing else "length_lying", lang, v=fmt_number(raw["length_cm"], 1, lang)))
+        parts.append(
+            t(
+                "length_standing" if standing else "length_lying",
+                lang,
+                v=fmt_number(raw["length_cm"], 1, lang),
+            )
+        )
     if raw.get("head_cm"):
         parts.append(t("head", lang, v=fmt_number(raw["head_cm"], 1, lang)))
     if raw.get("muac_cm"):

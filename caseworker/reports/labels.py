@@ -7,7 +7,10 @@ from caseworker import i18n
 _LABELS: dict[str, tuple[str, str]] = {
     # document frame
     "confidential": ("RAHASIA", "CONFIDENTIAL"),
-    "confidential_line": ("RAHASIA \u2013 tidak untuk disebarluaskan", "CONFIDENTIAL \u2013 not for distribution"),
+    "confidential_line": (
+        "RAHASIA \u2013 tidak untuk disebarluaskan",
+        "CONFIDENTIAL \u2013 not for distribution",
+    ),
     "case_summary": ("RINGKASAN KASUS", "CASE SUMMARY"),
     "redacted_version": (
         "Versi tersamar untuk pihak di luar unit: NIK/KK disamarkan, catatan rahasia tidak dicantumkan.",
@@ -198,6 +201,7 @@ def t_or(key: str, lang: str, fallback: str) -> str:
     """A label when the key is known (codes from data), else the fallback (e.g. the raw code)."""
     full = f"report.{key}"
     return i18n.text(full, lang) if full in i18n.MESSAGES else fallback
+
 
 i18n.register(
     {

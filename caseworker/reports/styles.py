@@ -42,9 +42,7 @@ def styles() -> dict[str, ParagraphStyle]:
         "muted": ParagraphStyle("muted", parent=body, fontSize=7.5, leading=9.5, textColor=MUTED),
         "cell": ParagraphStyle("cell", parent=body, fontSize=8, leading=10),
         "cell_bold": ParagraphStyle("cell_bold", parent=body, fontName=BOLD, fontSize=8, leading=10),
-        "head_small": ParagraphStyle(
-            "head_small", parent=body, fontSize=6.5, leading=8, alignment=TA_RIGHT
-        ),
+        "head_small": ParagraphStyle("head_small", parent=body, fontSize=6.5, leading=8, alignment=TA_RIGHT),
         "cell_right": ParagraphStyle("cell_right", parent=body, fontSize=8, leading=10, alignment=TA_RIGHT),
         "head_right": ParagraphStyle(
             "head_right", parent=body, fontName=BOLD, fontSize=8, leading=10, alignment=TA_RIGHT
@@ -52,11 +50,16 @@ def styles() -> dict[str, ParagraphStyle]:
         "label": ParagraphStyle("label", parent=body, fontSize=8.5, leading=11, textColor=MUTED),
         "value": ParagraphStyle("value", parent=body, fontSize=9, leading=11.5),
         "section": ParagraphStyle(
-            "section", parent=body, fontName=BOLD, fontSize=10.5, leading=13, textColor=SECTION_INK,
-            backColor=SECTION_FILL, borderPadding=(3, 4, 3, 4), spaceBefore=10, spaceAfter=6, keepWithNext=1,
+            "section", parent=body, fontName=BOLD, fontSize=10.5, leading=13, textColor=SECTION_INK
         ),
         "subsection": ParagraphStyle(
-            "subsection", parent=body, fontName=BOLD, fontSize=9, leading=12, spaceBefore=6, spaceAfter=3,
+            "subsection",
+            parent=body,
+            fontName=BOLD,
+            fontSize=9,
+            leading=12,
+            spaceBefore=6,
+            spaceAfter=3,
             keepWithNext=1,
         ),
         "title": ParagraphStyle(
@@ -66,13 +69,28 @@ def styles() -> dict[str, ParagraphStyle]:
         "letter_name": ParagraphStyle(
             "letter_name", parent=body, fontName=BOLD, fontSize=13, leading=16, alignment=TA_CENTER
         ),
-        "letter_line": ParagraphStyle("letter_line", parent=body, fontSize=8.5, leading=11, alignment=TA_CENTER),
+        "letter_line": ParagraphStyle(
+            "letter_line", parent=body, fontSize=8.5, leading=11, alignment=TA_CENTER
+        ),
         "note_head": ParagraphStyle(
-            "note_head", parent=body, fontName=BOLD, fontSize=8, leading=10, textColor=MUTED, spaceBefore=5
+            "note_head",
+            parent=body,
+            fontName=BOLD,
+            fontSize=8,
+            leading=10,
+            textColor=MUTED,
+            spaceBefore=5,
+            keepWithNext=1,
         ),
         "note": ParagraphStyle("note", parent=body, fontSize=8.5, leading=11, leftIndent=8),
         "notice": ParagraphStyle(
-            "notice", parent=body, fontName=ITALIC, fontSize=8, leading=10.5, textColor=ALERT, spaceBefore=2,
+            "notice",
+            parent=body,
+            fontName=ITALIC,
+            fontSize=8,
+            leading=10.5,
+            textColor=ALERT,
+            spaceBefore=2,
             spaceAfter=4,
         ),
         "sign": ParagraphStyle("sign", parent=body, fontSize=8.5, leading=11, alignment=TA_CENTER),
@@ -86,6 +104,25 @@ def p(text: str, style: str = "body") -> Paragraph:
     return Paragraph(text, styles()[style])
 
 
+def section_bar(text: str) -> Table:
+    """A section heading on a full-width shaded bar, aligned with the tables; never left at a page foot."""
+    table = Table(
+        [[Paragraph(text, styles()["section"])]], colWidths=[CONTENT_WIDTH], spaceBefore=9, spaceAfter=5
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), SECTION_FILL),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ("LEFTPADDING", (0, 0), (-1, -1), 5),
+            ]
+        )
+    )
+    table.keepWithNext = True
+    return table
+
+
 def grid_table(
     header: list[str | Paragraph],
     rows: list[list[Any]],
@@ -96,7 +133,9 @@ def grid_table(
     """A ruled table whose header repeats on every page it spans; text cells are wrapped Paragraphs."""
     st = styles()
     head = [
-        h if isinstance(h, Paragraph) else Paragraph(h, st["head_right"] if i in numeric_cols else st["cell_bold"])
+        h
+        if isinstance(h, Paragraph)
+        else Paragraph(h, st["head_right"] if i in numeric_cols else st["cell_bold"])
         for i, h in enumerate(header)
     ]
     body = []

@@ -246,8 +246,9 @@ def _update(txn: r.Txn, m: p.Mutation, current: r.Stored) -> p.MutationResult:
         if not fields or fields == {"deleted": 1}:
             return p.MutationResult(mutation_id=m.mutation_id, status="applied", version=current.version)
         conflict_ids.append(r.new_conflict(txn, m, current, "deleted", 1, fields))
+        version = (r.load(txn, m.table, m.row_id) or current).version
         return p.MutationResult(
-            mutation_id=m.mutation_id, status="conflict", version=current.version, conflict_ids=conflict_ids
+            mutation_id=m.mutation_id, status="conflict", version=version, conflict_ids=conflict_ids
         )
     applied: dict[str, Any] = {}
     for name, new in fields.items():
@@ -272,6 +273,7 @@ def _update(txn: r.Txn, m: p.Mutation, current: r.Stored) -> p.MutationResult:
         r.write(txn, m.table, m.row_id, data, version, scope, new=False)
     if conflict_ids:
         status = "conflict"
+        version = (r.load(txn, m.table, m.row_id) or current).version  # the conflict flag may have bumped it
     elif applied and current.version != m.base_version:
         status = "merged"
     else:

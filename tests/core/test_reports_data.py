@@ -116,7 +116,11 @@ def toddler_case(store: Store, serial: int = 1, months_of_history: int = 24) -> 
 
 
 def barthel_scores(total: int) -> dict[str, Any]:
-    band = ("Ketergantungan berat", "Severe dependence") if total <= 8 else ("Ketergantungan ringan", "Mild dependence")
+    band = (
+        ("Ketergantungan berat", "Severe dependence")
+        if total <= 8
+        else ("Ketergantungan ringan", "Mild dependence")
+    )
     return {"total": {"value": total, "band": "x", "label": {"id": band[0], "en": band[1]},
                       "score_label": {"id": "Skor Indeks Barthel", "en": "Barthel Index score"}}}  # fmt: skip
 
@@ -129,7 +133,9 @@ def elderly_case(store: Store, serial: int = 2) -> str:
         cases.add_record(store, "assessments", cid, {"form_id": "barthel", "form_version": 1,
                          "assessed_at": _days_ago(days), "scores": barthel_scores(total),
                          "review_status": "approved", "summary": "Dinilai dengan observasi langsung."})  # fmt: skip
-    cases.add_note(store, cid, "Kunjungan rumah: rumah bersih, tetangga membantu memasak.", noted_at=_stamp(45))
+    cases.add_note(
+        store, cid, "Kunjungan rumah: rumah bersih, tetangga membantu memasak.", noted_at=_stamp(45)
+    )
     return cid
 
 
@@ -173,7 +179,9 @@ def closed_case(store: Store, serial: int = 5) -> str:
 def many_notes_case(store: Store, serial: int = 6, count: int = 300) -> str:
     pid = person(store, "Bambang Hariyanto", date(1975, 9, 2), "L", serial)
     cid = cases.open_case(store, pid, "11", opened_at=_days_ago(count + 5), referral_source="Satpol PP")
-    long_text = " ".join(["Klien menceritakan riwayat hidupnya di jalanan dan rencana kembali ke kampung."] * 60)
+    long_text = " ".join(
+        ["Klien menceritakan riwayat hidupnya di jalanan dan rencana kembali ke kampung."] * 60
+    )
     with store.transaction():
         for i in range(count):
             text = long_text if i == 7 else f"Catatan harian {i + 1}: klien mengikuti kegiatan bimbingan."

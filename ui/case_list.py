@@ -1,0 +1,258 @@
+"""The case list page: title, search-as-you-type, filters and the lazy case table.
+
+Queries (ids in order, counts) run on the background reader; the table fetches row pages itself.
+Search waits ~150 ms after the last keystroke, and a newer search makes older answers stale.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QStackedLayout,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caseworker.domain import reference, stages
+from caseworker.store import queries
+from caseworker.store.queries import CaseFilter
+from caseworker.store.store import Store
+from ui.i18n import register, tr
+from ui.models import CASE_COLUMNS, CASE_ID_ROLE, CaseTableModel
+from ui.settings import Settings
+from ui.style import icon
+from ui.tasks import DbReader
+from ui.widgets import button, combo, label
+
+register(
+    {
+        "list.search": (
+            "Cari nama, NIK, nomor KK, nomor kasus atau isi catatan…",
+            "Search names, NIK, family card, case number or notes…",
+        ),
+        "list.new_case": ("Kasus baru", "New case"),
+        "list.filter.stage": ("Semua tahap", "All stages"),
+        "list.filter.category": ("Semua kategori", "All categories"),
+        "list.filter.worker": ("Semua pekerja", "All workers"),
+        "list.status.open": ("Terbuka", "Open"),
+        "list.status.closed": ("Ditutup", "Closed"),
+        "list.status.any": ("Terbuka & ditutup", "Open & closed"),
+        "list.overdue": ("Lewat jatuh tempo", "Overdue"),
+        "list.clear": ("Hapus filter", "Clear filters"),
+        "list.count": ("{n} kasus", "{n} cases"),
+        "list.count_one": ("1 kasus", "1 case"),
+        "list.loading": ("Memuat…", "Loading…"),
+        "list.empty": ("Tidak ada kasus yang cocok.", "No matching cases."),
+        "list.empty_hint": (
+            "Ubah pencarian atau filter, atau buat kasus baru dengan Ctrl+N.",
+            "Change the search or the filters, or create a new case with Ctrl+N.",
+        ),
+    }
+)
+
+
+class CaseListPage(QWidget):
+    open_case = Signal(str)
+    new_case = Signal()
+    results_shown = Signal(int)  # emitted after each query result reached the table (tests, benchmarks)
+
+    def __init__(self, store: Store, reader: DbReader, settings: Settings, users: dict[str, str]) -> None:
+        super().__init__()
+        self.setObjectName("Page")
+        self.store, self.reader, self.settings = store, reader, settings
+        self.base_filter = CaseFilter(assigned_to=store.user.username)
+        self.sort_key = settings.sort_column if settings.sort_column in CASE_COLUMNS else "name"
+        self.descending = settings.sort_descending
+        self.last_query_started = 0.0
+        self.last_query_ms = 0.0
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 12)
+        layout.setSpacing(10)
+
+        self.title = label("", "title")
+        self.count = label("", "muted")
+        self.new_button = button(tr("list.new_case"), "plus", primary=True)
+        self.new_button.clicked.connect(self.new_case)
+        head = QHBoxLayout()
+        head.addWidget(self.title)
+        head.addSpacing(10)
+        head.addWidget(self.count, 0, Qt.AlignmentFlag.AlignBottom)
+        head.addStretch(1)
+        head.addWidget(self.new_button)
+        layout.addLayout(head)
+
+        self.search = QLineEdit()
+        self.search.setObjectName("SearchBox")
+        self.search.setPlaceholderText(tr("list.search") + "  (Ctrl+F)")
+        self.search.addAction(QAction(icon("search"), "", self.search), QLineEdit.ActionPosition.LeadingPosition)
+        self.search.setClearButtonEnabled(True)
+        layout.addWidget(self.search)
+
+        self.stage = combo([(tr("list.filter.stage"), None)] + [(stages.stage_name(s), s) for s in stages.STAGES])
+        self.category = combo(
+            [(tr("list.filter.category"), None)]
+            + [(f"{c['short']} · {reference.category_name(c['code'])}", c["code"]) for c in reference.categories()]
+        )
+        self.category.setMaximumWidth(300)
+        self.worker = combo([(tr("list.filter.worker"), None)] + sorted(((n, u) for u, n in users.items())))
+        self.status = combo(
+            [(tr("list.status.open"), "open"), (tr("list.status.closed"), "closed"), (tr("list.status.any"), "")]
+        )
+        self.overdue = QCheckBox(tr("list.overdue"))
+        self.clear = button(tr("list.clear"), flat=True)
+        self.clear.clicked.connect(self.clear_filters)
+        filters = QHBoxLayout()
+        filters.setSpacing(8)
+        for widget in (self.stage, self.category, self.worker, self.status, self.overdue):
+            filters.addWidget(widget)
+        filters.addWidget(self.clear)
+        filters.addStretch(1)
+        layout.addLayout(filters)
+
+        self.model = CaseTableModel(lambda ids: queries.case_rows(self.store, ids), self)
+        self.model.worker_names = users
+        self.model.sort_requested.connect(self._sort)
+        self.table = QTableView()
+        self.table.setObjectName("CaseTable")
+        self.table.setModel(self.model)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(32)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        header.setSectionsMovable(False)
+        defaults = {"name": 220, "case_number": 150, "age": 70, "category": 200, "stage": 150, "worker": 150,
+                    "next_due": 120, "last_update": 110}  # fmt: skip
+        for i, key in enumerate(CASE_COLUMNS):
+            header.resizeSection(i, int(settings.column_widths.get(key, defaults[key])))
+        self.table.setSortingEnabled(True)
+        header.setSortIndicator(
+            CASE_COLUMNS.index(self.sort_key),
+            Qt.SortOrder.DescendingOrder if self.descending else Qt.SortOrder.AscendingOrder,
+        )
+        header.sectionResized.connect(self._remember_width)
+        self.table.doubleClicked.connect(self._open_index)
+        self.table.activated.connect(self._open_index)
+
+        self.empty = QWidget()
+        empty_layout = QVBoxLayout(self.empty)
+        empty_layout.addStretch(1)
+        self.empty_title = label(tr("list.empty"), "subtitle")
+        self.empty_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty_hint = label(tr("list.empty_hint"), "muted")
+        empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty_layout.addWidget(self.empty_title)
+        empty_layout.addWidget(empty_hint)
+        empty_layout.addStretch(2)
+        self.stack = QStackedLayout()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty)
+        layout.addLayout(self.stack, 1)
+
+        self.debounce = QTimer(self)
+        self.debounce.setSingleShot(True)
+        self.debounce.setInterval(150)
+        self.debounce.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self.debounce.start())
+        for widget in (self.stage, self.category, self.worker, self.status):
+            widget.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.overdue.toggled.connect(lambda _c: self.refresh())
+
+    # -- what to show -----------------------------------------------------------------------------------
+    def set_view(self, title: str, base: CaseFilter) -> None:
+        self.title.setText(title)
+        self.base_filter = base
+        self.refresh()
+
+    def current_filter(self) -> CaseFilter:
+        f = self.base_filter
+        status = self.status.currentData()
+        if f.conflict:
+            status = None
+        changes = {
+            "text": self.search.text().strip(),
+            "stage": self.stage.currentData() or f.stage,
+            "category": self.category.currentData() or f.category,
+            "assigned_to": self.worker.currentData() or f.assigned_to,
+            "status": (status or None) if not f.conflict else None,
+            "overdue": self.overdue.isChecked() or f.overdue,
+        }
+        return replace(f, **changes)
+
+    def clear_filters(self) -> None:
+        for widget in (self.stage, self.category, self.worker, self.status):
+            widget.blockSignals(True)
+            widget.setCurrentIndex(0)
+            widget.blockSignals(False)
+        self.overdue.blockSignals(True)
+        self.overdue.setChecked(False)
+        self.overdue.blockSignals(False)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-run the query in the background; the table keeps its rows until the answer arrives."""
+        self.debounce.stop()
+        f, sort, desc = self.current_filter(), self.sort_key, self.descending
+        self.last_query_started = time.perf_counter()
+        if not self.model.rowCount():
+            self.count.setText(tr("list.loading"))
+        self.reader.submit("case_ids", lambda r: queries.case_ids(r, f, sort, desc), self._show_ids)
+
+    def _show_ids(self, ids: list[str]) -> None:
+        selected = self.selected_case_id()
+        self.model.set_ids(ids)
+        n = len(ids)
+        self.count.setText(tr("list.count_one") if n == 1 else tr("list.count", n=f"{n:,}".replace(",", ".")))
+        self.stack.setCurrentWidget(self.table if n else self.empty)
+        if selected:
+            row = self.model.row_of(selected)
+            if row >= 0:
+                self.table.selectRow(row)
+        self.last_query_ms = (time.perf_counter() - self.last_query_started) * 1000
+        self.results_shown.emit(n)
+
+    def rows_changed(self) -> None:
+        """After an edit: repaint cached rows now, and re-query (order and membership may change)."""
+        self.model.refresh_rows()
+        self.refresh()
+
+    # -- table events ------------------------------------------------------------------------------------
+    def _sort(self, key: str, descending: bool) -> None:
+        self.sort_key, self.descending = key, descending
+        self.settings.sort_column, self.settings.sort_descending = key, descending
+        self.refresh()
+
+    def _remember_width(self, index: int, _old: int, new: int) -> None:
+        if 0 <= index < len(CASE_COLUMNS) and new > 20:
+            self.settings.column_widths[CASE_COLUMNS[index]] = new
+
+    def _open_index(self, index: QModelIndex) -> None:
+        case_id = index.data(CASE_ID_ROLE)
+        if case_id:
+            self.open_case.emit(case_id)
+
+    def selected_case_id(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return rows[0].data(CASE_ID_ROLE) if rows else None
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()

@@ -1,0 +1,186 @@
+"""Small shared widgets: labels with a styling role, buttons, a dd/mm/yyyy date field, issue lists."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caseworker.domain import validation
+from ui.i18n import register, tr
+from ui.style import icon, set_prop, set_role
+
+register(
+    {
+        "date.placeholder": ("hh/bb/tttt", "dd/mm/yyyy"),
+        "common.all": ("Semua", "All"),
+        "common.none": ("-", "-"),
+        "common.yes": ("Ya", "Yes"),
+        "common.no": ("Tidak", "No"),
+        "common.save": ("Simpan", "Save"),
+        "common.cancel": ("Batal", "Cancel"),
+        "common.close": ("Tutup", "Close"),
+        "common.add": ("Tambah", "Add"),
+    }
+)
+
+
+def label(text: str = "", role: str | None = None, wrap: bool = False) -> QLabel:
+    widget = QLabel(text)
+    if role:
+        widget.setProperty("role", role)
+    widget.setWordWrap(wrap)
+    return widget
+
+
+def button(text: str, icon_name: str | None = None, primary: bool = False, flat: bool = False) -> QPushButton:
+    widget = QPushButton(text)
+    if icon_name:
+        widget.setIcon(icon(icon_name))
+    if primary:
+        widget.setProperty("primary", True)
+    if flat:
+        widget.setProperty("flat", True)
+        widget.setCursor(Qt.CursorShape.PointingHandCursor)
+    return widget
+
+
+def card(layout_cls=QVBoxLayout, margins: int = 14) -> tuple[QFrame, QVBoxLayout]:  # noqa: ANN001
+    frame = QFrame()
+    frame.setProperty("card", True)
+    layout = layout_cls(frame)
+    layout.setContentsMargins(margins, margins, margins, margins)
+    return frame, layout
+
+
+def hline() -> QFrame:
+    line = QFrame()
+    line.setFrameShape(QFrame.Shape.HLine)
+    line.setStyleSheet("color: #d5dbe2;")
+    return line
+
+
+class DateField(QLineEdit):
+    """A date typed the Indonesian way (17/10/2026). `iso()` gives the ISO date, '' when empty, or the raw
+    text when it cannot be read (validation then says exactly what is wrong)."""
+
+    def __init__(self, value: str | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(tr("date.placeholder"))
+        self.setMaximumWidth(140)
+        if value:
+            self.set_iso(value)
+
+    def set_iso(self, value: str | None) -> None:
+        self.setText(validation.format_date(value[:10]) if value else "")
+
+    def iso(self) -> str:
+        text = self.text().strip()
+        if not text:
+            return ""
+        try:
+            return validation.parse_date(text).isoformat()
+        except ValueError:
+            return text
+
+    def date(self) -> date | None:
+        try:
+            return validation.parse_date(self.text().strip())
+        except ValueError:
+            return None
+
+
+class IssueList(QWidget):
+    """Issues under a form or a field: errors in red, warnings in amber, nothing when all is well."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(2)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+
+    def set_issues(self, issues: Iterable[tuple[str, str]]) -> None:
+        """issues: (severity, text) pairs."""
+        while self._layout.count():
+            item = self._layout.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        shown = 0
+        for severity, text in issues:
+            mark = "⚠ " if severity == "warning" else "✖ "
+            self._layout.addWidget(label(mark + text, "warning" if severity == "warning" else "error", wrap=True))
+            shown += 1
+        self.setVisible(shown > 0)
+
+    def texts(self) -> list[str]:
+        out = []
+        for i in range(self._layout.count()):
+            widget = self._layout.itemAt(i).widget()
+            if isinstance(widget, QLabel) and not widget.isHidden() and widget.parent() is self:
+                out.append(widget.text()[2:])
+        return out
+
+
+def mark_invalid(widget: QWidget, invalid: bool) -> None:
+    if bool(widget.property("invalid")) != invalid:
+        set_prop(widget, "invalid", invalid)
+
+
+def combo(items: Iterable[tuple[str, object]], current: object = None) -> QComboBox:
+    """A combo of (text, data) items, with `current` data selected."""
+    widget = QComboBox()
+    for text, data in items:
+        widget.addItem(text, data)
+    if current is not None:
+        index = widget.findData(current)
+        if index >= 0:
+            widget.setCurrentIndex(index)
+    return widget
+
+
+def row(*widgets: QWidget | None, stretch_at: int | None = None, spacing: int = 8) -> QHBoxLayout:
+    layout = QHBoxLayout()
+    layout.setSpacing(spacing)
+    for i, widget in enumerate(widgets):
+        if widget is None:
+            layout.addStretch(1)
+        else:
+            layout.addWidget(widget, 1 if i == stretch_at else 0)
+    return layout
+
+
+def confirm(parent: QWidget | None, title: str, text: str) -> bool:
+    """A yes/no question. Blocking, so only for quick confirmations; tests replace it."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    yes = box.addButton(tr("common.yes"), QMessageBox.ButtonRole.YesRole)
+    box.addButton(tr("common.no"), QMessageBox.ButtonRole.NoRole)
+    box.exec()
+    return box.clickedButton() is yes
+
+
+class Badge(QLabel):
+    clicked = Signal()
+
+    def __init__(self, text: str = "", kind: str = "true") -> None:
+        super().__init__(text)
+        self.set_kind(kind)
+
+    def set_kind(self, kind: str) -> None:
+        set_prop(self, "badge", kind)
+
+
+__all__ = ["set_role"]
