@@ -74,12 +74,6 @@ class RowScope:
     person_id: str | None
 
 
-def may_see(pr: Principal, row: RowScope) -> bool:
-    if pr.role not in READ_ROLES or not pr.facility_code or row.facility_code != pr.facility_code:
-        return False
-    return not assigned_only(pr) or row.case_id is None or row.assigned_to == pr.username
-
-
 def may_change_case(pr: Principal, case: RowScope) -> bool:
     if pr.role == "supervisor":
         return case.facility_code == pr.facility_code

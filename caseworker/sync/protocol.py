@@ -8,7 +8,8 @@ Authentication
 both opaque and bound to the device. Send `Authorization: Bearer <access_token>` on every other call.
 `POST /auth/refresh` (RefreshRequest -> RefreshResponse) gives a new access token; the refresh token is not
 rotated. `POST /auth/logout` ends the device's session. Errors are always `ErrorBody` JSON with an HTTP status:
-401 invalid_credentials / token_expired / token_invalid, 403 device_revoked / user_disabled / forbidden,
+401 invalid_credentials / token_expired / token_invalid, 403 device_revoked / user_disabled / forbidden /
+wrong_device, 404 not_found, 409 offset_mismatch,
 426 protocol_too_old, 429 too_many_attempts (with a `Retry-After` header, seconds), 422 invalid_request.
 
 Push (`POST /sync/push`, PushRequest -> PushResponse)

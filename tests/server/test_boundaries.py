@@ -1,0 +1,21 @@
+"""The server shares only caseworker.store.schema and caseworker.sync.protocol with the client."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_server_imports_no_client_store_module_but_schema():
+    code = (
+        "import sys, caseworker.server.app, caseworker.server.cli\n"
+        "bad = sorted(m for m in sys.modules if m.startswith('caseworker.store.') and m != 'caseworker.store.schema')\n"
+        "bad += sorted(m for m in sys.modules if (m.split('.')[0] in ('PySide6', 'ui') or m.startswith('caseworker.sync.')) "
+        "and m != 'caseworker.sync.protocol')\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

@@ -1,0 +1,74 @@
+"""A tab listing one kind of case record: buttons on top, a table, a quiet line when there is nothing yet."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QTableView, QVBoxLayout, QWidget
+
+from ui.models import Column, RecordModel
+from ui.widgets import label
+
+
+class RecordTab(QWidget):
+    def __init__(self, columns: list[Column], empty_text: str, stretch_column: int | None = None) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.setSpacing(8)
+        self.toolbar = QHBoxLayout()
+        self.toolbar.addStretch(1)
+        layout.addLayout(self.toolbar)
+        self.model = RecordModel(columns, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        if stretch_column is not None:
+            header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+        else:
+            header.setStretchLastSection(True)
+        self.empty = label(empty_text, "muted", wrap=True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty, 1)
+        self._widths_set = False
+
+    def add_button(self, widget: QPushButton, left: bool = False) -> QPushButton:
+        if left:
+            self.toolbar.insertWidget(0, widget)
+        else:
+            self.toolbar.addWidget(widget)
+        return widget
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.model.set_rows(rows)
+        self.table.setVisible(bool(rows))
+        self.empty.setVisible(not rows)
+        if rows and not self._widths_set:
+            self.table.resizeColumnsToContents()
+            for col in range(self.model.columnCount()):
+                self.table.setColumnWidth(col, min(self.table.columnWidth(col) + 16, 380))
+            self._widths_set = True
+        self.table.resizeRowsToContents()
+
+    def selected(self) -> dict[str, Any] | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_dict(rows[0].row()) if rows else None
+
+    def on_activate(self, callback: Callable[[dict[str, Any]], None]) -> None:
+        def activated(index: QModelIndex) -> None:
+            row = self.model.row_dict(index.row())
+            if row is not None:
+                callback(row)
+
+        self.table.doubleClicked.connect(activated)
