@@ -10,12 +10,12 @@ import time
 from dataclasses import replace
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QStackedLayout,
     QTableView,
@@ -61,6 +61,22 @@ register(
 )
 
 
+class SearchBox(QLineEdit):
+    """A line edit with a magnifier drawn inside, vertically centred whatever the style's padding."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("SearchBox")
+        self._glass = QLabel(self)
+        self._glass.setPixmap(icon("search").pixmap(16, 16))
+        self._glass.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setTextMargins(24, 0, 0, 0)
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().resizeEvent(event)
+        self._glass.move(10, (self.height() - 16) // 2)
+
+
 class CaseListPage(QWidget):
     open_case = Signal(str)
     new_case = Signal()
@@ -71,6 +87,7 @@ class CaseListPage(QWidget):
         self.setObjectName("Page")
         self.store, self.reader, self.settings = store, reader, settings
         self.base_filter = CaseFilter(assigned_to=store.user.username)
+        self.only: set[str] | None = None
         self.sort_key = settings.sort_column if settings.sort_column in CASE_COLUMNS else "name"
         self.descending = settings.sort_descending
         self.last_query_started = 0.0
@@ -92,10 +109,8 @@ class CaseListPage(QWidget):
         head.addWidget(self.new_button)
         layout.addLayout(head)
 
-        self.search = QLineEdit()
-        self.search.setObjectName("SearchBox")
+        self.search = SearchBox()
         self.search.setPlaceholderText(tr("list.search") + "  (Ctrl+F)")
-        self.search.addAction(QAction(icon("search"), "", self.search), QLineEdit.ActionPosition.LeadingPosition)
         self.search.setClearButtonEnabled(True)
         layout.addWidget(self.search)
 
@@ -122,7 +137,6 @@ class CaseListPage(QWidget):
 
         self.model = CaseTableModel(lambda ids: queries.case_rows(self.store, ids), self)
         self.model.worker_names = users
-        self.model.sort_requested.connect(self._sort)
         self.table = QTableView()
         self.table.setObjectName("CaseTable")
         self.table.setModel(self.model)
@@ -139,15 +153,15 @@ class CaseListPage(QWidget):
         header.setHighlightSections(False)
         header.setStretchLastSection(True)
         header.setSectionsMovable(False)
-        defaults = {"name": 220, "case_number": 150, "age": 70, "category": 200, "stage": 150, "worker": 150,
-                    "next_due": 120, "last_update": 110}  # fmt: skip
+        defaults = {"name": 190, "case_number": 158, "age": 62, "category": 165, "stage": 140, "worker": 145,
+                    "next_due": 110, "last_update": 100}  # fmt: skip
         for i, key in enumerate(CASE_COLUMNS):
             header.resizeSection(i, int(settings.column_widths.get(key, defaults[key])))
-        self.table.setSortingEnabled(True)
         header.setSortIndicator(
             CASE_COLUMNS.index(self.sort_key),
             Qt.SortOrder.DescendingOrder if self.descending else Qt.SortOrder.AscendingOrder,
         )
+        self.table.setSortingEnabled(True)  # asks the model to sort: connected below, so no query yet
         header.sectionResized.connect(self._remember_width)
         self.table.doubleClicked.connect(self._open_index)
         self.table.activated.connect(self._open_index)
@@ -175,24 +189,26 @@ class CaseListPage(QWidget):
         for widget in (self.stage, self.category, self.worker, self.status):
             widget.currentIndexChanged.connect(lambda _i: self.refresh())
         self.overdue.toggled.connect(lambda _c: self.refresh())
+        self.model.sort_requested.connect(self._sort)
 
     # -- what to show -----------------------------------------------------------------------------------
-    def set_view(self, title: str, base: CaseFilter) -> None:
+    def set_view(self, title: str, base: CaseFilter, only: list[str] | None = None) -> None:
+        """Show the cases matching `base` (a navigation entry), or exactly the cases `only` lists."""
         self.title.setText(title)
         self.base_filter = base
+        self.only = set(only) if only is not None else None
+        self.status.setEnabled(only is None and not base.conflict)
         self.refresh()
 
     def current_filter(self) -> CaseFilter:
         f = self.base_filter
-        status = self.status.currentData()
-        if f.conflict:
-            status = None
+        status = self.status.currentData() if self.status.isEnabled() else None
         changes = {
             "text": self.search.text().strip(),
             "stage": self.stage.currentData() or f.stage,
             "category": self.category.currentData() or f.category,
             "assigned_to": self.worker.currentData() or f.assigned_to,
-            "status": (status or None) if not f.conflict else None,
+            "status": (status or None) if self.status.isEnabled() else f.status,
             "overdue": self.overdue.isChecked() or f.overdue,
         }
         return replace(f, **changes)
@@ -214,7 +230,13 @@ class CaseListPage(QWidget):
         self.last_query_started = time.perf_counter()
         if not self.model.rowCount():
             self.count.setText(tr("list.loading"))
-        self.reader.submit("case_ids", lambda r: queries.case_ids(r, f, sort, desc), self._show_ids)
+        only = self.only
+
+        def query(r: Store) -> list[str]:
+            ids = queries.case_ids(r, f, sort, desc)
+            return ids if only is None else [i for i in ids if i in only]
+
+        self.reader.submit("case_ids", query, self._show_ids)
 
     def _show_ids(self, ids: list[str]) -> None:
         selected = self.selected_case_id()

@@ -101,6 +101,8 @@ class GrowthTab(QWidget):
         self.indicator = combo([(indicator_name(i), i) for i in CHART_INDICATORS])
         self.add_button = button(tr("growth.add"), "plus", primary=True)
         self.add_button.clicked.connect(self.add_requested)
+        self.indicator.setMinimumWidth(150)
+        top.addStretch(1)
         top.addWidget(self.indicator, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
@@ -232,6 +234,7 @@ class GrowthTab(QWidget):
         if all_y:
             axis_y.setRange(max(0.0, min(all_y) - 1), max(all_y) + 1)
         axis_y.setLabelFormat("%.0f")
+        axis_y.applyNiceNumbers()
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         for series in chart.series():

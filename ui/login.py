@@ -7,9 +7,11 @@ Checking a password derives a key (argon2id, ~0.3 s), so it runs off the UI thre
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QFrame, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QComboBox, QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from caseworker import __version__
+from caseworker.paths import resource
 from ui.i18n import register, tr
 from ui.style import icon
 from ui.widgets import button, label, row
@@ -89,6 +91,13 @@ class LoginPage(QWidget):
         self.setObjectName("Page")
         outer = QVBoxLayout(self)
         outer.addStretch(2)
+        logo_file = resource("icons", "caseworker.png")
+        if logo_file.exists():
+            logo = QLabel()
+            logo.setPixmap(QPixmap(str(logo_file)).scaled(56, 56, Qt.AspectRatioMode.KeepAspectRatio,
+                                                          Qt.TransformationMode.SmoothTransformation))  # fmt: skip
+            logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            outer.addWidget(logo)
         brand = label(tr("app.name"), "brand")
         brand.setAlignment(Qt.AlignmentFlag.AlignCenter)
         tagline = label(tr("app.tagline"), "muted")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from caseworker.paths import resource
@@ -58,7 +58,7 @@ QLineEdit, QComboBox, QPlainTextEdit, QTextEdit, QSpinBox, QDoubleSpinBox, QDate
 QLineEdit:focus, QComboBox:focus, QPlainTextEdit:focus, QTextEdit:focus, QSpinBox:focus,
 QDoubleSpinBox:focus {{ border: 1px solid {ACCENT}; }}
 QLineEdit[invalid="true"], QComboBox[invalid="true"], QPlainTextEdit[invalid="true"] {{ border: 1px solid {DANGER}; }}
-QLineEdit#SearchBox {{ padding: 7px 10px; font-size: 10.5pt; }}
+QLineEdit#SearchBox {{ padding: 0px 8px; min-height: 34px; font-size: 10.5pt; }}
 QComboBox::drop-down {{ border: none; width: 20px; }}
 QCheckBox, QRadioButton {{ spacing: 7px; }}
 
@@ -110,9 +110,17 @@ QSplitter::handle {{ background: {BORDER}; }}
 
 
 @cache
-def icon(name: str) -> QIcon:
+def icon(name: str, colour: str | None = None) -> QIcon:
+    """A line icon from resources/icons; `colour` redraws its strokes (white on primary buttons)."""
     path = resource("icons", f"{name}.svg")
-    return QIcon(str(path)) if path.exists() else QIcon()
+    if not path.exists():
+        return QIcon()
+    if colour is None:
+        return QIcon(str(path))
+    data = path.read_text("utf-8").replace("#3d4a56", colour).encode("utf-8")
+    pixmap = QPixmap()
+    pixmap.loadFromData(data, "SVG")
+    return QIcon(pixmap)
 
 
 def _load_fonts() -> str | None:

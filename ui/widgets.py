@@ -49,7 +49,7 @@ def label(text: str = "", role: str | None = None, wrap: bool = False) -> QLabel
 def button(text: str, icon_name: str | None = None, primary: bool = False, flat: bool = False) -> QPushButton:
     widget = QPushButton(text)
     if icon_name:
-        widget.setIcon(icon(icon_name))
+        widget.setIcon(icon(icon_name, "#ffffff") if primary else icon(icon_name))
     if primary:
         widget.setProperty("primary", True)
     if flat:

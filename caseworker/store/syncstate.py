@@ -1,0 +1,295 @@
+"""The store's side of sync: reading the outbox, the base copies, recording push results, applying pulls.
+
+Only the sync engine calls these. Applying pulled rows bypasses the repository on purpose: those rows are
+the server's state, not new edits, so they get no outbox entry (the audit log gets one line per page).
+
+Rebase rule for rows with pending local edits: the local values of the pending fields stay in the row and
+their base values stay as they were (so the server still sees the concurrent change and records a
+conflict); every other field and the base copy take the server's values.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
+
+from caseworker.store.ids import now_iso
+from caseworker.store.schema import CASE_RECORDS, COMMON, TABLES
+from caseworker.store.store import Store
+
+CURSOR_KEY = "sync_cursor"
+LAST_SYNC_KEY = "sync_last_at"
+_CHUNK = 500
+_COLUMNS = {t: list({**COMMON, **cols}) for t, cols in TABLES.items()}
+
+
+class ChangeLike(Protocol):
+    table: str
+    row_id: str
+    op: str
+    row: dict[str, Any] | None
+
+
+def ensure_tables(store: Store) -> None:
+    """The local table of rejected mutations (kept so the user sees what the server refused and why)."""
+    store.conn.execute(
+        "CREATE TABLE IF NOT EXISTS sync_rejected (mutation_id TEXT PRIMARY KEY, table_name TEXT, row_id TEXT,"
+        " op TEXT, fields TEXT, reason TEXT, created_at TEXT, created_by TEXT, rejected_at TEXT)"
+    )
+
+
+# -- outbox ---------------------------------------------------------------------------------------------
+def outbox_batch(store: Store, limit: int, upto_seq: int) -> list[dict[str, Any]]:
+    """The oldest pending mutations (at most `limit`, none newer than `upto_seq`)."""
+    return store.query("SELECT * FROM outbox WHERE seq <= ? ORDER BY seq LIMIT ?", [upto_seq, limit])
+
+
+def outbox_max_seq(store: Store) -> int:
+    return store.conn.execute("SELECT coalesce(max(seq), 0) FROM outbox").fetchone()[0]
+
+
+def pending_count(store: Store) -> int:
+    return store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0]
+
+
+def bases(store: Store, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[dict[str, Any], int]]:
+    """The last server copy (data, version) of each (table, row id) that has one."""
+    found: dict[tuple[str, str], tuple[dict[str, Any], int]] = {}
+    wanted = list(dict.fromkeys(keys))
+    for i in range(0, len(wanted), _CHUNK):
+        chunk = wanted[i : i + _CHUNK]
+        ids = [row_id for _, row_id in chunk]
+        sql = f"SELECT table_name, row_id, data, version FROM sync_base WHERE row_id IN ({','.join('?' * len(ids))})"
+        for table, row_id, data, version in store.conn.execute(sql, ids):
+            if (table, row_id) in chunk:
+                found[(table, row_id)] = (json.loads(data), version or 0)
+    return found
+
+
+def _put_base(store: Store, table: str, row_id: str, data: dict[str, Any], version: int) -> None:
+    store.conn.execute(
+        "INSERT INTO sync_base (table_name, row_id, data, version) VALUES (?,?,?,?) ON CONFLICT(table_name, row_id)"
+        " DO UPDATE SET data = excluded.data, version = excluded.version",
+        [table, row_id, json.dumps(data, ensure_ascii=False), version],
+    )
+
+
+def record_results(store: Store, sent: Sequence[dict[str, Any]], results: dict[str, tuple[str, str | None, int | None]]) -> None:
+    """After a push: for each sent outbox row with a result (mutation_id -> (status, reason, version)),
+    move its values into the base copy (or keep the rejection), then remove it from the outbox. One transaction."""
+    ensure_tables(store)
+    with store.transaction() as txn:
+        done: list[str] = []
+        for row in sent:
+            result = results.get(row["mutation_id"])
+            if result is None:
+                continue  # no answer for it: it stays pending and is sent again
+            status, reason, version = result
+            fields = json.loads(row["fields"])
+            key = (row["table_name"], row["row_id"])
+            if status == "rejected":
+                _reject(store, txn, row, fields, reason or "")
+            else:
+                old = bases(store, [key]).get(key)
+                data = dict(old[0]) if old and row["op"] != "insert" else {}
+                data.update(fields)
+                _put_base(store, key[0], key[1], data, version or (old[1] if old else 0))
+            done.append(row["mutation_id"])
+        for i in range(0, len(done), _CHUNK):
+            chunk = done[i : i + _CHUNK]
+            store.conn.execute(f"DELETE FROM outbox WHERE mutation_id IN ({','.join('?' * len(chunk))})", chunk)
+
+
+def _reject(store: Store, txn: Any, row: dict[str, Any], fields: dict[str, Any], reason: str) -> None:
+    store.conn.execute(
+        "INSERT OR REPLACE INTO sync_rejected (mutation_id, table_name, row_id, op, fields, reason, created_at,"
+        " created_by, rejected_at) VALUES (?,?,?,?,?,?,?,?,?)",
+        [row["mutation_id"], row["table_name"], row["row_id"], row["op"], row["fields"], reason,
+         row["created_at"], row["created_by"], now_iso()],
+    )  # fmt: skip
+    table, row_id = row["table_name"], row["row_id"]
+    if row["op"] == "insert" or table not in TABLES:
+        return  # the new row stays on the device; the rejection list shows it was not accepted
+    later = store.conn.execute(
+        "SELECT 1 FROM outbox WHERE table_name = ? AND row_id = ? AND seq > ?", [table, row_id, row["seq"]]
+    ).fetchone()
+    base = bases(store, [(table, row_id)]).get((table, row_id))
+    if later or base is None:
+        return
+    # Put the refused change back to the server's copy, so the device shows what the server holds.
+    restore = {k: base[0].get(k) for k in fields if k in _COLUMNS[table]}
+    if restore:
+        sets = ", ".join(f"{k} = ?" for k in restore)
+        store.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*restore.values(), row_id])
+        _touch_row(store, txn, table, {**base[0], "id": row_id})
+
+
+def rejected(store: Store) -> list[dict[str, Any]]:
+    ensure_tables(store)
+    return store.query("SELECT * FROM sync_rejected ORDER BY rejected_at, mutation_id")
+
+
+def dismiss_rejected(store: Store, mutation_id: str) -> None:
+    ensure_tables(store)
+    with store.transaction():
+        store.conn.execute("DELETE FROM sync_rejected WHERE mutation_id = ?", [mutation_id])
+
+
+# -- pull -----------------------------------------------------------------------------------------------
+def cursor(store: Store) -> int:
+    return int(store.meta(CURSOR_KEY, "0") or 0)
+
+
+def set_cursor(store: Store, value: int) -> None:
+    store.set_meta(CURSOR_KEY, str(value))
+
+
+def _pending_fields(store: Store, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[set[str], bool]]:
+    """For rows with pending outbox entries: (the fields they change, whether one is an insert or delete)."""
+    wanted = set(keys)
+    found: dict[tuple[str, str], tuple[set[str], bool]] = {}
+    ids = list({row_id for _, row_id in keys})
+    for i in range(0, len(ids), _CHUNK):
+        chunk = ids[i : i + _CHUNK]
+        sql = f"SELECT table_name, row_id, op, fields FROM outbox WHERE row_id IN ({','.join('?' * len(chunk))})"
+        for table, row_id, op, fields in store.conn.execute(sql, chunk):
+            key = (table, row_id)
+            if key not in wanted:
+                continue
+            names, whole = found.get(key, (set(), False))
+            names |= set(json.loads(fields))
+            found[key] = (names, whole or op in ("insert", "delete"))
+    return found
+
+
+def _touch_row(store: Store, txn: Any, table: str, row: dict[str, Any]) -> None:
+    if table == "cases":
+        txn.touched_cases.add(row["id"])
+    elif table == "persons":
+        txn.touched_cases.update(r[0] for r in store.conn.execute("SELECT id FROM cases WHERE person_id = ?", [row["id"]]))
+    elif row.get("case_id"):
+        txn.touched_cases.add(row["case_id"])
+
+
+def _upsert_sql(table: str) -> str:
+    cols = _COLUMNS[table]
+    updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c != "id")
+    return (f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+            f" ON CONFLICT(id) DO UPDATE SET {updates}")  # fmt: skip
+
+
+def apply_page(store: Store, changes: Sequence[ChangeLike], new_cursor: int) -> int:
+    """Apply one pulled page and store its cursor in one transaction; returns the number of rows applied."""
+    keys = [(c.table, c.row_id) for c in changes if c.table in TABLES]
+    with store.transaction() as txn:
+        pending = _pending_fields(store, keys)
+        old_bases = bases(store, list(pending))
+        upserts: dict[str, list[tuple]] = {}
+        new_bases: list[tuple] = []
+        removals: list[ChangeLike] = []
+        for change in changes:
+            if change.table not in TABLES:
+                continue  # a table this version does not know (a newer server): skipped, not fatal
+            if change.op == "remove":
+                removals.append(change)
+                continue
+            server = {k: (change.row or {}).get(k) for k in _COLUMNS[change.table]}
+            server["id"] = change.row_id
+            key = (change.table, change.row_id)
+            row, base = server, server
+            if key in pending:
+                row, base = _rebase(store, change.table, server, pending[key], old_bases.get(key))
+            upserts.setdefault(change.table, []).append(tuple(row[c] for c in _COLUMNS[change.table]))
+            if base is not None:
+                new_bases.append((change.table, change.row_id, json.dumps(base, ensure_ascii=False), server["version"]))
+            _touch_row(store, txn, change.table, server)
+        for table, values in upserts.items():
+            store.conn.executemany(_upsert_sql(table), values)
+        if new_bases:
+            store.conn.executemany(
+                "INSERT INTO sync_base (table_name, row_id, data, version) VALUES (?,?,?,?)"
+                " ON CONFLICT(table_name, row_id) DO UPDATE SET data = excluded.data, version = excluded.version",
+                new_bases,
+            )
+        for change in removals:
+            _remove(store, txn, change.table, change.row_id)
+        store.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [CURSOR_KEY, str(new_cursor)],
+        )
+    return len(changes)
+
+
+def _rebase(
+    store: Store, table: str, server: dict[str, Any], pending: tuple[set[str], bool], old_base: tuple[dict, int] | None
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    fields, whole = pending
+    local = store.one(f"SELECT * FROM {table} WHERE id = ?", [server["id"]])
+    row = dict(server)
+    if local is not None:
+        for name in fields:
+            if name in local:
+                row[name] = local[name]
+    if old_base is None:
+        base = dict(server)
+        for name in fields:
+            base.pop(name, None)  # unknown base for a pending field: leave it out, never claim the server's
+        return row, base
+    if whole:
+        return row, None  # a pending insert/delete is judged against the whole old copy: keep it untouched
+    base = dict(server)
+    for name in fields:
+        base[name] = old_base[0].get(name)
+    return row, base
+
+
+def _remove(store: Store, txn: Any, table: str, row_id: str) -> None:
+    """A row left the device's scope: drop it and its base copy (a case takes its records with it)."""
+    local = store.one(f"SELECT * FROM {table} WHERE id = ?", [row_id])
+    if local is not None:
+        _touch_row(store, txn, table, local)
+    store.conn.execute(f"DELETE FROM {table} WHERE id = ?", [row_id])
+    store.conn.execute("DELETE FROM sync_base WHERE table_name = ? AND row_id = ?", [table, row_id])
+    if table == "cases":
+        txn.touched_cases.add(row_id)
+        for record in CASE_RECORDS:
+            store.conn.execute(
+                f"DELETE FROM sync_base WHERE table_name = ? AND row_id IN (SELECT id FROM {record} WHERE case_id = ?)",
+                [record, row_id],
+            )
+            store.conn.execute(f"DELETE FROM {record} WHERE case_id = ?", [row_id])
+
+
+def record_sync(store: Store, pulled: int, pushed: int) -> None:
+    """The last completed sync (shown in the status bar) and one audit line."""
+    from caseworker.store.repository import audit
+
+    with store.transaction():
+        store.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [LAST_SYNC_KEY, now_iso()],
+        )
+        audit(store, "sync", details={"pulled": pulled, "pushed": pushed})
+
+
+def upsert_attachment_rows(store: Store) -> list[dict[str, Any]]:
+    """Attachment rows whose content may be missing on this device (checked by the engine)."""
+    return store.query("SELECT id, sha256, filename, size FROM attachments WHERE deleted = 0 AND sha256 IS NOT NULL")
+
+
+def undelete(store: Store, table: str, row_id: str, changes: dict[str, Any] | None = None) -> None:
+    """Bring a tombstoned row back (resolving a delete/edit conflict with "keep the edit"), like a
+    repository update: row, outbox entry (`deleted` = 0, the base shows 1) and audit in one transaction."""
+    from caseworker.store import permissions
+    from caseworker.store import repository as repo
+
+    changes = {k: v for k, v in (changes or {}).items() if k in TABLES[table]}
+    with store.transaction() as txn:
+        old = repo.get_row(store, table, row_id)
+        permissions.check_update(store, table, old, {**changes, "deleted": 0})
+        stamp = {"updated_at": now_iso(), "updated_by": store.user.username}
+        store.db[table].update(row_id, {**changes, "deleted": 0, **stamp})
+        repo._outbox(store, table, row_id, "update", {**changes, "deleted": 0, **stamp}, old.get("version") or 0)
+        repo.audit(store, "undelete", table, row_id, repo.case_id_of(table, old), {"fields": sorted(changes)})
+        repo._touch(store, txn, table, {**old, **changes})

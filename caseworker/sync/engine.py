@@ -1,0 +1,290 @@
+"""The client sync engine: push the outbox, then pull the server's changes, over any Transport.
+
+Safe to interrupt anywhere: a mutation leaves the outbox only with its result (a resend is a server-side
+duplicate), and each pulled page is applied together with its cursor, so the next run continues where
+this one stopped. Device clocks are only compared with the server's to warn; they decide nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from caseworker import i18n
+from caseworker.store import syncstate
+from caseworker.store.attachments import blob_path, get_blob, put_blob
+from caseworker.store.schema import SCHEMA_VERSION
+from caseworker.store.store import Store
+from caseworker.sync import protocol as p
+from caseworker.sync.transport import BlobOffsetMismatch, SyncError, Transport
+
+BLOB_CHUNK = 1024 * 1024
+PULL_LIMIT = 2000
+BOOKKEEPING = frozenset({"updated_at", "updated_by", "version", "conflict"})
+
+i18n.register(
+    {
+        "sync_cancelled": (
+            "Sinkronisasi dibatalkan; yang sudah terkirim dan diterima tetap tersimpan.",
+            "Sync cancelled; what was already sent and received is kept.",
+        ),
+        "sync_clock_skew": (
+            "Jam perangkat ini berbeda {minutes} menit dari server. Periksa tanggal dan jam.",
+            "This device's clock is {minutes} minutes off the server's. Check the date and time.",
+        ),
+        "sync_bad_answer": (
+            "Jawaban server tidak lengkap ({detail}); coba lagi.",
+            "The server's answer was incomplete ({detail}); try again.",
+        ),
+        "sync_blob_failed": (
+            "Lampiran {name} belum dapat diunduh: {detail}",
+            "Attachment {name} could not be downloaded yet: {detail}",
+        ),
+    }
+)
+
+Progress = Callable[[str, int, int | None], None]
+
+
+@dataclass
+class SyncResult:
+    pushed: int = 0
+    pulled: int = 0
+    conflicts: int = 0  # open conflicts on this device after the sync (what people must resolve)
+    rejected: int = 0  # mutations the server refused in this sync (listed by syncstate.rejected)
+    errors: list[str] = field(default_factory=list)
+    clock_skew_seconds: float | None = None
+    warnings: list[str] = field(default_factory=list)
+    update_required: bool = False
+    completed: bool = False
+
+    def summary(self) -> dict[str, int]:
+        return {"pushed": self.pushed, "pulled": self.pulled, "conflicts": self.conflicts, "rejected": self.rejected}
+
+
+class Cancelled(SyncError):
+    def __init__(self) -> None:
+        super().__init__("sync_cancelled")
+
+
+def _parse_time(value: str) -> float:
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()
+
+
+class _Run:
+    def __init__(
+        self,
+        store: Store,
+        transport: Transport,
+        progress: Progress | None,
+        cancel: Any,
+        clock: Callable[[], float],
+        pull_limit: int,
+    ) -> None:
+        self.store = store
+        self.transport = transport
+        self.progress = progress or (lambda phase, done, total: None)
+        self.cancel = cancel
+        self.clock = clock
+        self.pull_limit = pull_limit
+        self.result = SyncResult()
+
+    def check_cancel(self) -> None:
+        if self.cancel is None:
+            return
+        stop = self.cancel.is_set() if hasattr(self.cancel, "is_set") else self.cancel()
+        if stop:
+            raise Cancelled()
+
+    def note_clock(self, server_time: str) -> None:
+        try:
+            skew = self.clock() - _parse_time(server_time)
+        except ValueError:
+            return
+        self.result.clock_skew_seconds = skew
+        if abs(skew) > p.CLOCK_SKEW_WARNING_SECONDS:
+            message = i18n.text("sync_clock_skew", minutes=round(skew / 60))
+            if message not in self.result.warnings:
+                self.result.warnings.append(message)
+
+    # -- push -------------------------------------------------------------------------------------------
+    def push(self) -> None:
+        upto = syncstate.outbox_max_seq(self.store)  # edits made during this sync wait for the next one
+        total = syncstate.pending_count(self.store)
+        while True:
+            self.check_cancel()
+            batch = syncstate.outbox_batch(self.store, p.MAX_PUSH_BATCH, upto)
+            if not batch:
+                return
+            self.upload_blobs(batch)
+            mutations = self.mutations(batch)
+            request = p.PushRequest(
+                device_id=self.store.device_id,
+                protocol_version=p.PROTOCOL_VERSION,
+                schema_version=SCHEMA_VERSION,
+                mutations=mutations,
+            )
+            response = self.transport.push(request)
+            self.note_clock(response.server_time)
+            results: dict[str, tuple[str, str | None, int | None]] = {}
+            sent = {m.mutation_id for m in mutations}
+            for r in response.results:
+                if r.mutation_id not in sent:
+                    continue
+                status = r.original_status if r.status == "duplicate" and r.original_status else r.status
+                results[r.mutation_id] = (status, r.reason, r.version)
+                if status == "rejected":
+                    self.result.rejected += 1
+            syncstate.record_results(self.store, batch, results)
+            self.result.pushed += len(results)
+            if response.update_required:
+                self.result.update_required = True
+            self.progress("push", self.result.pushed, total)
+            if len(results) < len(batch):
+                # Some mutations got no answer: stop rather than loop; they stay pending for the next sync.
+                raise SyncError("sync_bad_answer", detail=f"{len(batch) - len(results)} results missing")
+
+    def mutations(self, batch: list[dict[str, Any]]) -> list[p.Mutation]:
+        """Outbox rows as protocol mutations; the base of each update comes from the last server copy,
+        advanced by the earlier mutations of the same row in this batch (as the server will have applied them)."""
+        known = syncstate.bases(self.store, [(r["table_name"], r["row_id"]) for r in batch])
+        virtual: dict[tuple[str, str], dict[str, Any]] = {k: dict(v[0]) for k, v in known.items()}
+        out: list[p.Mutation] = []
+        for row in batch:
+            key = (row["table_name"], row["row_id"])
+            fields = json.loads(row["fields"])
+            base: dict[str, Any] | None = None
+            if row["op"] == "update":
+                copy = virtual.get(key)
+                if copy is not None:
+                    base = {k: copy[k] for k in fields if k in copy and k not in BOOKKEEPING}
+            elif row["op"] == "delete":
+                copy = virtual.get(key)
+                if copy is not None:
+                    base = {k: v for k, v in copy.items() if k not in BOOKKEEPING and k != "id"}
+            if row["op"] == "insert":
+                virtual[key] = dict(fields)
+            else:
+                virtual.setdefault(key, {}).update(fields)
+            out.append(
+                p.Mutation(
+                    mutation_id=row["mutation_id"],
+                    txn_id=row["txn_id"],
+                    table=row["table_name"],
+                    row_id=row["row_id"],
+                    op=row["op"],
+                    fields=fields,
+                    base=base,
+                    base_version=row["base_version"] or 0,
+                    hlc=row["hlc"],
+                    schema_version=row["schema_version"] or SCHEMA_VERSION,
+                    created_at=row["created_at"],
+                    created_by=row["created_by"],
+                )
+            )
+        return out
+
+    def upload_blobs(self, batch: list[dict[str, Any]]) -> None:
+        """Attachment content goes up before the rows that reference it (resumable, verified by hash)."""
+        for row in batch:
+            if row["table_name"] != "attachments" or row["op"] != "insert":
+                continue
+            sha = json.loads(row["fields"]).get("sha256")
+            if sha:
+                upload_blob(self.store, self.transport, sha, self.check_cancel)
+
+    # -- pull -------------------------------------------------------------------------------------------
+    def pull(self) -> None:
+        since = syncstate.cursor(self.store)
+        resets = 0
+        while True:
+            self.check_cancel()
+            page = self.transport.pull(since, self.pull_limit)
+            self.note_clock(page.server_time)
+            if page.update_required:
+                self.result.update_required = True
+                return
+            if page.reset:
+                resets += 1
+                if resets > 3:
+                    raise SyncError("sync_bad_answer", detail="repeated reset")
+                since = 0
+                syncstate.set_cursor(self.store, 0)  # keep local rows; removals come for what left the scope
+                continue
+            syncstate.apply_page(self.store, page.changes, page.cursor)
+            self.result.pulled += len(page.changes)
+            since = page.cursor
+            self.progress("pull", self.result.pulled, None)
+            if not page.has_more:
+                return
+
+    def download_blobs(self) -> None:
+        """Fetch the content of attachments this device does not have yet; failures wait for the next sync."""
+        for row in syncstate.upsert_attachment_rows(self.store):
+            if blob_path(self.store, row["sha256"]).exists():
+                continue
+            self.check_cancel()
+            try:
+                data = self.transport.blob_get(row["sha256"])
+                if put_blob(self.store, data) != row["sha256"]:
+                    blob_path(self.store, row["sha256"]).unlink(missing_ok=True)
+                    raise SyncError("sync_server_error", detail="hash_mismatch")
+            except SyncError as exc:
+                self.result.warnings.append(i18n.text("sync_blob_failed", name=row["filename"], detail=exc.text()))
+
+
+def upload_blob(store: Store, transport: Transport, sha256: str, check_cancel: Callable[[], None] = lambda: None) -> None:
+    """Send one blob, continuing from what the server already holds (HEAD gives the stored size)."""
+    state = transport.blob_head(sha256)
+    if state is not None and state[1]:
+        return
+    data = get_blob(store, sha256)
+    offset = state[0] if state is not None else 0
+    for _attempt in range(len(data) // BLOB_CHUNK + 10):
+        check_cancel()
+        try:
+            size, complete = transport.blob_put(sha256, offset, len(data), data[offset : offset + BLOB_CHUNK])
+        except BlobOffsetMismatch as exc:  # the server has more or less than we thought: continue from there
+            offset = exc.size
+            continue
+        if complete:
+            return
+        offset = size
+    raise SyncError("sync_server_error", detail=f"upload of {sha256[:12]} did not complete")
+
+
+def open_conflicts(store: Store) -> int:
+    row = store.conn.execute("SELECT count(*) FROM conflicts WHERE status = 'open' AND deleted = 0").fetchone()
+    return int(row[0])
+
+
+def sync(
+    store: Store,
+    transport: Transport,
+    *,
+    progress: Progress | None = None,
+    cancel: Any = None,
+    clock: Callable[[], float] = time.time,
+    pull_limit: int = PULL_LIMIT,
+) -> SyncResult:
+    """Push then pull. Raises SyncError when the sync could not complete (nothing is lost; run it again).
+    `cancel` is a threading.Event or a callable returning True to stop (between batches and pages)."""
+    syncstate.ensure_tables(store)
+    run = _Run(store, transport, progress, cancel, clock, pull_limit)
+    run.push()
+    if run.result.update_required:
+        run.result.errors.append(i18n.text("sync_update_required"))
+    else:
+        run.pull()
+        if run.result.update_required:
+            run.result.errors.append(i18n.text("sync_update_required"))
+        else:
+            run.download_blobs()
+            run.result.completed = True
+            syncstate.record_sync(store, run.result.pulled, run.result.pushed)
+    run.result.conflicts = open_conflicts(store)
+    return run.result

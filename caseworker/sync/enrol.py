@@ -1,0 +1,83 @@
+"""Joining a server: log in, create the encrypted profile with the account's facility and role, keep tokens.
+
+The device id is made before the login (the server binds the session to it) and written into the new
+profile. Nothing is created when the login fails; a failure after the profile exists is harmless (the next
+`caseworker sync` simply continues with that profile).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from caseworker import i18n
+from caseworker.errors import KnownError
+from caseworker.store.ids import uuid7
+from caseworker.store.profile import create_profile, write_profile
+from caseworker.store.store import Store
+from caseworker.sync.transport import HttpTransport, Transport
+
+i18n.register(
+    {
+        "sync_enrol_no_facility": (
+            "Akun {user} tidak terdaftar di unit mana pun (admin tidak memakai aplikasi ini).",
+            "Account {user} belongs to no facility (administrators do not use this app).",
+        ),
+        "sync_not_server_profile": (
+            "Profil ini berdiri sendiri (tanpa server); sinkronisasi tidak tersedia.",
+            "This profile is standalone (no server); sync is not available.",
+        ),
+        "sync_no_server": (
+            "Alamat server belum diketahui: sebutkan dengan --server URL.",
+            "The server address is not known: give it with --server URL.",
+        ),
+    }
+)
+
+TransportFactory = Callable[[str, str], Transport]
+
+
+def http_transport(server_url: str, device_id: str) -> HttpTransport:
+    return HttpTransport(server_url, device_id)
+
+
+def enrol(
+    folder: Path,
+    server_url: str,
+    username: str,
+    password: str,
+    transport_factory: TransportFactory = http_transport,
+) -> tuple[Store, Transport]:
+    """Log in to the server and create the profile at `folder`; returns the open store and the transport."""
+    device_id = uuid7()
+    transport = transport_factory(server_url, device_id)
+    login = transport.login(username, password)
+    user = login.user
+    if not user.facility_code or user.role not in ("worker", "supervisor", "staff"):
+        raise KnownError("sync_enrol_no_facility", user=username)
+    facility = login.facility
+    store = create_profile(
+        folder,
+        username=user.username,
+        password=password,
+        facility_code=user.facility_code,
+        facility_name=facility.name if facility else user.facility_code,
+        role=user.role,
+        full_name=user.full_name or "",
+        mode="server",
+        server_url=server_url,
+        facility={"address": facility.address} if facility and facility.address else None,
+    )
+    store.profile["device_id"] = device_id
+    write_profile(folder, store.profile)
+    return store, transport
+
+
+def transport_for(store: Store, transport_factory: TransportFactory = http_transport) -> Transport:
+    """The transport of an existing server profile."""
+    if store.profile.get("mode") != "server":
+        raise KnownError("sync_not_server_profile")
+    url = store.profile.get("server_url")
+    if not url:
+        raise KnownError("sync_no_server")
+    return transport_factory(str(url), store.device_id)

@@ -1,0 +1,239 @@
+"""How the sync engine reaches the server: a small `Transport` protocol and its HTTP implementation.
+
+Another transport (a file on a USB stick, a test double that loses responses) only has to provide the same
+methods. The HTTP transport keeps the session tokens in the keyring (caseworker.sync.tokens), refreshes an
+expired access token once, and turns every failure into a SyncError with a message the user can act on.
+"""
+
+from __future__ import annotations
+
+import socket
+from typing import Any, Protocol
+
+import httpx
+
+from caseworker import i18n
+from caseworker.errors import KnownError
+from caseworker.store.schema import SCHEMA_VERSION
+from caseworker.sync import protocol as p
+from caseworker.sync.tokens import Tokens, TokenStore
+
+i18n.register(
+    {
+        "sync_offline": (
+            "Server tidak dapat dihubungi ({detail}). Data tetap aman; coba lagi nanti.",
+            "The server cannot be reached ({detail}). Your data is safe; try again later.",
+        ),
+        "sync_bad_login": ("Nama pengguna atau kata sandi server salah.", "Wrong server username or password."),
+        "sync_login_expired": (
+            "Sesi server berakhir: masuk lagi.",
+            "login expired: log in again.",
+        ),
+        "sync_device_revoked": (
+            "Akses perangkat ini telah dicabut oleh admin. Data lokal dapat dihapus dari perangkat ini.",
+            "This device was revoked by the administrator. Local data can be wiped from this device.",
+        ),
+        "sync_user_disabled": (
+            "Akun server ini dinonaktifkan. Hubungi admin.",
+            "This server account is disabled. Contact the administrator.",
+        ),
+        "sync_update_required": (
+            "Perubahan Anda sudah terkirim, tetapi aplikasi ini terlalu lama untuk server: perbarui aplikasi.",
+            "Your changes were sent, but this app is too old for the server: update the app.",
+        ),
+        "sync_too_old": (
+            "Aplikasi ini terlalu lama untuk server: perbarui aplikasi.",
+            "This app is too old for the server: update the app.",
+        ),
+        "sync_throttled": (
+            "Terlalu banyak percobaan masuk. Coba lagi dalam {seconds} detik.",
+            "Too many login attempts. Try again in {seconds} seconds.",
+        ),
+        "sync_server_error": ("Server menolak permintaan: {detail}", "The server refused the request: {detail}"),
+    }
+)
+
+
+class SyncError(KnownError):
+    """A sync that did not complete. Nothing local is lost; the next sync continues."""
+
+    exit_code = 1
+
+
+class LoginExpired(SyncError):
+    def __init__(self) -> None:
+        super().__init__("sync_login_expired")
+
+
+class DeviceRevoked(SyncError):
+    """The UI offers to wipe the local data when it sees this."""
+
+    def __init__(self) -> None:
+        super().__init__("sync_device_revoked")
+
+
+class BlobOffsetMismatch(SyncError):
+    def __init__(self, size: int) -> None:
+        self.size = size
+        super().__init__("sync_server_error", detail=f"offset_mismatch (server has {size} bytes)")
+
+
+class Transport(Protocol):
+    def login(self, username: str, password: str) -> p.LoginResponse: ...
+
+    def refresh(self) -> None: ...
+
+    def push(self, request: p.PushRequest) -> p.PushResponse: ...
+
+    def pull(self, since: int, limit: int) -> p.PullResponse: ...
+
+    def blob_head(self, sha256: str) -> tuple[int, bool] | None: ...
+
+    def blob_put(self, sha256: str, offset: int, total: int, chunk: bytes) -> tuple[int, bool]: ...
+
+    def blob_get(self, sha256: str) -> bytes: ...
+
+
+def _error_code(resp: httpx.Response) -> tuple[str, str]:
+    try:
+        body = resp.json()
+        return str(body.get("error", "")), str(body.get(f"message_{i18n.language()}", body.get("message_en", "")))
+    except ValueError:
+        return "", resp.text[:200]
+
+
+class HttpTransport:
+    """The sync API over HTTP(S) with httpx. `client` may be any httpx.Client (FastAPI's TestClient in tests)."""
+
+    def __init__(
+        self,
+        base_url: str | None,
+        device_id: str,
+        *,
+        client: httpx.Client | None = None,
+        tokens: TokenStore | None = None,
+        timeout: float = 120.0,
+        protocol_version: int = p.PROTOCOL_VERSION,
+        schema_version: int = SCHEMA_VERSION,
+    ) -> None:
+        if client is None:
+            if not base_url:
+                raise ValueError("a server URL or an httpx client is needed")
+            client = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)
+        self.client = client
+        self.device_id = device_id
+        self.tokens = tokens or TokenStore(device_id)
+        self.protocol_version = protocol_version
+        self.schema_version = schema_version
+        self._session: Tokens | None = None
+
+    # -- plumbing ---------------------------------------------------------------------------------------
+    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            return self.client.request(method, path, **kwargs)
+        except httpx.TransportError as exc:
+            raise SyncError("sync_offline", detail=type(exc).__name__) from exc
+
+    def _raise_for(self, resp: httpx.Response) -> None:
+        code, message = _error_code(resp)
+        if resp.status_code == 401:
+            raise LoginExpired()
+        if code == "device_revoked":
+            raise DeviceRevoked()
+        if code == "user_disabled":
+            raise SyncError("sync_user_disabled")
+        if resp.status_code == 426:
+            raise SyncError("sync_too_old")
+        if resp.status_code == 429:
+            raise SyncError("sync_throttled", seconds=resp.headers.get("Retry-After", "?"))
+        raise SyncError("sync_server_error", detail=f"{resp.status_code} {code or ''} {message}".strip())
+
+    def _authorised(
+        self, method: str, path: str, ok: tuple[int, ...] = (200,), json_body: bool = False, **kwargs: Any
+    ) -> httpx.Response:
+        """A call with the access token; an expired token is refreshed once, then the call is repeated."""
+        if self._session is None:
+            self._session = self.tokens.load()
+            if self._session is None:
+                raise LoginExpired()
+        for attempt in (1, 2):
+            headers = {"Authorization": f"Bearer {self._session.access_token}"}
+            if json_body:
+                headers["Content-Type"] = "application/json"
+            resp = self._send(method, path, headers=headers, **kwargs)
+            if resp.status_code in ok:
+                return resp
+            if resp.status_code == 401 and attempt == 1:
+                self.refresh()
+                continue
+            self._raise_for(resp)
+        raise AssertionError("unreachable")
+
+    # -- the protocol -----------------------------------------------------------------------------------
+    def login(self, username: str, password: str) -> p.LoginResponse:
+        body = p.LoginRequest(
+            username=username,
+            password=password,
+            device_id=self.device_id,
+            device_name=socket.gethostname()[:200],
+            protocol_version=self.protocol_version,
+        )
+        resp = self._send("POST", "/auth/login", json=body.model_dump())
+        if resp.status_code == 401:
+            raise SyncError("sync_bad_login")
+        if resp.status_code != 200:
+            self._raise_for(resp)
+        result = p.LoginResponse.model_validate_json(resp.content)
+        self._session = Tokens(
+            result.access_token, result.refresh_token, result.access_expires_at, result.refresh_expires_at
+        )
+        self.tokens.save(self._session)
+        return result
+
+    def refresh(self) -> None:
+        session = self._session or self.tokens.load()
+        if session is None:
+            raise LoginExpired()
+        body = p.RefreshRequest(refresh_token=session.refresh_token, device_id=self.device_id)
+        resp = self._send("POST", "/auth/refresh", json=body.model_dump())
+        if resp.status_code != 200:
+            self._raise_for(resp)  # 401 (refresh token expired too) -> LoginExpired
+        result = p.RefreshResponse.model_validate_json(resp.content)
+        self._session = Tokens(
+            result.access_token, session.refresh_token, result.access_expires_at, result.refresh_expires_at
+        )
+        self.tokens.save(self._session)
+
+    def push(self, request: p.PushRequest) -> p.PushResponse:
+        resp = self._authorised("POST", "/sync/push", content=request.model_dump_json().encode(), json_body=True)
+        return p.PushResponse.model_validate_json(resp.content)
+
+    def pull(self, since: int, limit: int) -> p.PullResponse:
+        params = {
+            "since": since,
+            "limit": limit,
+            "protocol_version": self.protocol_version,
+            "schema_version": self.schema_version,
+        }
+        resp = self._authorised("GET", "/sync/pull", params=params)
+        return p.PullResponse.model_validate_json(resp.content)
+
+    def blob_head(self, sha256: str) -> tuple[int, bool] | None:
+        resp = self._authorised("HEAD", f"/blobs/{sha256}", ok=(200, 404))
+        if resp.status_code == 404:
+            return None
+        return int(resp.headers.get("X-Blob-Size", 0)), resp.headers.get("X-Blob-Complete") == "1"
+
+    def blob_put(self, sha256: str, offset: int, total: int, chunk: bytes) -> tuple[int, bool]:
+        resp = self._authorised(
+            "PUT", f"/blobs/{sha256}", ok=(200, 409), params={"offset": offset, "size": total}, content=chunk
+        )
+        if resp.status_code == 409:
+            raise BlobOffsetMismatch(int(resp.headers.get("X-Blob-Size", 0)))
+        return int(resp.headers.get("X-Blob-Size", 0)), resp.headers.get("X-Blob-Complete") == "1"
+
+    def blob_get(self, sha256: str) -> bytes:
+        return self._authorised("GET", f"/blobs/{sha256}").content
+
+    def close(self) -> None:
+        self.client.close()

@@ -1,0 +1,166 @@
+"""Hypothesis stateful test: workers and a supervisor create, edit, delete, reassign and sync at random
+through a transport that loses answers, repeats calls and replays stale batches late. No worker ever holds a
+case outside their scope, and after everyone syncs, every device holds exactly what a fresh device of the
+same user pulls from the server."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
+from sqlalchemy import create_engine
+
+from caseworker.errors import NotAllowed
+from caseworker.server.db import metadata
+from caseworker.store import cases
+from caseworker.store import repository as repo
+from caseworker.store.schema import TABLES
+from caseworker.sync.transport import SyncError
+from tests.core.test_sync_helpers import (  # noqa: F401  (fixtures)
+    Device,
+    FaultyTransport,
+    Server,
+    cheap_crypto,
+    local_rows,
+    pg_base_url,
+    server_url,
+)
+
+NAMES = ("ani", "budi", "sri")
+PICK = st.integers(min_value=0, max_value=10_000)
+
+
+def make_machine(url_for_example):
+    class SyncMachine(RuleBasedStateMachine):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tmp = Path(tempfile.mkdtemp(prefix="cw-sync-prop-"))
+            self.server = Server(url_for_example(self.tmp), sda_scope="assigned")
+            self.devices = {
+                n: Device(self.server, self.tmp / n, n, wrap=lambda t: FaultyTransport(t, drop=0.1)) for n in NAMES
+            }
+
+        def _case(self, device: Device, pick: int) -> str | None:
+            ids = sorted(r["id"] for r in device.store.query("SELECT id FROM cases WHERE deleted = 0"))
+            return ids[pick % len(ids)] if ids else None
+
+        @rule(name=st.sampled_from(NAMES))
+        def create(self, name: str) -> None:
+            self.devices[name].new_case(f"Anak {name}")
+
+        @rule(name=st.sampled_from(NAMES), pick=PICK, field=st.sampled_from(["risk", "presenting_problem"]),
+              value=st.sampled_from(["low", "high", "medium"]))  # fmt: skip
+        def edit(self, name: str, pick: int, field: str, value: str) -> None:
+            device = self.devices[name]
+            case_id = self._case(device, pick)
+            if case_id:
+                try:
+                    repo.update(device.store, "cases", case_id, {field: f"{value}-{name}" if field != "risk" else value})
+                except NotAllowed:
+                    pass
+
+        @rule(name=st.sampled_from(NAMES), pick=PICK)
+        def note(self, name: str, pick: int) -> None:
+            device = self.devices[name]
+            case_id = self._case(device, pick)
+            if case_id:
+                try:
+                    cases.add_note(device.store, case_id, f"catatan {name}")
+                except NotAllowed:
+                    pass
+
+        @rule(name=st.sampled_from(NAMES), pick=PICK)
+        def delete(self, name: str, pick: int) -> None:
+            device = self.devices[name]
+            case_id = self._case(device, pick)
+            if case_id:
+                try:
+                    repo.delete(device.store, "cases", case_id)
+                except NotAllowed:
+                    pass
+
+        @rule(pick=PICK, to=st.sampled_from(["ani", "budi"]))
+        def reassign(self, pick: int, to: str) -> None:
+            _c = self._case(self.devices["sri"], pick); print("REASSIGN-RULE", _c and self.devices["sri"].row("cases", _c)["assigned_to"], to, _c and {n: bool(d.row("cases", _c)) for n, d in self.devices.items()})
+            sri = self.devices["sri"]
+            case_id = self._case(sri, pick)
+            if case_id:
+                repo.update(sri.store, "cases", case_id, {"assigned_to": to})
+
+        @rule(name=st.sampled_from(NAMES), seed=st.integers(0, 2**32))
+        def sync(self, name: str, seed: int) -> None:
+            device = self.devices[name]
+            device.transport.rng = random.Random(seed)
+            try:
+                device.sync(pull_limit=5)
+            except SyncError:
+                pass
+            self.check_scope(device)
+
+        @rule(seed=st.integers(0, 2**32))
+        def sync_everyone(self, seed: int) -> None:
+            for i, name in enumerate(NAMES):
+                self.sync(name, seed + i)
+
+        def check_scope(self, device: Device) -> None:
+            if device.username == "sri":
+                return
+            for row in device.store.query("SELECT id, assigned_to, facility_code FROM cases"):
+                assert (row["assigned_to"], row["facility_code"]) == (device.username, "SDA"), row
+
+        def teardown(self) -> None:
+            try:
+                self.converge()
+            finally:
+                for d in self.devices.values():
+                    d.close()
+                self.server.close()
+                shutil.rmtree(self.tmp, ignore_errors=True)
+
+        def converge(self) -> None:
+            for d in self.devices.values():
+                d.transport.flush()
+            for _round in range(3):  # push everything, then pull everything, then the conflict flags
+                for d in self.devices.values():
+                    d.sync_until_done()
+                    self.check_scope(d)
+            for name, device in self.devices.items():
+                assert device.pending() == 0
+                oracle = Device(self.server, self.tmp / f"oracle-{name}", name)
+                try:
+                    oracle.sync()
+                    for table in TABLES:
+                        assert local_rows(device.store, table) == local_rows(oracle.store, table), (name, table)
+                finally:
+                    oracle.close()
+
+    return SyncMachine
+
+
+def test_devices_converge_to_the_server_within_their_scopes(server_url: str, monkeypatch: pytest.MonkeyPatch):
+    cheap_crypto(monkeypatch)
+
+    def url_for_example(tmp: Path) -> str:
+        if server_url.startswith("sqlite"):
+            return f"sqlite:///{tmp / 'server.db'}"
+        engine = create_engine(server_url)
+        metadata.drop_all(engine)
+        engine.dispose()
+        return server_url
+
+    machine = make_machine(url_for_example)
+    run_state_machine_as_test(
+        machine,
+        settings=settings(
+            max_examples=12,
+            stateful_step_count=40,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+        ),
+    )

@@ -1,0 +1,231 @@
+"""Pull side of the sync engine against the real server app: cursors, resumption, rebasing, scope."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+
+from caseworker.store import cases, queries, syncstate
+from caseworker.store import repository as repo
+from caseworker.sync import protocol as p
+from caseworker.sync.transport import SyncError
+from tests.core.test_sync_helpers import (  # noqa: F401  (fixtures)
+    Device,
+    LostResponse,
+    Server,
+    cheap_crypto,
+    devices,
+    local_rows,
+    pg_base_url,
+    server,
+    server_url,
+)
+
+
+def test_pull_cursor_never_skips_a_row_committed_late(devices, server):
+    """Pushes commit while another device pulls page after page: it still ends with every row."""
+    writers = [devices("budi"), devices("sri")]
+    reader = devices("ani")
+    done = threading.Event()
+    errors: list[BaseException] = []
+
+    def write(device) -> None:
+        try:
+            for i in range(12):
+                _, case_id = device.new_case(f"Anak {device.username} {i}")
+                cases.add_note(device.store, case_id, f"catatan {i}")
+                device.sync()
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in writers]
+    for t in threads:
+        t.start()
+
+    def read() -> None:
+        while not done.is_set():
+            reader.sync(pull_limit=3)
+
+    reading = threading.Thread(target=read)
+    reading.start()
+    for t in threads:
+        t.join()
+    done.set()
+    reading.join()
+    assert not errors
+    reader.sync()
+    for table in ("cases", "persons", "notes"):
+        assert set(local_rows(reader.store, table)) == set(server.rows(table)), table
+    assert len(server.rows("cases")) == 24
+
+
+def test_interrupted_pull_resumes_from_the_last_applied_page(devices, server):
+    class CutPulls:
+        def __init__(self, inner):
+            self.inner, self.since, self.cut_after = inner, [], 3
+
+        def pull(self, since, limit):
+            if len(self.since) == self.cut_after:
+                self.cut_after = -1
+                raise LostResponse()
+            self.since.append(since)
+            return self.inner.pull(since, limit)
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+    ani = devices("ani")
+    for i in range(15):
+        ani.new_case(f"Anak {i}")
+    ani.sync()
+    sri = devices("sri", wrap=CutPulls)
+    with pytest.raises(SyncError):
+        sri.sync(pull_limit=4)
+    applied = syncstate.cursor(sri.store)
+    assert applied > 0 and len(local_rows(sri.store, "cases")) + len(local_rows(sri.store, "persons")) == 12
+    sri.sync(pull_limit=4)
+    assert sri.transport.since[3] == applied  # continued from the stored cursor, not from zero
+    assert set(local_rows(sri.store, "cases")) == set(server.rows("cases"))
+    assert queries.count_cases(sri.store) == 15
+
+
+def test_pull_never_overwrites_a_pending_local_edit(devices, server):
+    ani, sri = devices("ani"), devices("sri")
+    _, case_id = ani.new_case()
+    ani.sync()
+    sri.sync()
+    repo.update(ani.store, "cases", case_id, {"risk": "high", "presenting_problem": "dari ani"})
+    ani.sync()
+
+    class EditDuringPush:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def push(self, request):
+            repo.update(sri.store, "cases", case_id, {"risk": "low"})  # pending while the pull arrives
+            return self.inner.push(request)
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+    sri.transport = EditDuringPush(sri.http)
+    cases.add_note(sri.store, case_id, "ada yang dikirim")
+    assert sri.sync().completed
+    row = sri.row("cases", case_id)
+    assert row["risk"] == "low"  # the pending edit stays
+    assert row["presenting_problem"] == "dari ani"  # the rest is rebased on the server's row
+    sri.transport = sri.http
+    result = sri.sync()
+    # The pending edit was based on the old value, so the server sees a concurrent change: a conflict.
+    assert result.conflicts == 1
+    assert server.rows("cases")[case_id]["risk"] == "high"
+    assert sri.row("cases", case_id)["risk"] == "high"
+
+
+def test_child_record_arriving_before_its_parent_is_accepted(devices, server):
+    ani, sri = devices("ani"), devices("sri")
+    person_id, case_id, note_id = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+
+    def mutation(table: str, row_id: str, fields: dict) -> p.Mutation:
+        return p.Mutation(mutation_id=str(uuid.uuid4()), table=table, row_id=row_id, op="insert",
+                          fields={**fields, "created_by": "ani"}, created_by="ani")  # fmt: skip
+
+    note = mutation("notes", note_id, {"case_id": case_id, "kind": "visit", "text": "lebih dulu"})
+    case = mutation("cases", case_id, {"person_id": person_id, "facility_code": "SDA", "assigned_to": "ani",
+                                       "case_number": "SDA-26-AAAAAAAA", "stage": "intake", "status": "open"})  # fmt: skip
+    person = mutation("persons", person_id, {"name": "Melati", "facility_code": "SDA"})
+    for m in (note, case, person):
+        request = p.PushRequest(device_id=ani.store.device_id, protocol_version=1, schema_version=1, mutations=[m])
+        assert ani.http.push(request).results[0].status == "applied"
+    pages: list[list[str]] = []
+
+    class Pages:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def pull(self, since, limit):
+            page = self.inner.pull(since, limit)
+            pages.append([c.table for c in page.changes])
+            return page
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+    sri.transport = Pages(sri.http)
+    sri.sync(pull_limit=1)
+    assert pages[0] == ["notes"]  # the child came alone, before its case
+    assert sri.row("notes", note_id)["case_id"] == case_id
+    assert sri.row("cases", case_id) is not None
+    assert queries.find_case(sri.store, "SDA-26-AAAAAAAA") is not None
+
+
+def test_no_out_of_scope_row_reaches_a_device_and_reassignment_removes_the_case(
+    server_url: str, tmp_path: Path, monkeypatch
+):
+    cheap_crypto(monkeypatch)
+    srv = Server(server_url, sda_scope="assigned")
+    made: list[Device] = []
+    leaks: list[str] = []
+
+    def checked(username: str):
+        class ScopeCheck:
+            """Checks every pulled page against the server's own state at that moment."""
+
+            def __init__(self, inner):
+                self.inner = inner
+
+            def pull(self, since, limit):
+                page = self.inner.pull(since, limit)
+                if username == "sri":  # the supervisor sees the whole facility
+                    return page
+                server_cases = srv.rows("cases")
+                for c in page.changes:
+                    row = c.row or {}
+                    if c.op != "upsert":
+                        continue
+                    if row.get("facility_code") not in (None, "SDA"):
+                        leaks.append(f"{username} got {c.table} {c.row_id} of another facility")
+                    case = server_cases.get(row["id"] if c.table == "cases" else row.get("case_id"), {})
+                    if c.table != "persons" and case and case.get("assigned_to") != username:
+                        leaks.append(f"{username} got {c.table} {c.row_id}")
+                    if c.table == "persons":
+                        owners = {k["assigned_to"] for k in server_cases.values() if k["person_id"] == c.row_id}
+                        if owners and username not in owners:
+                            leaks.append(f"{username} got person {c.row_id}")
+                return page
+
+            def __getattr__(self, name):
+                return getattr(self.inner, name)
+
+        device = Device(srv, tmp_path / f"{username}-{len(made)}", username, wrap=ScopeCheck)
+        made.append(device)
+        return device
+
+    try:
+        ani, budi, sri = checked("ani"), checked("budi"), checked("sri")
+        _, moved = ani.new_case("Pindah")
+        cases.add_note(ani.store, moved, "catatan ani")
+        _, kept = ani.new_case("Tetap")
+        _, budis = budi.new_case("Milik Budi")
+        for d in (ani, budi, sri, ani, budi):
+            d.sync()
+        assert set(local_rows(ani.store, "cases")) == {moved, kept}
+        assert set(local_rows(budi.store, "cases")) == {budis}
+        assert set(local_rows(sri.store, "cases")) == {moved, kept, budis}
+        repo.update(sri.store, "cases", moved, {"assigned_to": "budi"})
+        for d in (sri, ani, budi):
+            d.sync()
+        assert set(local_rows(ani.store, "cases")) == {kept}
+        assert not [n for n in local_rows(ani.store, "notes").values() if n["case_id"] == moved]
+        assert len(local_rows(ani.store, "persons")) == 1
+        assert [c["case_id"] for c in ani.store.query("SELECT case_id FROM case_index")] == [kept]
+        assert set(local_rows(budi.store, "cases")) == {moved, budis}
+        assert len(local_rows(budi.store, "notes")) == 1
+        assert not leaks
+    finally:
+        for d in made:
+            d.close()
+        srv.close()

@@ -1,0 +1,94 @@
+"""Locking keeps unsaved input; the language switches everything; the welcome page creates a profile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.ui.conftest import PASSWORD, wait_idle
+
+
+def test_lock_hides_data_and_unlock_keeps_unsaved_input(qtbot, signed_in) -> None:
+    window = signed_in
+    window.actions_["new_case"].trigger()
+    dialog = window.workspace.new_case_dialog
+    dialog.person_form.name.setText("Belum Disimpan")
+    window.actions_["lock"].trigger()
+    assert window.is_locked()
+    assert not dialog.isVisible() and not window.menuBar().isVisible()
+    assert window.stack.currentWidget() is window.lock_page
+    page = window.lock_page
+    page.password.setText("bukan-ini")
+    page.card.submit.click()
+    qtbot.waitUntil(lambda: page.card.submit.isEnabled(), timeout=10000)
+    assert "Kata sandi salah" in page.card.message.text()
+    assert window.is_locked()
+    page.password.setText(PASSWORD)
+    page.card.submit.click()
+    qtbot.waitUntil(lambda: not window.is_locked(), timeout=10000)
+    assert dialog.isVisible()
+    assert dialog.person_form.name.text() == "Belum Disimpan"
+    assert window.menuBar().isVisible()
+
+
+def test_idle_time_locks_the_screen(qtbot, signed_in) -> None:
+    window = signed_in
+    window.idle.set_timeout(150)
+    qtbot.waitUntil(window.is_locked, timeout=5000)
+    assert window.lock_page.isVisible()
+
+
+def test_switch_user_from_the_lock_screen(qtbot, signed_in) -> None:
+    window = signed_in
+    window.lock()
+    window.lock_page.switch.click()
+    assert window.store is None and window.login_page is not None
+    assert window.login_page.isVisible()
+
+
+def test_language_switch_changes_menus_navigation_and_messages(qtbot, signed_in) -> None:
+    window = signed_in
+    window.actions_["settings"].trigger()
+    dialog = window.settings_dialog
+    dialog.language.setCurrentIndex(dialog.language.findData("en"))
+    dialog.apply()
+    wait_idle(qtbot, window)
+    ws = window.workspace
+    assert [a.text() for a in window.menuBar().actions()][:2] == ["&File", "&Case"]
+    assert ws.nav.item(0).text() == "My cases"
+    assert ws.list_page.model.headerData(0, __import__("PySide6.QtCore").QtCore.Qt.Orientation.Horizontal) == "Name"
+    assert "Offline" in window.online_label.text()
+    from ui.settings import Settings
+
+    assert Settings.load().language == "en"
+    window.actions_["new_case"].trigger()
+    form = ws.new_case_dialog.person_form
+    form.name.setText("Budi")
+    form.nik.setText("123")
+    assert any("must have 16 digits" in t for t in form.field_issues["nik"].texts())
+
+
+def test_welcome_creates_a_standalone_profile(qtbot, tmp_path: Path, settings) -> None:
+    from ui.shell import MainWindow
+
+    window = MainWindow(tmp_path / "new", settings)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.welcome_page
+    assert page is not None and not page.server_button.isEnabled()
+    assert page.server_button.toolTip()
+    page.standalone_button.click()
+    page.facility_code.setText("sda")
+    page.facility_name.setText("UPT PPSAB Sidoarjo")
+    page.username.setText("ani")
+    page.password.setText("pendek")
+    assert any("minimal 8" in t for t in page.issues.texts())
+    assert not page.create_button.isEnabled()
+    page.password.setText("cukup-panjang")
+    page.password2.setText("cukup-panjang")
+    assert page.create_button.isEnabled()
+    page.create_button.click()
+    qtbot.waitUntil(lambda: window.workspace is not None, timeout=10000)
+    assert window.store.user.username == "ani" and window.store.user.is_supervisor
+    assert window.store.facility()["code"] == "SDA"
+    wait_idle(qtbot, window)
+    window.close()

@@ -1,0 +1,79 @@
+"""Starting the desktop app: `run_app()` is what the `caseworker` command calls."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from caseworker import paths
+from ui import i18n, style
+from ui.settings import Settings
+
+DEMO_CASES = 300
+_translators: list[QTranslator] = []
+
+
+def install_qt_translator(app: QApplication, lang: str) -> bool:
+    """Qt's own dialogs (file pickers, message-box buttons) in the app's language, when PySide6 ships it."""
+    for old in _translators:
+        app.removeTranslator(old)
+    _translators.clear()
+    QLocale.setDefault(QLocale("id_ID" if lang == "id" else "en_US"))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    translator = QTranslator(app)
+    if translator.load(f"qtbase_{lang}", folder):
+        app.installTranslator(translator)
+        _translators.append(translator)
+        return True
+    return False
+
+
+def create_app(argv: list[str] | None = None) -> tuple[QApplication, Settings]:
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("Caseworker")
+    app.setOrganizationName("Caseworker")
+    settings = Settings.load()
+    lang = settings.language or i18n.system_language()
+    i18n.set_language(lang)
+    install_qt_translator(app, lang)
+    style.apply(app)
+    return app, settings  # type: ignore[return-value]
+
+
+def ensure_demo_profile(folder: Path, cases: int = DEMO_CASES) -> bool:
+    """Build the demo profile the first time (caseworker.demo); False when this version has no demo data."""
+    from caseworker.store.profile import is_profile
+
+    if is_profile(folder):
+        return True
+    try:
+        from caseworker.demo import create_demo_profile
+    except ImportError:
+        return False
+    result = create_demo_profile(folder, cases, 7)
+    close = getattr(result, "close", None)
+    if callable(close):
+        close()
+    return True
+
+
+def run_app(demo: bool = False, profile: str | None = None) -> int:
+    """Open the window on the profile (the demo profile with --demo, built on first use) and run."""
+    app, settings = create_app()
+    folder = Path(profile).expanduser() if profile else (paths.demo_profile_dir() if demo else paths.default_profile_dir())
+    if demo:
+        from ui.progress import run_with_busy
+
+        if not run_with_busy(i18n.tr("demo.building"), lambda: ensure_demo_profile(folder)):
+            print("caseworker: " + i18n.tr("demo.missing"), file=sys.stderr)
+            return 1
+    from ui.shell import MainWindow
+
+    window = MainWindow(folder, settings, demo=demo)
+    window.show()
+    code = app.exec()
+    settings.save()
+    return int(code)

@@ -1,0 +1,432 @@
+"""The one main window: welcome (first run), login, the workspace, and the lock screen, as pages of a
+stack, so locking hides the data without destroying any unsaved input. Menus, shortcuts and the status
+bar belong to the workspace and are shown only while a user is signed in."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QStackedWidget, QWidget
+
+from caseworker.errors import KnownError
+from caseworker.security.keyslots import SlotFile
+from caseworker.store import profile as profiles
+from caseworker.store.store import Store
+from ui import i18n
+from ui.errors import error_text, show_error, show_info
+from ui.i18n import register, tr
+from ui.idle import IdleWatcher
+from ui.login import LockPage, LoginPage
+from ui.settings import Settings
+from ui.style import icon
+from ui.tasks import run_in_background
+
+register(
+    {
+        "menu.file": ("&Berkas", "&File"),
+        "menu.case": ("&Kasus", "&Case"),
+        "menu.sync": ("&Sinkronisasi", "&Sync"),
+        "menu.help": ("Ban&tuan", "&Help"),
+        "act.new_case": ("Kasus baru…", "New case…"),
+        "act.find": ("Cari kasus", "Find a case"),
+        "act.print": ("Cetak ringkasan kasus…", "Print case summary…"),
+        "act.stage": ("Ubah tahap…", "Change stage…"),
+        "act.sync": ("Sinkronkan sekarang", "Sync now"),
+        "act.sync.tip": ("Sinkronisasi belum tersedia di versi ini: semua data tersimpan di laptop ini.",
+                         "Sync is not available in this version yet: all data stays on this laptop."),
+        "act.lock": ("Kunci layar", "Lock screen"),
+        "act.logout": ("Ganti pengguna", "Switch user"),
+        "act.settings": ("Pengaturan…", "Settings…"),
+        "act.import": ("Impor klien dari Excel…", "Import clients from Excel…"),
+        "act.export": ("Ekspor kasus…", "Export cases…"),
+        "act.transfer.missing": ("Impor/ekspor belum tersedia di versi ini.", "Import/export is not available in this version yet."),
+        "act.quit": ("Keluar", "Quit"),
+        "act.about": ("Tentang Caseworker", "About Caseworker"),
+        "about.text": ("Caseworker {version}\nManajemen kasus untuk pekerja sosial, bekerja tanpa internet.\nData tersimpan terenkripsi di laptop ini.",
+                       "Caseworker {version}\nCase management for social workers, working without internet.\nData is kept encrypted on this laptop."),
+        "status.offline": ("Luring", "Offline"),
+        "status.offline.tip": ("Belum terhubung ke server. Semua pekerjaan tersimpan di laptop ini.",
+                               "Not connected to a server. All work is saved on this laptop."),
+        "status.last_sync": ("Sinkronisasi terakhir: {when}", "Last sync: {when}"),
+        "status.never": ("belum pernah", "never"),
+        "status.pending": ("Perubahan belum dikirim: {n}", "Changes not yet sent: {n}"),
+        "status.user": ("{name} · {facility}", "{name} · {facility}"),
+        "print.pick": ("Pilih atau buka kasus yang akan dicetak.", "Select or open the case to print."),
+        "demo.building": ("Menyiapkan profil demo…", "Preparing the demo profile…"),
+        "demo.missing": ("Data demo belum tersedia di versi ini.", "Demo data is not available in this version yet."),
+    }
+)
+
+
+class MainWindow(QMainWindow):
+    signed_in = Signal()
+    locked = Signal()
+
+    def __init__(self, profile_dir: Path, settings: Settings, demo: bool = False) -> None:
+        super().__init__()
+        self.profile_dir, self.settings, self.demo = profile_dir, settings, demo
+        self.store: Store | None = None
+        self.workspace = None
+        self.lock_page: LockPage | None = None
+        self.login_page: LoginPage | None = None
+        self.welcome_page = None
+        self.idle: IdleWatcher | None = None
+        self._hidden_dialogs: list[QWidget] = []
+        self.setWindowTitle(tr("app.name"))
+        from caseworker.paths import resource
+
+        self.setWindowIcon(QIcon(str(resource("icons", "caseworker.png"))))
+        self.resize(1366, 768)
+        if settings.geometry:
+            with contextlib.suppress(ValueError):
+                self.restoreGeometry(QByteArray.fromHex(settings.geometry.encode("ascii")))
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.menuBar().setVisible(False)
+        self.statusBar().setVisible(False)
+        self.show_start()
+
+    # -- pages -----------------------------------------------------------------------------------------
+    def _set_page(self, widget: QWidget) -> None:
+        if self.stack.indexOf(widget) < 0:
+            self.stack.addWidget(widget)
+        self.stack.setCurrentWidget(widget)
+
+    def _drop_page(self, widget: QWidget | None) -> None:
+        if widget is not None:
+            self.stack.removeWidget(widget)
+            widget.deleteLater()
+
+    def show_start(self) -> None:
+        if profiles.is_profile(self.profile_dir):
+            self.show_login()
+        else:
+            from ui.welcome import WelcomePage
+
+            self._drop_page(self.welcome_page)
+            self.welcome_page = WelcomePage()
+            self.welcome_page.create_requested.connect(self._create_profile)
+            self._set_page(self.welcome_page)
+
+    def users(self) -> list[str]:
+        return sorted(SlotFile(self.profile_dir / profiles.SLOTS_FILE).load())
+
+    def show_login(self) -> None:
+        info = profiles.read_profile(self.profile_dir)
+        facility = info.get("facility_name") or info.get("facility_code") or ""
+        last = self.settings.last_user.get(str(self.profile_dir))
+        if self.demo and not last:
+            last = "pekerja"
+        self._drop_page(self.login_page)
+        self.login_page = LoginPage(self.users(), facility, demo=self.demo, last_user=last)
+        self.login_page.login_requested.connect(self._login)
+        self._set_page(self.login_page)
+
+    def _login(self, username: str, password: str) -> None:
+        folder = self.profile_dir
+
+        def done(store: Store) -> None:
+            self.settings.last_user[str(folder)] = username
+            self.enter(store)
+
+        def failed(exc: BaseException) -> None:
+            if self.login_page is not None:
+                self.login_page.failed(error_text(exc))
+            if not isinstance(exc, KnownError):
+                show_error(self, exc)
+
+        run_in_background(lambda: profiles.open_profile(folder, username, password), done, failed)
+
+    def _create_profile(self, values: dict) -> None:
+        folder = self.profile_dir
+
+        def create() -> Store:
+            return profiles.create_profile(
+                folder, username=values["username"], password=values["password"],
+                facility_code=values["facility_code"], facility_name=values["facility_name"],
+                full_name=values["full_name"],
+            )  # fmt: skip
+
+        def failed(exc: BaseException) -> None:
+            if self.welcome_page is not None:
+                self.welcome_page.failed(error_text(exc))
+
+        run_in_background(create, self.enter, failed)
+
+    # -- signed in -------------------------------------------------------------------------------------
+    def enter(self, store: Store) -> None:
+        from caseworker.domain import regions
+        from ui.workspace import Workspace
+
+        self.store = store
+        self.workspace = Workspace(store, self.settings)
+        self.workspace.pending_changed.connect(self._show_pending)
+        self._set_page(self.workspace)
+        self._drop_page(self.login_page)
+        self.login_page = None
+        self._drop_page(self.welcome_page)
+        self.welcome_page = None
+        self._build_menus()
+        self._build_status()
+        self.menuBar().setVisible(True)
+        self.statusBar().setVisible(True)
+        minutes = self.settings.idle_lock_minutes
+        if self.idle is None:
+            self.idle = IdleWatcher(minutes * 60_000, self)
+            self.idle.idle.connect(self.lock)
+        else:
+            self.idle.set_timeout(minutes * 60_000)
+        run_in_background(regions.load, lambda _r: None, lambda _e: None)  # warm the region list for forms
+        self.signed_in.emit()
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        bar.clear()
+        self.actions_: dict[str, QAction] = {}
+
+        def act(key: str, text: str, slot, shortcut: QKeySequence | str | None = None, icon_name: str | None = None,
+                enabled: bool = True, tip: str = "") -> QAction:  # fmt: skip  # noqa: ANN001
+            action = QAction(icon(icon_name) if icon_name else icon("none"), text, self)
+            if shortcut is not None:
+                action.setShortcut(QKeySequence(shortcut))
+                action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda _checked=False: slot())
+            action.setEnabled(enabled)
+            if tip:
+                action.setToolTip(tip)
+                action.setStatusTip(tip)
+            self.actions_[key] = action
+            self.addAction(action)
+            return action
+
+        from ui import transfer
+
+        file_menu = bar.addMenu(tr("menu.file"))
+        file_menu.setToolTipsVisible(True)
+        can_transfer = transfer.available()
+        missing = "" if can_transfer else tr("act.transfer.missing")
+        file_menu.addAction(act("import", tr("act.import"), self.import_clients, None, "import", can_transfer, missing))
+        file_menu.addAction(act("export", tr("act.export"), self.export_cases, None, "export", can_transfer, missing))
+        file_menu.addSeparator()
+        file_menu.addAction(act("settings", tr("act.settings"), self.open_settings, None, "settings"))
+        file_menu.addSeparator()
+        file_menu.addAction(act("lock", tr("act.lock"), self.lock, "Ctrl+L", "lock"))
+        file_menu.addAction(act("logout", tr("act.logout"), self.logout, None, "logout"))
+        file_menu.addAction(act("quit", tr("act.quit"), self.close, QKeySequence.StandardKey.Quit))
+
+        case_menu = bar.addMenu(tr("menu.case"))
+        case_menu.addAction(act("new_case", tr("act.new_case"), self.new_case, "Ctrl+N", "plus"))
+        case_menu.addAction(act("find", tr("act.find"), self.find, "Ctrl+F", "search"))
+        case_menu.addAction(act("print", tr("act.print"), self.print_current, "Ctrl+P", "print"))
+        case_menu.addAction(act("stage", tr("act.stage"), self.change_stage, None, "stage"))
+
+        sync_menu = bar.addMenu(tr("menu.sync"))
+        sync_menu.setToolTipsVisible(True)
+        sync_menu.addAction(act("sync", tr("act.sync"), lambda: None, "F5", "sync", False, tr("act.sync.tip")))
+
+        help_menu = bar.addMenu(tr("menu.help"))
+        help_menu.addAction(act("about", tr("act.about"), self.about))
+
+    def _build_status(self) -> None:
+        bar = self.statusBar()
+        for child in bar.findChildren(QLabel):
+            bar.removeWidget(child)
+            child.deleteLater()
+        self.online_label = QLabel("●  " + tr("status.offline"))
+        self.online_label.setObjectName("OnlineStatus")
+        self.online_label.setStyleSheet("color: #8a5300;")
+        self.online_label.setToolTip(tr("status.offline.tip"))
+        last = self.store.meta("last_sync_at") if self.store else None
+        from ui.i18n import fmt_datetime
+
+        self.sync_label = QLabel(tr("status.last_sync", when=fmt_datetime(last) if last else tr("status.never")))
+        self.pending_label = QLabel(tr("status.pending", n=0))
+        self.pending_label.setObjectName("PendingStatus")
+        user = self.store.user if self.store else None
+        facility = self.store.facility().get("name") if self.store else ""
+        self.user_label = QLabel(tr("status.user", name=(user.full_name or user.username) if user else "", facility=facility))
+        bar.addWidget(self.online_label)
+        bar.addWidget(self.sync_label)
+        bar.addWidget(self.pending_label)
+        bar.addPermanentWidget(self.user_label)
+
+    def _show_pending(self, n: int) -> None:
+        self.pending_label.setText(tr("status.pending", n=f"{n:,}".replace(",", ".")))
+
+    # -- actions ---------------------------------------------------------------------------------------
+    def new_case(self) -> None:
+        if self.workspace is not None and self._active():
+            self.workspace.new_case()
+
+    def find(self) -> None:
+        if self.workspace is not None and self._active():
+            self.workspace.focus_search()
+
+    def change_stage(self) -> None:
+        if self.workspace is not None and self.workspace.case_view is not None and self._active():
+            self.workspace.case_view.change_stage()
+
+    def print_current(self) -> None:
+        if self.workspace is None or not self._active():
+            return
+        case_id = self.workspace.current_case_id()
+        if not case_id:
+            show_info(self, tr("act.print"), tr("print.pick"))
+            return
+        self.print_case(case_id)
+
+    def print_case(self, case_id: str) -> None:
+        from ui.printing import print_case
+
+        if self.store is not None:
+            print_case(self, self.store, case_id, on_printed=self.workspace.data_changed if self.workspace else None)
+
+    def import_clients(self) -> None:
+        from ui import transfer
+
+        if self.store is not None:
+            transfer.import_dialog(self, self.store, self.workspace.data_changed if self.workspace else None)
+
+    def export_cases(self) -> None:
+        from ui import transfer
+
+        if self.store is not None:
+            transfer.export_dialog(self, self.store)
+
+    def open_settings(self) -> None:
+        from ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self)
+        dialog.applied.connect(self.apply_settings)
+        self.settings_dialog = dialog
+        dialog.open()
+
+    def apply_settings(self, language_changed: bool) -> None:
+        if self.idle is not None:
+            self.idle.set_timeout(self.settings.idle_lock_minutes * 60_000)
+        self.settings.save()
+        if language_changed:
+            self.retranslate()
+
+    def retranslate(self) -> None:
+        """Rebuild what shows words: menus, status bar and the workspace (the open case is reopened)."""
+        from ui.app import install_qt_translator
+
+        install_qt_translator(QApplication.instance(), i18n.language())
+        self.setWindowTitle(tr("app.name"))
+        if self.store is None:
+            self.show_start()
+            return
+        nav = self.workspace.current_nav if self.workspace else "mine"
+        case_id = self.workspace.case_view.case_id if self.workspace and self.workspace.case_view else None
+        old = self.workspace
+        if old is not None:
+            old.shutdown()
+        from ui.workspace import Workspace
+
+        self.workspace = Workspace(self.store, self.settings)
+        self.workspace.pending_changed.connect(self._show_pending)
+        self._set_page(self.workspace)
+        self._drop_page(old)
+        self.workspace.select_nav(nav)
+        if case_id:
+            self.workspace.open_case(case_id)
+        self._build_menus()
+        self._build_status()
+        self.workspace.refresh_counts()
+
+    def about(self) -> None:
+        from caseworker import __version__
+
+        show_info(self, tr("act.about"), tr("about.text", version=__version__))
+
+    def _active(self) -> bool:
+        return self.workspace is not None and self.stack.currentWidget() is self.workspace
+
+    # -- locking ---------------------------------------------------------------------------------------
+    def is_locked(self) -> bool:
+        return self.lock_page is not None and self.stack.currentWidget() is self.lock_page
+
+    def lock(self) -> None:
+        if self.store is None or self.is_locked():
+            return
+        self._hidden_dialogs = [
+            w for w in QApplication.topLevelWidgets() if w is not self and w.isVisible() and isinstance(w, QDialog)
+        ]
+        for dialog in self._hidden_dialogs:
+            dialog.hide()
+        self.lock_page = LockPage(self.store.user.full_name or self.store.user.username)
+        self.lock_page.unlock_requested.connect(self._unlock)
+        self.lock_page.switch_user.connect(self.logout)
+        self._set_page(self.lock_page)
+        self.menuBar().setVisible(False)
+        self.statusBar().setVisible(False)
+        self.locked.emit()
+
+    def _unlock(self, password: str) -> None:
+        store = self.store
+        if store is None:
+            return
+        slots = SlotFile(self.profile_dir / profiles.SLOTS_FILE)
+
+        def check() -> bool:
+            slots.unlock(store.user.username, password)
+            return True
+
+        def failed(exc: BaseException) -> None:
+            if self.lock_page is not None:
+                self.lock_page.failed(error_text(exc))
+
+        run_in_background(check, lambda _ok: self.unlock(), failed)
+
+    def unlock(self) -> None:
+        """Back to exactly where the user was, dialogs and unsaved input included."""
+        if self.workspace is None:
+            return
+        self._set_page(self.workspace)
+        self._drop_page(self.lock_page)
+        self.lock_page = None
+        self.menuBar().setVisible(True)
+        self.statusBar().setVisible(True)
+        for dialog in self._hidden_dialogs:
+            with contextlib.suppress(RuntimeError):
+                dialog.show()
+        self._hidden_dialogs = []
+        if self.idle is not None:
+            self.idle.touch()
+
+    def logout(self) -> None:
+        for dialog in self._hidden_dialogs:
+            with contextlib.suppress(RuntimeError):
+                dialog.reject()
+        self._hidden_dialogs = []
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, QDialog) and w.isVisible():
+                w.reject()
+        self._close_store()
+        self._drop_page(self.lock_page)
+        self.lock_page = None
+        self.menuBar().setVisible(False)
+        self.statusBar().setVisible(False)
+        self.show_login()
+
+    def _close_store(self) -> None:
+        if self.workspace is not None:
+            self.workspace.shutdown()
+            self._drop_page(self.workspace)
+            self.workspace = None
+        if self.store is not None:
+            with contextlib.suppress(Exception):
+                self.store.close()
+            self.store = None
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.settings.geometry = bytes(self.saveGeometry().toHex()).decode("ascii")
+        self.settings.save()
+        if self.idle is not None:
+            self.idle.stop()
+        self._close_store()
+        super().closeEvent(event)
