@@ -24,8 +24,17 @@ def month_bounds(today: date) -> tuple[date, date]:
     return first, nxt - timedelta(days=1)
 
 
+def _has_growth_status(store: Store) -> bool:
+    # The derived table is made with the first measurement; a new profile (or a read-only reader of one)
+    # has none yet, which means no alerts rather than an error.
+    found = store.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'growth_status'")
+    return found.fetchone() is not None
+
+
 def _growth_counts(store: Store) -> dict[tuple[str, str], dict[str, int]]:
     out: dict[tuple[str, str], dict[str, int]] = {}
+    if not _has_growth_status(store):
+        return out
     rows = store.conn.execute(
         "SELECT i.facility_code, coalesce(i.assigned_to, ''), g.alerts FROM growth_status g"
         " JOIN case_index i ON i.case_id = g.case_id WHERE i.status = 'open' AND g.alerts != '[]'"
@@ -109,6 +118,8 @@ def drilldown(
         )
         params.append((today - timedelta(days=NO_CONTACT_DAYS)).isoformat())
     elif metric == "growth":
+        if not _has_growth_status(store):
+            return []
         join = "JOIN growth_status g ON g.case_id = i.case_id"
         where.append("g.alerts LIKE ?")
         params.append(f'%"{key}"%' if key else '%"%')

@@ -97,7 +97,7 @@ class GrowthTab(QWidget):
         layout.setContentsMargins(12, 12, 12, 12)
         top = QHBoxLayout()
         self.alerts = IssueList()
-        top.addWidget(self.alerts, 1)
+        top.addWidget(self.alerts, 4)
         self.indicator = combo([(indicator_name(i), i) for i in CHART_INDICATORS])
         self.add_button = button(tr("growth.add"), "plus", primary=True)
         self.add_button.clicked.connect(self.add_requested)

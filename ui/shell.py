@@ -246,8 +246,10 @@ class MainWindow(QMainWindow):
         self.pending_label = QLabel(tr("status.pending", n=0))
         self.pending_label.setObjectName("PendingStatus")
         user = self.store.user if self.store else None
-        facility = self.store.facility().get("name") if self.store else ""
-        self.user_label = QLabel(tr("status.user", name=(user.full_name or user.username) if user else "", facility=facility))
+        facility = self.store.facility() if self.store else {}
+        self.user_label = QLabel(tr("status.user", name=(user.full_name or user.username) if user else "",
+                                    facility=facility.get("code") or ""))  # fmt: skip
+        self.user_label.setToolTip(facility.get("name") or "")
         bar.addWidget(self.online_label)
         bar.addWidget(self.sync_label)
         bar.addWidget(self.pending_label)
@@ -294,7 +296,8 @@ class MainWindow(QMainWindow):
         from ui import transfer
 
         if self.store is not None:
-            transfer.export_dialog(self, self.store)
+            current = self.workspace.list_page.current_filter() if self.workspace else None
+            transfer.export_dialog(self, self.store, current)
 
     def open_settings(self) -> None:
         from ui.settings_dialog import SettingsDialog

@@ -1,148 +1,166 @@
-"""File menu import/export through caseworker.transfer (when this version has it), in a worker thread
-with a progress bar and a Cancel button.
+"""File menu import and export (caseworker.transfer) in a worker thread with a progress bar and Cancel.
 
-The transfer module is written by another part of the project; this adapter looks for its functions by
-name and passes a `progress(done, total)` callback when the function accepts one, so a cancel stops it
-at the next callback.
+The work runs on a connection of its own (the UI thread owns the main one); SQLite serialises writers,
+and the UI sees the imported rows as soon as the import commits.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import inspect
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QVBoxLayout, QWidget
 
+from caseworker.store import db as dbmod
+from caseworker.store.queries import CaseFilter
 from caseworker.store.store import Store
 from ui.errors import show_error, show_info
 from ui.i18n import register, tr
 from ui.progress import ProgressDialog
-from ui.tasks import JobControl
+from ui.tasks import Cancelled, JobControl
+from ui.widgets import button, combo, label
 
 register(
     {
         "transfer.import_title": ("Impor klien", "Import clients"),
         "transfer.export_title": ("Ekspor kasus", "Export cases"),
-        "transfer.pick_import": ("Pilih berkas Excel untuk diimpor", "Choose an Excel file to import"),
+        "transfer.pick_import": ("Pilih berkas Excel atau CSV untuk diimpor", "Choose an Excel or CSV file to import"),
         "transfer.pick_export": ("Simpan ekspor sebagai", "Save the export as"),
-        "transfer.imported": ("Impor selesai: {summary}", "Import finished: {summary}"),
-        "transfer.exported": ("Ekspor disimpan di {path}.", "The export was saved to {path}."),
-        "transfer.progress": ("{done} dari {total}", "{done} of {total}"),
+        "transfer.row": ("Baris {n} diperiksa…", "Row {n} checked…"),
+        "transfer.rejected": ("Baris {line}: {reasons}", "Row {line}: {reasons}"),
+        "transfer.more": ("…dan {n} baris lain ditolak.", "…and {n} more rows rejected."),
+        "transfer.exported": ("{n} kasus diekspor ke {path}.", "{n} cases exported to {path}."),
+        "transfer.progress": ("{done} dari {total} kasus", "{done} of {total} cases"),
+        "transfer.format": ("Format", "Format"),
+        "transfer.redact": ("Samarkan NIK/KK dan lewati catatan rahasia", "Mask NIK/KK and leave out confidential notes"),
+        "transfer.only_list": ("Hanya kasus pada daftar yang sedang ditampilkan", "Only the cases in the list shown now"),
+        "transfer.next": ("Pilih berkas…", "Choose file…"),
     }
 )
 
-IMPORT_NAMES = ("import_file", "import_clients", "import_xlsx")
-EXPORT_NAMES = ("export_cases", "export_file", "export_xlsx")
-
-
-def _module() -> Any | None:
-    if importlib.util.find_spec("caseworker.transfer") is None:
-        return None
-    return importlib.import_module("caseworker.transfer")
-
-
-def _function(names: tuple[str, ...]) -> Callable[..., Any] | None:
-    module = _module()
-    if module is None:
-        return None
-    for name in names:
-        fn = getattr(module, name, None)
-        if callable(fn):
-            return fn
-    return None
+FORMAT_NAMES = {"xlsx": "Excel (*.xlsx)", "csv": "CSV (*.csv)", "json": "JSON (*.json)"}
 
 
 def available() -> bool:
     try:
-        return _function(IMPORT_NAMES) is not None or _function(EXPORT_NAMES) is not None
+        import caseworker.transfer  # noqa: F401
     except ImportError:
         return False
+    return True
 
 
-def _call_with_progress(fn: Callable[..., Any], control: JobControl, *args: Any, **kwargs: Any) -> Any:
-    params = inspect.signature(fn).parameters
-    if "progress" in params:
-        kwargs["progress"] = lambda done, total=0, *_rest: control.progress(
-            done, total, tr("transfer.progress", done=done, total=total)
-        )
-    return fn(*args, **{k: v for k, v in kwargs.items() if k in params or k == "progress"})
+def worker_connection(store: Store) -> Store:
+    """Another read-write connection to the same profile, for a background job; close it afterwards."""
+    db = dbmod.connect(store.profile_dir / dbmod.DB_FILENAME, store.key)
+    return Store(store.profile_dir, db, store.user, store.profile, store.key)
 
 
-def _summary(result: Any) -> str:
-    if isinstance(result, dict):
-        return ", ".join(f"{k}: {v if not isinstance(v, list) else len(v)}" for k, v in result.items())
-    for attr in ("imported", "rejected"):
-        if hasattr(result, attr):
-            return ", ".join(f"{a}: {_count(getattr(result, a, 0))}" for a in ("imported", "rejected") if hasattr(result, a))
-    return str(result or "")
+def run_import(parent: QWidget, store: Store, path: Path, on_done: Callable[[Any], None] | None) -> ProgressDialog:
+    from caseworker.transfer import import_file
 
+    def job(control: JobControl) -> Any:
+        other = worker_connection(store)
+        seen = [0]
 
-def _count(value: Any) -> Any:
-    return len(value) if isinstance(value, list | tuple) else value
+        def progress(_row: Any) -> None:
+            seen[0] += 1
+            if seen[0] % 20 == 0:
+                control.progress(0, 0, tr("transfer.row", n=seen[0]))
+
+        try:
+            return import_file(other, path, progress=progress, cancelled=lambda: control.cancelled)
+        finally:
+            other.close()
+
+    def done(report: Any) -> None:
+        lines = [report.summary()]
+        for row in report.rejected[:8]:
+            lines.append(tr("transfer.rejected", line=row.line, reasons="; ".join(row.reasons)))
+        if len(report.rejected) > 8:
+            lines.append(tr("transfer.more", n=len(report.rejected) - 8))
+        show_info(parent, tr("transfer.import_title"), "\n".join(lines))
+        if on_done:
+            on_done(report)
+
+    dialog = ProgressDialog(parent, tr("transfer.import_title"), job, done, lambda exc: show_error(parent, exc))
+    dialog.start()
+    return dialog
 
 
 def import_dialog(parent: QWidget, store: Store, on_done: Callable[[], None] | None) -> None:
-    fn = _function(IMPORT_NAMES)
-    if fn is None:
-        show_info(parent, tr("transfer.import_title"), tr("act.transfer.missing"))
-        return
-    name, _ = QFileDialog.getOpenFileName(parent, tr("transfer.pick_import"), "", "Excel (*.xlsx)")
-    if not name:
-        return
-    # The store's connection belongs to the UI thread: the import opens a connection of its own.
-    from caseworker.store.store import Store as _Store
+    name, _ = QFileDialog.getOpenFileName(parent, tr("transfer.pick_import"), "", "Excel/CSV (*.xlsx *.csv)")
+    if name:
+        parent.transfer_dialog = run_import(parent, store, Path(name), lambda _r: on_done and on_done())  # type: ignore[attr-defined]
 
-    def job(control: JobControl) -> Any:
-        writer = _open_writer(store)
+
+def run_export(parent: QWidget, store: Store, out: Path, fmt: str, redact: bool,
+               case_filter: CaseFilter | None) -> ProgressDialog:  # fmt: skip
+    from caseworker.transfer import export_cases
+
+    def job(control: JobControl) -> int:
+        other = worker_connection(store)
         try:
-            return _call_with_progress(fn, control, writer, Path(name))
+            return export_cases(other, out, fmt, redact=redact, case_filter=case_filter,
+                                progress=lambda done, total: control.progress(done, total, tr("transfer.progress", done=done, total=total)))  # fmt: skip
         finally:
-            writer.close()
+            other.close()
 
-    def done(result: Any) -> None:
-        show_info(parent, tr("transfer.import_title"), tr("transfer.imported", summary=_summary(result)))
-        if on_done:
-            on_done()
+    def done(n: int) -> None:
+        show_info(parent, tr("transfer.export_title"), tr("transfer.exported", n=n, path=str(out)))
 
-    dialog = ProgressDialog(parent, tr("transfer.import_title"), job, done, lambda exc: show_error(parent, exc))
-    parent.transfer_dialog = dialog  # type: ignore[attr-defined]
+    def failed(exc: BaseException) -> None:
+        if not isinstance(exc, Cancelled):
+            show_error(parent, exc)
+
+    dialog = ProgressDialog(parent, tr("transfer.export_title"), job, done, failed)
     dialog.start()
-    del _Store
+    return dialog
 
 
-def _open_writer(store: Store) -> Store:
-    """A second read-write connection for background imports (SQLite serialises the writers)."""
-    from caseworker.store import db as dbmod
-    from caseworker.store.store import Store as StoreClass
+class ExportOptions(QDialog):
+    def __init__(self, parent: QWidget | None, current: CaseFilter | None) -> None:
+        super().__init__(parent)
+        self.current = current
+        self.setWindowTitle(tr("transfer.export_title"))
+        self.setMinimumWidth(460)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.addWidget(label(tr("transfer.export_title"), "subtitle"))
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.format = combo([(text, key) for key, text in FORMAT_NAMES.items()])
+        self.redact = QCheckBox(tr("transfer.redact"))
+        self.redact.setChecked(True)
+        self.only_list = QCheckBox(tr("transfer.only_list"))
+        self.only_list.setEnabled(current is not None)
+        form.addRow(tr("transfer.format"), self.format)
+        form.addRow("", self.redact)
+        form.addRow("", self.only_list)
+        layout.addLayout(form)
+        cancel = button(tr("common.cancel"))
+        cancel.clicked.connect(self.reject)
+        go = button(tr("transfer.next"), "export", primary=True)
+        go.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(cancel)
+        buttons.addWidget(go)
+        layout.addLayout(buttons)
 
-    db = dbmod.connect(store.profile_dir / dbmod.DB_FILENAME, store.key)
-    return StoreClass(store.profile_dir, db, store.user, store.profile, store.key)
 
+def export_dialog(parent: QWidget, store: Store, current: CaseFilter | None = None) -> None:
+    options = ExportOptions(parent, current)
+    parent.transfer_options = options  # type: ignore[attr-defined]
 
-def export_dialog(parent: QWidget, store: Store) -> None:
-    fn = _function(EXPORT_NAMES)
-    if fn is None:
-        show_info(parent, tr("transfer.export_title"), tr("act.transfer.missing"))
-        return
-    name, _ = QFileDialog.getSaveFileName(parent, tr("transfer.pick_export"), "kasus.xlsx", "Excel (*.xlsx)")
-    if not name:
-        return
+    def chosen() -> None:
+        fmt = options.format.currentData()
+        name, _ = QFileDialog.getSaveFileName(parent, tr("transfer.pick_export"), f"kasus.{fmt}", FORMAT_NAMES[fmt])
+        if not name:
+            return
+        case_filter = options.current if options.only_list.isChecked() else None
+        parent.transfer_dialog = run_export(parent, store, Path(name), fmt, options.redact.isChecked(), case_filter)  # type: ignore[attr-defined]
 
-    def job(control: JobControl) -> Any:
-        writer = _open_writer(store)  # exports write an audit entry
-        try:
-            return _call_with_progress(fn, control, writer, Path(name))
-        finally:
-            writer.close()
-
-    dialog = ProgressDialog(
-        parent, tr("transfer.export_title"), job,
-        lambda _r: show_info(parent, tr("transfer.export_title"), tr("transfer.exported", path=name)),
-        lambda exc: show_error(parent, exc),
-    )  # fmt: skip
-    parent.transfer_dialog = dialog  # type: ignore[attr-defined]
-    dialog.start()
+    options.accepted.connect(chosen)
+    options.open()

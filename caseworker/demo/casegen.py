@@ -46,6 +46,17 @@ DISABILITIES = ("daksa", "netra", "rungu", "wicara", "grahita", "psikososial", "
 DESIL_WEIGHTS = (30, 25, 18, 12, 7, 3, 2, 1, 1, 1)
 
 
+class FastRandom(random.Random):
+    """random.Random with randint and choice built on random() alone: a few times faster than the
+    library's exact-integer versions, which matters at 100,000 cases; still deterministic per seed."""
+
+    def randint(self, a: int, b: int) -> int:
+        return a + int(self.random() * (b - a + 1))
+
+    def choice(self, seq: Any) -> Any:
+        return seq[int(self.random() * len(seq))]
+
+
 @dataclass
 class Bundle:
     """Rows of one batch, per table, in the order they must be written (persons before their cases)."""

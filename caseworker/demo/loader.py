@@ -8,7 +8,6 @@ same people, dates and numbers; running again on the same folder adds different,
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,9 +16,9 @@ from pathlib import Path
 
 from caseworker import i18n
 from caseworker.demo import names
-from caseworker.demo.casegen import Bundle, CaseFactory
+from caseworker.demo.casegen import Bundle, CaseFactory, FastRandom
 from caseworker.demo.places import NumberBook
-from caseworker.store.bulk import bulk_insert, uuid7_many
+from caseworker.store.bulk import bulk_insert, index_new_cases, uuid7_many
 from caseworker.store.profile import add_user, create_profile, is_profile, open_profile
 from caseworker.store.store import Store
 
@@ -96,7 +95,7 @@ def add_demo_cases(
     used = {r[0] for r in store.conn.execute("SELECT nik FROM persons WHERE nik IS NOT NULL"
                                              " UNION SELECT no_kk FROM persons WHERE no_kk IS NOT NULL")}  # fmt: skip
     workers = [u for u, _, role, _ in names.STAFF if role == "worker"]
-    factory = CaseFactory(random.Random(f"caseworker-demo:{seed}:{existing}"), today, store.user.facility_code,
+    factory = CaseFactory(FastRandom(f"caseworker-demo:{seed}:{existing}"), today, store.user.facility_code,
                           workers, store.user.username, NumberBook(used), _id_supply())  # fmt: skip
     done = 0
     while done < cases:
@@ -106,9 +105,9 @@ def add_demo_cases(
             factory.family(bundle, target - bundle.cases)
         with store.transaction():
             for table in TABLE_ORDER:
-                rows = bundle.rows.get(table)
-                if rows:  # the cases' index rows are rebuilt at commit, after all their records
-                    bulk_insert(store, table, rows, touch=table == "cases", check=False)
+                if bundle.rows.get(table):
+                    bulk_insert(store, table, bundle.rows[table], touch=False, check=False)
+            index_new_cases(store, [r["id"] for r in bundle.rows["cases"]])
         done += bundle.cases
         if progress:
             progress(done, cases)

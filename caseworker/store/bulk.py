@@ -140,3 +140,26 @@ def _touched_cases(store: Store, table: str, rows: list[dict[str, Any]]) -> set[
             )
         return found
     return {r["case_id"] for r in rows if r.get("case_id")}
+
+
+def index_new_cases(store: Store, case_ids: list[str]) -> None:
+    """List rows, search entries and growth status for cases that have none yet (a bulk load): the same
+    rows `indexing.reindex_cases` writes, without its per-case deletes. Call inside the loading transaction."""
+    from caseworker.store import indexing
+    from caseworker.store.growth_index import refresh_growth
+
+    conn = store.conn
+    with store.transaction():
+        for start in range(0, len(case_ids), 500):
+            chunk = case_ids[start : start + 500]
+            rows = [r for r in indexing._rows(store.db, f"WHERE c.id IN ({','.join('?' * len(chunk))})", chunk)
+                    if not r["deleted"]]  # fmt: skip
+            conn.executemany(
+                f"INSERT OR REPLACE INTO case_index ({indexing.INDEX_COLUMNS}) VALUES ({','.join('?' * 22)})",
+                [indexing._index_values(r) for r in rows],
+            )
+            conn.executemany(
+                "INSERT INTO case_search (rowid, case_id, names, ids, notes) VALUES (?,?,?,?,?)",
+                [indexing._search_values(r) for r in rows],
+            )
+            refresh_growth(store.db, chunk)

@@ -20,7 +20,7 @@ from typing import Any
 
 from caseworker.errors import KnownError
 from caseworker.transfer import messages  # noqa: F401  (registers the messages)
-from caseworker.transfer.columns import COLUMNS, KNOWN, header_key
+from caseworker.transfer.columns import COLUMNS, KNOWN, REQUIRED, header_key
 
 HEADER_SEARCH_ROWS = 20
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -36,7 +36,7 @@ class RawRow:
     line: int  # line in the CSV / row in the sheet where the row starts (1-based)
     values: dict[str, str]  # known column -> text (stripped)
     formulas: dict[str, str] = field(default_factory=dict)  # column -> formula of an XLSX formula cell
-    extra_values: int = 0  # non-empty cells right of the header's last column
+    extra_values: int = 0  # cells right of the header's last column
 
 
 @dataclass
@@ -65,7 +65,10 @@ class Table:
                 if _is_formula_cell(cell):
                     row.formulas[col] = str(getattr(cell, "value", ""))
                 row.values[col] = text
-            row.extra_values = sum(1 for t in texts[width:] if t)
+            # A CSV row longer than the header is misaligned (an unquoted comma in an address) even
+            # if the cell pushed out is empty; a sheet may carry empty formatted cells on the right.
+            extra = texts[width:]
+            row.extra_values = len(extra) if self.kind == "csv" else sum(1 for t in extra if t)
             yield row
 
     def close(self) -> None:
@@ -240,6 +243,10 @@ def _with_header(path: Path, kind: str, records: Iterator[tuple[int, list[Any]]]
                 raise KnownError("transfer.duplicate_column", column=key)
             columns.append(key if key in KNOWN else None)
         unknown = [t for t, k in zip(texts, keys, strict=True) if t and k not in KNOWN]
+        missing = [c for c in REQUIRED if c not in columns]
+        if missing:
+            found = ", ".join(t for t in texts if t) or "-"
+            raise KnownError("transfer.missing_columns", columns=", ".join(missing), found=found)
         return Table(path, kind, line, columns, unknown, _records=records)
     if not seen_content:
         raise KnownError("transfer.empty_file", path=str(path))

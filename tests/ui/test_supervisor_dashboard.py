@@ -145,3 +145,20 @@ def test_print_renders_the_caseload_report(qtbot, view: DashboardView, unit: Sto
 def test_worker_table_model(qtmodeltester, view: DashboardView) -> None:  # noqa: ANN001
     qtmodeltester.check(view.model)
     qtmodeltester.check(WorkerTableModel())
+
+
+def test_an_empty_unit_opens_quietly(qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+    from tests.ui.supervisor_fixtures import new_unit
+
+    store = new_unit(tmp_path / "empty")
+    try:
+        widget = DashboardView(store)
+        qtbot.addWidget(widget)
+        with qtbot.waitSignal(widget.loaded, timeout=10000):
+            widget.refresh()
+        assert all(tile.value == 0 for tile in widget.tiles.values())
+        assert widget.model.rowCount() == 6  # five workers and supervisors with no cases, and the facility
+        with qtbot.assertNotEmitted(widget.casesRequested, wait=200):
+            qtbot.mouseClick(widget.tiles["open"], Qt.MouseButton.LeftButton)
+    finally:
+        store.close()

@@ -209,9 +209,15 @@ class DuplicatesView(QWidget):
         self.model = PairListModel(self)
         self.list = QListView()
         self.list.setModel(self.model)
-        self.list.setSpacing(2)
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setMinimumWidth(300)
         self.list.setMaximumWidth(380)
+        self.list.setStyleSheet(
+            "QListView { background: #ffffff; border: 1px solid %s; border-radius: 8px; padding: 4px; outline: 0; }"
+            " QListView::item { padding: 8px 8px; border-bottom: 1px solid #edf0f3; }"
+            " QListView::item:selected { background: %s; color: %s; border-radius: 6px; }" % (style.BORDER, style.ACCENT_SOFT, style.TEXT)
+        )
         self.list.selectionModel().currentChanged.connect(lambda *_: self._show_pair())
         body.addWidget(self.list)
         self.compare = QFrame()

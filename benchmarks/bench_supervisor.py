@@ -1,0 +1,105 @@
+"""Supervisor screens on a large profile: prints measured figures against the targets.
+
+- dashboard open (DashboardView.refresh until its figures are on screen; target <= 1 s),
+- review queue open (ReviewQueueView.refresh until its rows are on screen; target <= 200 ms),
+- and, for the record, the core calls underneath (dashboard(), review_queue()) and a drilldown click.
+
+The profile is the demo profile (caseworker.demo), built on first use and reused afterwards:
+    .venv/bin/python benchmarks/bench_supervisor.py [--cases 100000] [--profile DIR] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from caseworker.dashboard import dashboard  # noqa: E402
+from caseworker.demo import DEMO_PASSWORD, fill_demo_profile  # noqa: E402
+from caseworker.store import reviews  # noqa: E402
+from caseworker.store.profile import is_profile, open_profile  # noqa: E402
+
+
+def timed(fn: Callable[[], object], runs: int) -> tuple[float, float]:
+    """(best, median) wall time in ms over `runs` runs after one warm-up."""
+    fn()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return min(samples), statistics.median(samples)
+
+
+def until(signal_owner, start: Callable[[], None], app) -> None:  # noqa: ANN001
+    """Run `start` and spin the event loop until the widget's `loaded` signal fired."""
+    done = []
+    signal_owner.loaded.connect(lambda: done.append(1))
+    start()
+    while not done:
+        app.processEvents()
+        time.sleep(0.001)
+    signal_owner.loaded.disconnect()
+
+
+def report(name: str, figures: tuple[float, float], target: float | None = None) -> None:
+    best, median = figures
+    verdict = "" if target is None else ("  OK" if median <= target else "  MISSED")
+    aim = "" if target is None else f"  (target <= {target:.0f} ms)"
+    print(f"{name:<44} best {best:8.1f} ms   median {median:8.1f} ms{aim}{verdict}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--profile", type=Path, default=Path(tempfile.gettempdir()) / "caseworker-bench-supervisor")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+
+    if not is_profile(args.profile):
+        print(f"building a {args.cases:,}-case demo profile in {args.profile} …", flush=True)
+        result = fill_demo_profile(args.profile, args.cases)
+        print(f"  built in {result.seconds:.0f} s", flush=True)
+    store = open_profile(args.profile, "supervisor", DEMO_PASSWORD)
+    total = store.conn.execute("SELECT count(*) FROM cases WHERE deleted = 0").fetchone()[0]
+    waiting = store.conn.execute("SELECT count(*) FROM reviews WHERE status = 'submitted' AND deleted = 0").fetchone()[0]
+    print(f"profile: {total:,} cases, {waiting:,} submissions waiting for review")
+
+    from PySide6.QtWidgets import QApplication
+
+    from ui import style
+    from ui.supervisor import DashboardView, ReviewQueueView
+    from ui.supervisor.dashboard_data import Drill, case_ids
+
+    app = QApplication.instance() or QApplication([])
+    style.apply(app)
+
+    reader = store.reader()
+    report("core: dashboard()", timed(lambda: dashboard(reader), args.runs))
+    report("core: review_queue()", timed(lambda: reviews.review_queue(reader), args.runs))
+    report("core: drilldown open cases (facility)", timed(lambda: case_ids(reader, Drill("open")), args.runs))
+    reader.conn.close()
+
+    dash = DashboardView(store)
+    dash.resize(1366, 900)
+    dash.show()
+    report("UI: dashboard open (refresh -> on screen)", timed(lambda: until(dash, dash.refresh, app), args.runs), 1000)
+    queue = ReviewQueueView(store)
+    queue.resize(1200, 700)
+    queue.show()
+    report("UI: review queue open (refresh -> on screen)", timed(lambda: until(queue, queue.refresh, app), args.runs),
+           200)  # fmt: skip
+    print(f"review queue rows shown: {queue.model.rowCount():,}")
+    store.close()
+
+
+if __name__ == "__main__":
+    main()
