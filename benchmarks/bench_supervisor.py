@@ -60,7 +60,9 @@ def report(name: str, figures: tuple[float, float], target: float | None = None)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100_000)
-    parser.add_argument("--profile", type=Path, default=Path(tempfile.gettempdir()) / "caseworker-bench-supervisor")
+    parser.add_argument(
+        "--profile", type=Path, default=Path(tempfile.gettempdir()) / "caseworker-bench-supervisor"
+    )
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
@@ -70,7 +72,9 @@ def main() -> None:
         print(f"  built in {result.seconds:.0f} s", flush=True)
     store = open_profile(args.profile, "supervisor", DEMO_PASSWORD)
     total = store.conn.execute("SELECT count(*) FROM cases WHERE deleted = 0").fetchone()[0]
-    waiting = store.conn.execute("SELECT count(*) FROM reviews WHERE status = 'submitted' AND deleted = 0").fetchone()[0]
+    waiting = store.conn.execute(
+        "SELECT count(*) FROM reviews WHERE status = 'submitted' AND deleted = 0"
+    ).fetchone()[0]
     print(f"profile: {total:,} cases, {waiting:,} submissions waiting for review")
 
     from PySide6.QtWidgets import QApplication
@@ -91,7 +95,11 @@ def main() -> None:
     dash = DashboardView(store)
     dash.resize(1366, 900)
     dash.show()
-    report("UI: dashboard open (refresh -> on screen)", timed(lambda: until(dash, dash.refresh, app), args.runs), 1000)
+    report(
+        "UI: dashboard open (refresh -> on screen)",
+        timed(lambda: until(dash, dash.refresh, app), args.runs),
+        1000,
+    )
     queue = ReviewQueueView(store)
     queue.resize(1200, 700)
     queue.show()

@@ -32,6 +32,9 @@ def install_qt_translator(app: QApplication, lang: str) -> bool:
 
 
 def create_app(argv: list[str] | None = None) -> tuple[QApplication, Settings]:
+    from ui import qtfix
+
+    qtfix.apply()  # before anything emits a signal: see ui/qtfix.py
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("Caseworker")
     app.setOrganizationName("Caseworker")

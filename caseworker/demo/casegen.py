@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from caseworker.demo import growth_data, names, texts
-from caseworker.demo.places import BIRTHPLACES, MADURESE_SHARE, NumberBook, Place, PlacePool, address, phone
+from caseworker.demo.places import BIRTHPLACES, NumberBook, Place, PlacePool, address, phone
 from caseworker.domain.stages import STAGES
 from caseworker.store.ids import case_number
 
@@ -42,7 +42,16 @@ ATENSI_BY_GROUP = {
     T.DISABLED: ("terapi", "aksesibilitas", "vokasional_kewirausahaan", "dukungan_keluarga"),
     T.ADULT: ("kebutuhan_hidup_layak", "vokasional_kewirausahaan", "bantuan_asistensi_sosial", "terapi"),
 }  # fmt: skip
-DISABILITIES = ("daksa", "netra", "rungu", "wicara", "grahita", "psikososial", "cerebral palsy", "down syndrome")
+DISABILITIES = (
+    "daksa",
+    "netra",
+    "rungu",
+    "wicara",
+    "grahita",
+    "psikososial",
+    "cerebral palsy",
+    "down syndrome",
+)
 DESIL_WEIGHTS = (30, 25, 18, 12, 7, 3, 2, 1, 1, 1)
 
 
@@ -69,10 +78,13 @@ class Bundle:
         return row
 
 
+# Office hours 07:30-16:00 WIB as UTC times of day, one every 7 seconds.
+_TIMES = tuple(f"T{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}Z" for s in range(1800, 32400, 7))
+
+
 def stamp(rng: random.Random, day: date) -> str:
-    """A time on `day` during office hours (07:30-16:00 WIB), as a UTC timestamp."""
-    minutes = rng.randint(30, 540)  # from 00:30 UTC
-    return f"{day.isoformat()}T{minutes // 60:02d}:{minutes % 60:02d}:{rng.randint(0, 59):02d}Z"
+    """A time on `day` during office hours, as a UTC timestamp."""
+    return day.isoformat() + _TIMES[int(rng.random() * len(_TIMES))]
 
 
 @cache
@@ -96,11 +108,13 @@ def _barthel() -> tuple[Any, tuple[tuple[str, int], ...]] | None:
 
 
 @cache
-def _barthel_scores(answers: tuple[tuple[str, str], ...]) -> str:
+def _barthel_scores(items: tuple[tuple[str, str], ...]) -> tuple[str, int]:
+    """(scores JSON, total) for the item answers (the source of information does not score)."""
     from caseworker.forms.engine import compute_scores
 
     form, _ = _barthel()  # type: ignore[misc]
-    return json.dumps(compute_scores(form, dict(answers)), ensure_ascii=False)
+    scores = compute_scores(form, dict(items))
+    return json.dumps(scores, ensure_ascii=False), int(scores["total"]["value"])
 
 
 class CaseFactory:
@@ -144,9 +158,13 @@ class CaseFactory:
     def _kk(self, place: Place) -> str:
         return self.numbers.kk(self.rng, place, self.today - timedelta(days=self.rng.randint(200, 5500)))
 
-    def _relate(self, b: Bundle, a: dict[str, Any], other: dict[str, Any], rel: str, back: str, when: str) -> None:
+    def _relate(
+        self, b: Bundle, a: dict[str, Any], other: dict[str, Any], rel: str, back: str, when: str
+    ) -> None:
         for pid, rid, r in ((a["id"], other["id"], rel), (other["id"], a["id"], back)):
-            b.add("relations", {"person_id": pid, "related_person_id": rid, "relation": r, "created_at": when})
+            b.add(
+                "relations", {"person_id": pid, "related_person_id": rid, "relation": r, "created_at": when}
+            )
 
     # --- a family: one or two cases -------------------------------------------------------------------------
 
@@ -168,7 +186,9 @@ class CaseFactory:
         kk = self._kk(place)
         child = born > opened - timedelta(days=18 * 365)
         foundling = code == "01" and rng.random() < 0.15
-        no_nik = foundling or (code in ("08", "11") and rng.random() < 0.25) or (child and rng.random() < 0.08)
+        no_nik = (
+            foundling or (code in ("08", "11") and rng.random() < 0.25) or (child and rng.random() < 0.08)
+        )
         extra: dict[str, Any] = {}
         if child or (group == T.ELDERLY and rng.random() < 0.6):
             choices = texts.GUARDIAN_RELATIONS_CHILD if child else texts.GUARDIAN_RELATIONS_ADULT
@@ -177,7 +197,11 @@ class CaseFactory:
                 relation, g_sex = "anak kandung", ""
             g_sex = g_sex or rng.choice("LP")
             older = relation in ("nenek", "kakek")
-            g_year = born.year - rng.randint(40 if older else 18, 70 if older else 45) if child else born.year + rng.randint(22, 40)
+            g_year = (
+                born.year - rng.randint(40 if older else 18, 70 if older else 45)
+                if child
+                else born.year + rng.randint(22, 40)
+            )
             extra["guardian_name"] = names.person_name(rng, g_sex, min(g_year, self.today.year - 18))
             extra["guardian_relation"] = relation
             extra["guardian_phone"] = phone(rng)
@@ -244,12 +268,14 @@ class CaseFactory:
         b.cases += 1
 
         def rec(table: str, day: date, author: str = worker, **values: Any) -> dict[str, Any]:
-            return b.add(table, {"case_id": case_id, "created_at": stamp(rng, day), "created_by": author, **values})
+            values.setdefault("created_at", stamp(rng, day))
+            return b.add(table, {"case_id": case_id, "created_by": author, **values})
 
         previous = STAGES[0]
-        for i, day in enumerate(moves, start=1):
-            rec("stage_changes", day, from_stage=previous, to_stage=STAGES[i], changed_at=stamp(rng, day),
-                note=rng.choice(texts.STAGE_NOTES))  # fmt: skip
+        times = sorted(stamp(rng, day) for day in moves)  # two moves on one day keep their order
+        for i, (day, at) in enumerate(zip(moves, times, strict=True), start=1):
+            rec("stage_changes", day, from_stage=previous, to_stage=STAGES[i], changed_at=at,
+                note=rng.choice(texts.STAGE_NOTES), created_at=at)  # fmt: skip
             previous = STAGES[i]
         notes = sorted(opened + timedelta(days=rng.randint(0, max((end - opened).days, 0)))
                        for _ in range(rng.choice((1, 1, 2, 2, 2, 3, 3, 4))))  # fmt: skip
@@ -319,14 +345,24 @@ class CaseFactory:
         visits = [moves[0]] + ([moves[3]] if stage >= 4 else [])
         for i, day in enumerate(visits):
             level = min(1.0, ability + (0.1 if i else 0.0))
-            answers = {"sumber_informasi": rng.choice(("observasi", "klien", "pendamping"))}
-            for item, top in items:
-                answers[item] = str(max(0, min(top, round(level * top + rng.uniform(-0.6, 0.6)))))
-            scores = _barthel_scores(tuple(sorted(answers.items())))
+            answers = {
+                item: str(max(0, min(top, round(level * top + rng.uniform(-0.6, 0.6)))))
+                for item, top in items
+            }
+            scores, total = _barthel_scores(tuple(answers.items()))
+            answers = {"sumber_informasi": rng.choice(("observasi", "klien", "pendamping")), **answers}
             submitted = stage == 1 and i == 0 and rng.random() < 0.5
             row = rec("assessments", day, form_id="barthel", form_version=1, assessed_at=day.isoformat(),
                       data=json.dumps(answers), scores=scores, review_status="submitted" if submitted else "approved",
-                      summary=f"Indeks Barthel {json.loads(scores)['total']['value']}/20.")  # fmt: skip
+                      summary=f"Indeks Barthel {total}/20.")  # fmt: skip
             if submitted:
-                rec("reviews", day, kind="assessment", subject_table="assessments", subject_id=row.setdefault(
-                    "id", self.new_id()), status="submitted", submitted_by=worker, submitted_at=stamp(rng, day))
+                rec(
+                    "reviews",
+                    day,
+                    kind="assessment",
+                    subject_table="assessments",
+                    subject_id=row.setdefault("id", self.new_id()),
+                    status="submitted",
+                    submitted_by=worker,
+                    submitted_at=stamp(rng, day),
+                )

@@ -66,8 +66,16 @@ LEGAL_BASIS = (
     "Surat rujukan Dinas Sosial Kabupaten Sidoarjo", "Penetapan Pengadilan Agama Sidoarjo (perwalian)",
 )  # fmt: skip
 # (relation, sex of the guardian: L, P or "" for either), with weights.
-GUARDIAN_RELATIONS_CHILD = (("ibu kandung", "P", 35), ("ayah kandung", "L", 10), ("nenek", "P", 25), ("kakek", "L", 5),
-                            ("bibi", "P", 10), ("paman", "L", 6), ("kakak kandung", "", 5), ("ibu tiri", "P", 4))
+GUARDIAN_RELATIONS_CHILD = (
+    ("ibu kandung", "P", 35),
+    ("ayah kandung", "L", 10),
+    ("nenek", "P", 25),
+    ("kakek", "L", 5),
+    ("bibi", "P", 10),
+    ("paman", "L", 6),
+    ("kakak kandung", "", 5),
+    ("ibu tiri", "P", 4),
+)
 GUARDIAN_RELATIONS_ADULT = (("anak kandung", "", 45), ("menantu", "", 12), ("keponakan", "", 15), ("adik kandung", "", 8),
                             ("suami", "L", 8), ("istri", "P", 8), ("tetangga", "", 4))  # fmt: skip
 
@@ -96,34 +104,49 @@ NOTE_OPENINGS = {
 }
 NOTE_FINDINGS = {
     TODDLER: (
-        "Nafsu makan {n} mulai membaik, habis satu porsi bubur.", "{n} sudah bisa berdiri berpegangan.",
-        "Berat badan {n} naik dibanding bulan lalu.", "{n} masih rewel pada malam hari dan sering terbangun.",
-        "Diare sudah berhenti, obat dari Puskesmas sudah habis.", "{n} mulai mengoceh dan merespons namanya.",
-        "Imunisasi campak belum diberikan, dijadwalkan di Posyandu.", "{n} tampak ceria saat bermain dengan pengasuh.",
+        "Nafsu makan {n} mulai membaik, habis satu porsi bubur.",
+        "{n} sudah bisa berdiri berpegangan.",
+        "Berat badan {n} naik dibanding bulan lalu.",
+        "{n} masih rewel pada malam hari dan sering terbangun.",
+        "Diare sudah berhenti, obat dari Puskesmas sudah habis.",
+        "{n} mulai mengoceh dan merespons namanya.",
+        "Imunisasi campak belum diberikan, dijadwalkan di Posyandu.",
+        "{n} tampak ceria saat bermain dengan pengasuh.",
     ),
     CHILD: (
-        "{n} mau kembali bersekolah bila ada seragam dan buku.", "{n} tampak lebih terbuka dan mau bercerita.",
-        "Nilai rapor {n} semester ini membaik.", "{n} masih menolak bertemu ayah tirinya.",
-        "{n} mengikuti kegiatan mengaji sore dengan rutin.", "Menurut {w}, {n} jarang keluar malam lagi.",
+        "{n} mau kembali bersekolah bila ada seragam dan buku.",
+        "{n} tampak lebih terbuka dan mau bercerita.",
+        "Nilai rapor {n} semester ini membaik.",
+        "{n} masih menolak bertemu ayah tirinya.",
+        "{n} mengikuti kegiatan mengaji sore dengan rutin.",
+        "Menurut {w}, {n} jarang keluar malam lagi.",
     ),
     ABH: (
         "{n} mengikuti bimbingan mental dan kegiatan keterampilan dengan baik.",
-        "{n} menyatakan menyesal dan ingin kembali ke sekolah.", "Bapas meminta laporan perkembangan bulanan.",
+        "{n} menyatakan menyesal dan ingin kembali ke sekolah.",
+        "Bapas meminta laporan perkembangan bulanan.",
         "Sidang lanjutan dijadwalkan ulang; {n} didampingi pekerja sosial.",
     ),
     ELDERLY: (
-        "Mbah {n} mengeluh nyeri lutut dan sulit berjalan ke kamar mandi.", "Tekanan darah Mbah {n} 160/90.",
-        "Mbah {n} sudah mau makan bersama penghuni lain.", "Mbah {n} sering lupa sudah makan atau belum.",
-        "Mbah {n} senang mengikuti pengajian Kamis sore.", "Keluarga belum dapat dihubungi kembali.",
+        "Mbah {n} mengeluh nyeri lutut dan sulit berjalan ke kamar mandi.",
+        "Tekanan darah Mbah {n} 160/90.",
+        "Mbah {n} sudah mau makan bersama penghuni lain.",
+        "Mbah {n} sering lupa sudah makan atau belum.",
+        "Mbah {n} senang mengikuti pengajian Kamis sore.",
+        "Keluarga belum dapat dihubungi kembali.",
     ),
     DISABLED: (
         "{n} sudah dapat berpindah dari tempat tidur ke kursi roda dengan sedikit bantuan.",
-        "{n} rutin minum obat dari RSJ Menur, emosinya lebih stabil.", "{n} berminat ikut pelatihan menjahit.",
-        "Keluarga bersedia melepas pasung dan membawa {n} kontrol rutin.", "{n} belum memiliki kartu disabilitas.",
+        "{n} rutin minum obat dari RSJ Menur, emosinya lebih stabil.",
+        "{n} berminat ikut pelatihan menjahit.",
+        "Keluarga bersedia melepas pasung dan membawa {n} kontrol rutin.",
+        "{n} belum memiliki kartu disabilitas.",
     ),
     ADULT: (
-        "{w} sudah mendaftar usaha warung kopi kecil di depan rumah.", "Bantuan PKH sudah cair bulan ini.",
-        "Kondisi psikologis {n} membaik, tidur lebih nyenyak.", "Rumah sudah masuk usulan program RTLH desa.",
+        "{w} sudah mendaftar usaha warung kopi kecil di depan rumah.",
+        "Bantuan PKH sudah cair bulan ini.",
+        "Kondisi psikologis {n} membaik, tidur lebih nyenyak.",
+        "Rumah sudah masuk usulan program RTLH desa.",
         "{n} masih takut bertemu pelaku dan meminta pendampingan.",
     ),
 }

@@ -88,7 +88,7 @@ def bulk_insert(
         }
         full.setdefault("updated_at", full["created_at"])
         full.setdefault("updated_by", full["created_by"])
-        full.pop("version", None)
+        full["version"] = full.pop("version", 0)  # last: written, but not an outbox field
         key = tuple(full)
         groups.setdefault(key, []).append(tuple(full.values()))
     with store.transaction() as txn:
@@ -107,7 +107,7 @@ def _write_group(store: Store, txn_id: str, table: str, columns: tuple[str, ...]
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", values
     )
     # The new rows took the rowids after `before`, in order (we hold the write lock): the clock counts by them.
-    fields = ", ".join(f"'{c}', {c}" for c in columns)
+    fields = ", ".join(f"'{c}', {c}" for c in columns if c != "version")
     conn.execute(
         "INSERT INTO outbox (mutation_id, txn_id, table_name, row_id, op, fields, base_version, hlc,"
         f" schema_version, created_at, created_by) SELECT {_SQL_UUID7}, :txn, :table, id, 'insert',"

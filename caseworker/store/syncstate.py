@@ -213,7 +213,7 @@ def apply_page(store: Store, changes: Sequence[ChangeLike], new_cursor: int) -> 
                 new_bases,
             )
         for change in removals:
-            pass
+            _remove(store, txn, change.table, change.row_id)
         store.conn.execute(
             "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [CURSOR_KEY, str(new_cursor)],

@@ -10,7 +10,9 @@ import openpyxl
 import pytest
 
 from caseworker import cli, i18n
+from caseworker.errors import KnownError
 from caseworker.store import cases
+from caseworker.store.profile import create_profile
 from caseworker.transfer import import_file, write_template
 from tests.core.conftest import PASSWORD
 
@@ -25,6 +27,14 @@ def _env(monkeypatch):
     i18n.set_language("id")
     yield
     i18n.set_language("id")
+
+
+@pytest.fixture(scope="module")
+def shared_store(tmp_path_factory):
+    """One profile for the tests that must never write (cheaper than a profile per case)."""
+    s = create_profile(tmp_path_factory.mktemp("shared") / "p", username="ani", password=PASSWORD, facility_code="SDA")
+    yield s
+    s.close()
 
 
 def run(profile_dir: Path, capsys, *args: str, user: str = "ani") -> tuple[int, str]:
@@ -144,17 +154,20 @@ def test_windows_1252_names_decode_right(store, profile_dir, tmp_path, capsys):
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "format .xls lama"),
     ],
 )
-def test_unreadable_files_exit_2_and_import_nothing(store, profile_dir, tmp_path, capsys, data, words):
+def test_unreadable_files_are_refused_before_anything_is_written(shared_store, tmp_path, data, words):
     path = tmp_path / "data.csv"
     path.write_bytes(data)
-    code, out = run(profile_dir, capsys, "import", str(path))
-    assert code == 2, out
-    assert words in out
-    assert counts(store) == (0, 0, 0)
-    assert store.one("SELECT * FROM audit WHERE action = 'import'") is None
+    with pytest.raises(KnownError) as caught:
+        import_file(shared_store, path)
+    assert caught.value.exit_code == 2
+    assert words in caught.value.text("id")
+    assert counts(shared_store) == (0, 0, 0)
+    assert shared_store.one("SELECT * FROM audit WHERE action = 'import'") is None
 
 
-def test_missing_file_and_fake_xlsx_exit_2(store, profile_dir, tmp_path, capsys):
+def test_unreadable_files_exit_2(store, profile_dir, tmp_path, capsys):
+    code, out = run(profile_dir, capsys, "import", str(write(tmp_path, "")))
+    assert code == 2 and "kosong" in out
     code, out = run(profile_dir, capsys, "import", str(tmp_path / "nothing.csv"))
     assert code == 2 and "tidak ditemukan" in out
     fake = write(tmp_path, f"{HEADER}\n{SITI}\n", name="data.xlsx")
@@ -246,7 +259,7 @@ def test_template_has_the_headers_and_an_example_that_imports_once_uncommented(s
     if suffix == ".csv":
         text = path.read_text("utf-8-sig")
         assert text.splitlines()[0] == HEADER
-        with pytest.raises(Exception, match="tidak ada baris data"):
+        with pytest.raises(KnownError, match="no data rows"):
             import_file(store, path)
         path.write_text(text.replace("#Contoh/Example: ", ""), "utf-8")
     else:

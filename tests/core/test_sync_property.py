@@ -87,7 +87,6 @@ def make_machine(url_for_example):
 
         @rule(pick=PICK, to=st.sampled_from(["ani", "budi"]))
         def reassign(self, pick: int, to: str) -> None:
-            _c = self._case(self.devices["sri"], pick); print("REASSIGN-RULE", _c and self.devices["sri"].row("cases", _c)["assigned_to"], to, _c and {n: bool(d.row("cases", _c)) for n, d in self.devices.items()})
             sri = self.devices["sri"]
             case_id = self._case(sri, pick)
             if case_id:
@@ -158,7 +157,7 @@ def test_devices_converge_to_the_server_within_their_scopes(server_url: str, mon
     run_state_machine_as_test(
         machine,
         settings=settings(
-            max_examples=12,
+            max_examples=60,
             stateful_step_count=40,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],

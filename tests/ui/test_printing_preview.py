@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QPageRanges
+from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QWidget
 
@@ -86,6 +88,12 @@ def test_print_sends_every_page_to_the_printer_and_is_audited(qtbot, world, tmp_
     assert len(printed.pages) == expected
     width, height = float(printed.pages[0].mediabox.width), float(printed.pages[0].mediabox.height)
     assert (round(width), round(height)) == (595, 842)  # A4 in points
+    page = QPdfDocument()
+    page.load(str(out))
+    image = page.render(0, QSize(298, 421))
+    page.close()
+    assert image.pixelColor(3, 3).name() == "#ffffff"  # white paper, not a transparent or black sheet
+    assert min(image.pixelColor(x, y).lightness() for x in range(298) for y in range(0, 421, 3)) < 80  # ink
     entries = audit_entries(store, ids["toddler"], "print_sent")
     assert entries and entries[0]["details"] == {"variant": "standard", "lang": "en", "pages": expected}
     assert entries[0]["user"] == "ratna"

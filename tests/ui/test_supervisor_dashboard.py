@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 
 from caseworker.dashboard import month_bounds
 from caseworker.store.store import Store
-from tests.ui.supervisor_fixtures import TODAY, qt_warnings_fail, realistic_unit  # noqa: F401
+from tests.ui.supervisor_fixtures import TODAY, realistic_unit
 from ui.supervisor import DashboardView
 from ui.supervisor.dashboard import TILES
 from ui.supervisor.worker_table import COLUMNS, WorkerTableModel
@@ -66,7 +66,9 @@ def view(qtbot, unit: Store) -> DashboardView:  # noqa: ANN001
 def test_numbers_equal_direct_counts(view: DashboardView, unit: Store) -> None:
     for key in TILES:
         assert view.tiles[key].value == len(direct_ids(unit, key)), key
-    assert view.tiles["open"].value > 0 and view.tiles["reviews"].value > 0 and view.tiles["stunting"].value > 0
+    assert (
+        view.tiles["open"].value > 0 and view.tiles["reviews"].value > 0 and view.tiles["stunting"].value > 0
+    )
     model = view.model
     for row in range(model.rowCount() - 1):
         username = model._rows[row]["username"]

@@ -11,13 +11,13 @@ import pytest
 from caseworker import i18n
 from caseworker.errors import KnownError, NotAllowed
 from caseworker.store import cases, duplicates
-from tests.ui.supervisor_fixtures import copy_unit, login, qt_warnings_fail, unit_template  # noqa: F401
+from tests.ui.supervisor_fixtures import copy_unit, login, unit_template  # noqa: F401
 from ui.supervisor import DuplicatesView, ReassignDialog
 from ui.supervisor.duplicates import PairListModel
 
 
 @pytest.fixture
-def unit(tmp_path: Path, unit_template: Path):
+def unit(tmp_path: Path, unit_template: Path):  # noqa: F811 - the imported fixture
     folder = copy_unit(unit_template, tmp_path / "profile")
     supervisor = login(folder, "ratna")
     budi, citra = login(folder, "budi"), login(folder, "citra")
@@ -62,12 +62,23 @@ def test_merge_keeps_every_record_of_both(qtbot, unit) -> None:  # noqa: ANN001
 
     assert {r["id"] for r in supervisor.query("SELECT id FROM cases WHERE person_id = ? AND deleted = 0", [second])} == {
         first_case, second_case}  # fmt: skip
-    assert supervisor.one("SELECT count(*) AS n FROM measurements WHERE person_id = ? AND deleted = 0", [second])["n"] == 2
+    assert (
+        supervisor.one(
+            "SELECT count(*) AS n FROM measurements WHERE person_id = ? AND deleted = 0", [second]
+        )["n"]
+        == 2
+    )
     assert supervisor.one("SELECT count(*) AS n FROM notes WHERE case_id IN (?, ?) AND deleted = 0",
                           [first_case, second_case])["n"] == 2  # fmt: skip
     kept = supervisor.one("SELECT nik, region_code, deleted FROM persons WHERE id = ?", [second])
-    assert kept == {"nik": "3515081003240001", "region_code": "35.15.08.1004", "deleted": 0}  # filled from the other
-    assert supervisor.one("SELECT deleted FROM persons WHERE id = ?", [first])["deleted"] == 1  # a tombstone, not gone
+    assert kept == {
+        "nik": "3515081003240001",
+        "region_code": "35.15.08.1004",
+        "deleted": 0,
+    }  # filled from the other
+    assert (
+        supervisor.one("SELECT deleted FROM persons WHERE id = ?", [first])["deleted"] == 1
+    )  # a tombstone, not gone
     assert supervisor.one("SELECT count(*) AS n FROM audit WHERE action = 'merge_persons'")["n"] == 1
 
 
@@ -80,7 +91,10 @@ def test_different_people_leave_the_queue(qtbot, unit) -> None:  # noqa: ANN001
     with qtbot.waitSignal(view.loaded, timeout=10000):
         view.different_button.click()
     assert view.model.rowCount() == 0
-    assert supervisor.one("SELECT count(*) AS n FROM persons WHERE id IN (?, ?) AND deleted = 0", [a, b])["n"] == 2
+    assert (
+        supervisor.one("SELECT count(*) AS n FROM persons WHERE id IN (?, ?) AND deleted = 0", [a, b])["n"]
+        == 2
+    )
 
 
 def test_a_worker_cannot_merge(qtbot, unit) -> None:  # noqa: ANN001

@@ -12,13 +12,13 @@ import pytest
 from caseworker.errors import KnownError, NotAllowed
 from caseworker.store import cases, reviews
 from caseworker.store.store import Store
-from tests.ui.supervisor_fixtures import copy_unit, login, new_case, qt_warnings_fail, unit_template  # noqa: F401
+from tests.ui.supervisor_fixtures import copy_unit, login, new_case, unit_template  # noqa: F401
 from ui.supervisor import ReturnedToMeView, ReviewPanel, ReviewQueueView, review_view_for
 from ui.supervisor.review_model import ReviewModel, columns
 
 
 @pytest.fixture
-def unit(tmp_path: Path, unit_template: Path):
+def unit(tmp_path: Path, unit_template: Path):  # noqa: F811 - the imported fixture
     folder = copy_unit(unit_template, tmp_path / "profile")
     supervisor = login(folder, "ratna")
     worker = login(folder, "budi")
@@ -57,7 +57,9 @@ def test_submit_return_resubmit_approve(qtbot, unit) -> None:  # noqa: ANN001
     queue = ReviewQueueView(supervisor)
     qtbot.addWidget(queue)
     _loaded(qtbot, queue)
-    assert [(r["case_id"], r["kind"], r["comment"]) for r in queue.model.rows()] == [(cid, "assessment", "Asesmen awal")]
+    assert [(r["case_id"], r["kind"], r["comment"]) for r in queue.model.rows()] == [
+        (cid, "assessment", "Asesmen awal")
+    ]
     assert not queue.approve_button.isEnabled()
     assert queue.select(queue.model.rows()[0]["id"]) and queue.approve_button.isEnabled()
     decision = queue.decide(approve=False)
@@ -137,7 +139,9 @@ def test_queue_is_oldest_first_with_ages(qtbot, unit) -> None:  # noqa: ANN001
     for i, name in enumerate(["Ani", "Bayu", "Cahya"]):
         cid = new_case(worker, name, "2024-01-01")
         rid = reviews.submit(worker, cid, "plan")
-        supervisor.conn.execute("UPDATE reviews SET submitted_at = ? WHERE id = ?", [f"2026-0{3 - i}-01T00:00:00Z", rid])
+        supervisor.conn.execute(
+            "UPDATE reviews SET submitted_at = ? WHERE id = ?", [f"2026-0{3 - i}-01T00:00:00Z", rid]
+        )
         ids.append(rid)
     queue = ReviewQueueView(supervisor)
     qtbot.addWidget(queue)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSize
+from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
@@ -61,9 +61,16 @@ def pages_to_print(printer: QPrinter, page_count: int, current_page: int = 0) ->
 
 
 def render_page(document: QPdfDocument, page: int, dpi: int) -> QImage:
+    """The page on white paper: PDFium leaves the background transparent, and an alpha mask makes the
+    spool file larger and some printer drivers slower or wrong."""
     points = document.pagePointSize(page)  # 1/72 inch
     size = QSize(max(1, round(points.width() * dpi / 72)), max(1, round(points.height() * dpi / 72)))
-    return document.render(page, size)
+    paper = QImage(size, QImage.Format.Format_RGB32)
+    paper.fill(Qt.GlobalColor.white)
+    painter = QPainter(paper)
+    painter.drawImage(0, 0, document.render(page, size))
+    painter.end()
+    return paper
 
 
 def print_pdf(

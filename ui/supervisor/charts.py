@@ -26,11 +26,19 @@ from ui.i18n import register, tr
 
 register(
     {
-        "sup.chart.stages": ("Kasus aktif per pekerja sosial, menurut tahap", "Open cases per social worker, by stage"),
+        "sup.chart.stages": (
+            "Kasus aktif per pekerja sosial, menurut tahap",
+            "Open cases per social worker, by stage",
+        ),
         "sup.chart.categories": ("Kasus aktif menurut kategori PPKS", "Open cases by PPKS category"),
-        "sup.chart.more_workers": ("{shown} beban kasus terbesar dari {total} pekerja; tabel di bawah memuat semua.",
-                                   "The {shown} largest of {total} caseloads; the table below lists everyone."),  # fmt: skip
-        "sup.chart.tip": ("{who} · {what}: {n} kasus (klik untuk melihat)", "{who} · {what}: {n} cases (click to see)"),
+        "sup.chart.more_workers": (
+            "{shown} beban kasus terbesar dari {total} pekerja; tabel di bawah memuat semua.",
+            "The {shown} largest of {total} caseloads; the table below lists everyone.",
+        ),  # fmt: skip
+        "sup.chart.tip": (
+            "{who} · {what}: {n} kasus (klik untuk melihat)",
+            "{who} · {what}: {n} cases (click to see)",
+        ),
         "sup.chart.empty": ("Belum ada kasus aktif.", "No open cases yet."),
     }
 )
@@ -126,7 +134,9 @@ class StageChart(_BarChart):
         shown.sort(key=lambda w: (w["username"] == "", names.get(w["username"], w["username"]).casefold()))
         shown.reverse()  # Qt draws the first category at the bottom: keep the table's order top-down
         self.workers = shown
-        self.note = tr("sup.chart.more_workers", shown=len(shown), total=len(busy)) if len(busy) > len(shown) else ""
+        self.note = (
+            tr("sup.chart.more_workers", shown=len(shown), total=len(busy)) if len(busy) > len(shown) else ""
+        )
         self.setVisible(True)
         series = QHorizontalStackedBarSeries()
         series.setBarWidth(0.72)

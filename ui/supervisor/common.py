@@ -34,10 +34,14 @@ register(
         "sup.loading": ("Memuat…", "Loading…"),
         "sup.decide.approve_title": ("Setujui pengajuan", "Approve the submission"),
         "sup.decide.return_title": ("Kembalikan pengajuan", "Return the submission"),
-        "sup.decide.approve_prompt": ("Catatan untuk pekerja sosial (boleh kosong):",
-                                      "A note for the social worker (optional):"),  # fmt: skip
-        "sup.decide.return_prompt": ("Apa yang harus diperbaiki? Pekerja sosial akan membaca catatan ini.",
-                                     "What needs fixing? The social worker will read this note."),  # fmt: skip
+        "sup.decide.approve_prompt": (
+            "Catatan untuk pekerja sosial (boleh kosong):",
+            "A note for the social worker (optional):",
+        ),  # fmt: skip
+        "sup.decide.return_prompt": (
+            "Apa yang harus diperbaiki? Pekerja sosial akan membaca catatan ini.",
+            "What needs fixing? The social worker will read this note.",
+        ),  # fmt: skip
         "sup.rcol.case_number": ("No. kasus", "Case no."),
         "sup.rcol.name": ("Klien", "Client"),
         "sup.rcol.kind": ("Pengajuan", "Submission"),
@@ -137,7 +141,10 @@ class DecisionDialog(QDialog):
         layout.addWidget(label(self.windowTitle(), "subtitle"))
         layout.addWidget(label(subject, "muted", wrap=True))
         layout.addWidget(
-            label(prompt or tr("sup.decide.approve_prompt" if approve else "sup.decide.return_prompt"), wrap=True)
+            label(
+                prompt or tr("sup.decide.approve_prompt" if approve else "sup.decide.return_prompt"),
+                wrap=True,
+            )
         )
         self.comment = QPlainTextEdit()
         self.comment.setTabChangesFocus(True)

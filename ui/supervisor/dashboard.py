@@ -49,7 +49,10 @@ register(
         "sup.dash.print": ("Cetak", "Print"),
         "sup.dash.printing": ("Membuat PDF…", "Making the PDF…"),
         "sup.dash.table": ("Per pekerja sosial", "Per social worker"),
-        "sup.dash.hint": ("Klik angka mana pun untuk melihat daftar kasusnya.", "Click any number to list its cases."),
+        "sup.dash.hint": (
+            "Klik angka mana pun untuk melihat daftar kasusnya.",
+            "Click any number to list its cases.",
+        ),
         "sup.tile.open": ("Kasus aktif", "Open cases"),
         "sup.tile.open.sub": ("dipegang {n} pekerja sosial", "held by {n} social workers"),
         "sup.tile.new": ("Kasus baru bulan ini", "New this month"),
@@ -231,7 +234,9 @@ class DashboardView(QWidget):
         self.refresh_button.setEnabled(True)
         today = date.fromisoformat(view["today"])
         month = f"{MONTHS[language()][today.month - 1]} {today.year}"
-        self.period.setText(tr("sup.dash.period", facility=view["facility_name"], month=month, today=fmt_date(view["today"])))
+        self.period.setText(
+            tr("sup.dash.period", facility=view["facility_name"], month=month, today=fmt_date(view["today"]))
+        )
         total = view["total"]
         growth = total.get("growth", {})
         busy = sum(1 for w in view["workers"] if w["open"] and w["username"])
@@ -267,7 +272,11 @@ class DashboardView(QWidget):
     # -- drilldowns -------------------------------------------------------------------------------------
     def request(self, drill: Drill, what: str) -> None:
         """Find the cases behind a number off the UI thread, then emit casesRequested."""
-        who = tr("sup.drill.everyone") if drill.username is None else self.names.get(drill.username, drill.username)
+        who = (
+            tr("sup.drill.everyone")
+            if drill.username is None
+            else self.names.get(drill.username, drill.username)
+        )
         title = tr("sup.drill.title", what=what, who=who)
         today = self.today()
         read_in_background(self.store, lambda reader: case_ids(reader, drill, today),
@@ -287,7 +296,9 @@ class DashboardView(QWidget):
 
     def _hover(self, index: QModelIndex) -> None:
         clickable = index.isValid() and index.data(DRILL_ROLE) is not None
-        self.table.viewport().setCursor(Qt.CursorShape.PointingHandCursor if clickable else Qt.CursorShape.ArrowCursor)
+        self.table.viewport().setCursor(
+            Qt.CursorShape.PointingHandCursor if clickable else Qt.CursorShape.ArrowCursor
+        )
 
     def _stage_clicked(self, username: str, stage: str) -> None:
         self.request(Drill("stage", username, (stage,)), stage_name(stage))
@@ -319,4 +330,3 @@ class DashboardView(QWidget):
         self.print_button.setText(tr("sup.dash.print"))
         self.pdf_path = Path(path)
         self.pdfReady.emit(str(path))
-

@@ -59,7 +59,8 @@ def _name_sorts(store: Store, ids: list[str]) -> list[tuple[str, str]]:
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         rows += store.conn.execute(
-            f"SELECT case_id, name_sort FROM case_index WHERE case_id IN ({','.join('?' * len(chunk))})", chunk
+            f"SELECT case_id, name_sort FROM case_index WHERE case_id IN ({','.join('?' * len(chunk))})",
+            chunk,
         ).fetchall()
     return rows
 

@@ -35,11 +35,16 @@ from ui.widgets import IssueList, button, label
 register(
     {
         "sup.dup.title": ("Kemungkinan data ganda", "Possible duplicates"),
-        "sup.dup.summary": ("{n} pasangan perlu diperiksa. Pilih pasangan, bandingkan, lalu putuskan.",
-                            "{n} pairs to check. Pick a pair, compare, then decide."),  # fmt: skip
+        "sup.dup.summary": (
+            "{n} pasangan perlu diperiksa. Pilih pasangan, bandingkan, lalu putuskan.",
+            "{n} pairs to check. Pick a pair, compare, then decide.",
+        ),  # fmt: skip
         "sup.dup.empty": ("Tidak ada kemungkinan data ganda.", "No possible duplicates."),
         "sup.dup.reason.same_nik": ("NIK sama", "Same NIK"),
-        "sup.dup.reason.similar_name": ("Nama mirip, tanggal lahir berdekatan", "Similar name, close birth date"),
+        "sup.dup.reason.similar_name": (
+            "Nama mirip, tanggal lahir berdekatan",
+            "Similar name, close birth date",
+        ),
         "sup.dup.merge": ("Gabungkan…", "Merge…"),
         "sup.dup.different": ("Orang berbeda", "Different people"),
         "sup.dup.person_a": ("Terdaftar lebih dulu", "Registered first"),
@@ -161,7 +166,9 @@ class MergeDialog(QDialog):
         for i, side in enumerate(("person", "other")):
             person = pair[side]
             text = f"{person['name']} · {fmt_date(person.get('birth_date'))} · {mask_id(person.get('nik')) or '–'}"
-            radio = QRadioButton(f"{text}  ({tr('sup.dup.person_a' if i == 0 else 'sup.dup.person_b').lower()})")
+            radio = QRadioButton(
+                f"{text}  ({tr('sup.dup.person_a' if i == 0 else 'sup.dup.person_b').lower()})"
+            )
             self.group.addButton(radio, i)
             layout.addWidget(radio)
         self.group.button(0).setChecked(True)
@@ -214,9 +221,9 @@ class DuplicatesView(QWidget):
         self.list.setMinimumWidth(300)
         self.list.setMaximumWidth(380)
         self.list.setStyleSheet(
-            "QListView { background: #ffffff; border: 1px solid %s; border-radius: 8px; padding: 4px; outline: 0; }"
-            " QListView::item { padding: 8px 8px; border-bottom: 1px solid #edf0f3; }"
-            " QListView::item:selected { background: %s; color: %s; border-radius: 6px; }" % (style.BORDER, style.ACCENT_SOFT, style.TEXT)
+            f"QListView {{ background: #ffffff; border: 1px solid {style.BORDER}; border-radius: 8px; padding: 4px;"
+            " outline: 0; } QListView::item { padding: 8px 8px; border-bottom: 1px solid #edf0f3; }"
+            f" QListView::item:selected {{ background: {style.ACCENT_SOFT}; color: {style.TEXT}; border-radius: 6px; }}"
         )
         self.list.selectionModel().currentChanged.connect(lambda *_: self._show_pair())
         body.addWidget(self.list)
@@ -318,7 +325,9 @@ class DuplicatesView(QWidget):
     def mark_different(self) -> None:
         pair = self.current()
         if pair is not None:
-            self._write(lambda: duplicates.mark_different(self.store, pair["person"]["id"], pair["other"]["id"]))
+            self._write(
+                lambda: duplicates.mark_different(self.store, pair["person"]["id"], pair["other"]["id"])
+            )
 
     def _write(self, action) -> None:  # noqa: ANN001
         try:

@@ -17,14 +17,24 @@ from ui.widgets import IssueList, button, label
 register(
     {
         "sup.reassign.title": ("Alihkan kasus", "Reassign cases"),
-        "sup.reassign.one": ("Kasus {number} · {name} (sekarang: {who})", "Case {number} · {name} (now: {who})"),
-        "sup.reassign.many": ("{n} kasus dari daftar yang dipilih akan dialihkan.",
-                              "{n} cases from the chosen list will be reassigned."),  # fmt: skip
+        "sup.reassign.one": (
+            "Kasus {number} · {name} (sekarang: {who})",
+            "Case {number} · {name} (now: {who})",
+        ),
+        "sup.reassign.many": (
+            "{n} kasus dari daftar yang dipilih akan dialihkan.",
+            "{n} cases from the chosen list will be reassigned.",
+        ),  # fmt: skip
         "sup.reassign.to": ("Alihkan kepada", "Reassign to"),
         "sup.reassign.worker": ("{name} · {n} kasus aktif", "{name} · {n} open cases"),
-        "sup.reassign.reason": ("Alasan (wajib, dicatat di log audit)", "Reason (required, written to the audit log)"),
-        "sup.reassign.reason_hint": ("mis. pekerja sosial cuti melahirkan; pemerataan beban kasus",
-                                     "e.g. the worker is on leave; balancing caseloads"),  # fmt: skip
+        "sup.reassign.reason": (
+            "Alasan (wajib, dicatat di log audit)",
+            "Reason (required, written to the audit log)",
+        ),
+        "sup.reassign.reason_hint": (
+            "mis. pekerja sosial cuti melahirkan; pemerataan beban kasus",
+            "e.g. the worker is on leave; balancing caseloads",
+        ),  # fmt: skip
         "sup.reassign.ok": ("Alihkan", "Reassign"),
         "sup.reassign.ok_many": ("Alihkan {n} kasus", "Reassign {n} cases"),
     }
@@ -57,9 +67,14 @@ class ReassignDialog(QDialog):
         layout.setContentsMargins(20, 16, 20, 16)
         layout.setSpacing(8)
         layout.addWidget(label(tr("sup.reassign.title"), "subtitle"))
-        names = {r["username"]: r["full_name"] or r["username"] for r in store.query("SELECT username, full_name FROM users")}
+        names = {
+            r["username"]: r["full_name"] or r["username"]
+            for r in store.query("SELECT username, full_name FROM users")
+        }
         if len(self.case_ids) == 1:
-            case = store.one("SELECT case_number, name, assigned_to FROM case_index WHERE case_id = ?", self.case_ids)
+            case = store.one(
+                "SELECT case_number, name, assigned_to FROM case_index WHERE case_id = ?", self.case_ids
+            )
             case = case or {"case_number": "", "name": "", "assigned_to": ""}
             who = names.get(case["assigned_to"] or "", case["assigned_to"] or "–")
             layout.addWidget(label(tr("sup.reassign.one", number=case["case_number"], name=case["name"], who=who),
@@ -69,7 +84,9 @@ class ReassignDialog(QDialog):
         layout.addWidget(label(tr("sup.reassign.to"), "fieldlabel"))
         self.worker = QComboBox()
         for row in facility_workers(store):
-            self.worker.addItem(tr("sup.reassign.worker", name=row["full_name"], n=row["open_cases"]), row["username"])
+            self.worker.addItem(
+                tr("sup.reassign.worker", name=row["full_name"], n=row["open_cases"]), row["username"]
+            )
         layout.addWidget(self.worker)
         layout.addWidget(label(tr("sup.reassign.reason"), "fieldlabel"))
         self.reason = QPlainTextEdit()

@@ -33,7 +33,9 @@ def age_colour(row: dict[str, Any]) -> str | None:
 
 
 def status_colour(row: dict[str, Any]) -> str | None:
-    return {"approved": style.SUCCESS, "returned": style.DANGER, "submitted": style.WARNING}.get(row.get("status") or "")
+    return {"approved": style.SUCCESS, "returned": style.DANGER, "submitted": style.WARNING}.get(
+        row.get("status") or ""
+    )
 
 
 def columns(names: dict[str, str]) -> dict[str, ReviewColumn]:
@@ -47,13 +49,21 @@ def columns(names: dict[str, str]) -> dict[str, ReviewColumn]:
         "name": ReviewColumn("sup.rcol.name", lambda r: r.get("name") or "", bold=True),
         "kind": ReviewColumn("sup.rcol.kind", lambda r: kind_name(r.get("kind"))),
         "submitted_by": ReviewColumn("sup.rcol.submitted_by", who("submitted_by")),
-        "submitted_at": ReviewColumn("sup.rcol.submitted_at", lambda r: fmt_date(r.get("submitted_at")), centre=True),
+        "submitted_at": ReviewColumn(
+            "sup.rcol.submitted_at", lambda r: fmt_date(r.get("submitted_at")), centre=True
+        ),
         "age": ReviewColumn("sup.rcol.age", lambda r: age_text(r.get("age_days")), age_colour, centre=True),
         "comment": ReviewColumn("sup.rcol.comment", lambda r: r.get("comment") or ""),
-        "status": ReviewColumn("sup.rcol.status", lambda r: tr(f"sup.status.{r.get('status')}"), status_colour),
+        "status": ReviewColumn(
+            "sup.rcol.status", lambda r: tr(f"sup.status.{r.get('status')}"), status_colour
+        ),
         "decided_by": ReviewColumn("sup.rcol.decided_by", who("decided_by")),
-        "decided_at": ReviewColumn("sup.rcol.decided_at", lambda r: fmt_date(r.get("decided_at")), centre=True),
-        "decision_comment": ReviewColumn("sup.rcol.decision_comment", lambda r: r.get("decision_comment") or ""),
+        "decided_at": ReviewColumn(
+            "sup.rcol.decided_at", lambda r: fmt_date(r.get("decided_at")), centre=True
+        ),
+        "decision_comment": ReviewColumn(
+            "sup.rcol.decision_comment", lambda r: r.get("decision_comment") or ""
+        ),
     }
 
 
@@ -87,7 +97,11 @@ class ReviewModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)) or not (0 <= index.column() < len(self.cols)):
+        if (
+            not index.isValid()
+            or not (0 <= index.row() < len(self._rows))
+            or not (0 <= index.column() < len(self.cols))
+        ):
             return None
         row, col = self._rows[index.row()], self.cols[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:

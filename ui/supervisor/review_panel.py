@@ -31,12 +31,18 @@ from ui.widgets import IssueList, button, label
 register(
     {
         "sup.panel.title": ("Tinjauan supervisor", "Supervisor review"),
-        "sup.panel.empty": ("Belum ada pengajuan untuk kasus ini.", "Nothing was submitted for this case yet."),
+        "sup.panel.empty": (
+            "Belum ada pengajuan untuk kasus ini.",
+            "Nothing was submitted for this case yet.",
+        ),
         "sup.panel.submit": ("Ajukan tinjauan…", "Submit for review…"),
         "sup.submit.title": ("Ajukan tinjauan", "Submit for review"),
         "sup.submit.what": ("Yang diajukan", "What to submit"),
         "sup.submit.assessment": ("Asesmen · {form} · {date}", "Assessment · {form} · {date}"),
-        "sup.submit.comment": ("Catatan untuk supervisor (boleh kosong)", "A note for the supervisor (optional)"),
+        "sup.submit.comment": (
+            "Catatan untuk supervisor (boleh kosong)",
+            "A note for the supervisor (optional)",
+        ),
         "sup.submit.ok": ("Ajukan", "Submit"),
     }
 )
@@ -55,7 +61,13 @@ def submittable(store: Store, case_id: str) -> list[tuple[str, str, str | None]]
             title = forms.get_form(row["form_id"]).title.get()
         except KnownError:
             title = row["form_id"]
-        options.append((tr("sup.submit.assessment", form=title, date=fmt_date(row["assessed_at"])), "assessment", row["id"]))
+        options.append(
+            (
+                tr("sup.submit.assessment", form=title, date=fmt_date(row["assessed_at"])),
+                "assessment",
+                row["id"],
+            )
+        )
     options.append((kind_name("plan"), "plan", None))
     options.append((kind_name("closure"), "closure", None))
     return options
@@ -106,7 +118,9 @@ class SubmitDialog(QDialog):
     def confirm(self) -> str | None:
         kind, subject = self.what.currentData()
         try:
-            review_id = reviews.submit(self.store, self.case_id, kind, subject, self.comment.toPlainText().strip())
+            review_id = reviews.submit(
+                self.store, self.case_id, kind, subject, self.comment.toPlainText().strip()
+            )
         except KnownError as exc:
             self.errors.set_issues([("error", exc.text())])
             return None
@@ -176,7 +190,9 @@ class ReviewPanel(QWidget):
         self._update_buttons()
 
     def rows(self) -> list[dict[str, Any]]:
-        number = self.store.one("SELECT case_number, name FROM case_index WHERE case_id = ?", [self.case_id]) or {}
+        number = (
+            self.store.one("SELECT case_number, name FROM case_index WHERE case_id = ?", [self.case_id]) or {}
+        )
         rows = reviews.case_reviews(self.store, self.case_id)
         rows.reverse()  # newest first: what matters now is on top
         return [{**r, "case_number": number.get("case_number"), "name": number.get("name")} for r in rows]

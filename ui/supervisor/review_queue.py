@@ -32,18 +32,29 @@ from ui.widgets import button, label
 register(
     {
         "sup.queue.title": ("Antrean tinjauan", "Review queue"),
-        "sup.queue.summary": ("{n} pengajuan menunggu keputusan · terlama {age}",
-                              "{n} submissions waiting for a decision · oldest {age}"),  # fmt: skip
-        "sup.queue.empty": ("Tidak ada yang menunggu tinjauan. Semua pengajuan sudah diputuskan.",
-                            "Nothing is waiting for review. Every submission has been decided."),  # fmt: skip
+        "sup.queue.summary": (
+            "{n} pengajuan menunggu keputusan · terlama {age}",
+            "{n} submissions waiting for a decision · oldest {age}",
+        ),  # fmt: skip
+        "sup.queue.empty": (
+            "Tidak ada yang menunggu tinjauan. Semua pengajuan sudah diputuskan.",
+            "Nothing is waiting for review. Every submission has been decided.",
+        ),  # fmt: skip
         "sup.returned.title": ("Dikembalikan kepada saya", "Returned to me"),
-        "sup.returned.summary": ("{n} pengajuan dikembalikan supervisor. Perbaiki, lalu ajukan ulang.",
-                                 "{n} submissions returned by a supervisor. Fix them, then submit again."),  # fmt: skip
-        "sup.returned.empty": ("Tidak ada pengajuan yang dikembalikan.", "No submission was returned to you."),
+        "sup.returned.summary": (
+            "{n} pengajuan dikembalikan supervisor. Perbaiki, lalu ajukan ulang.",
+            "{n} submissions returned by a supervisor. Fix them, then submit again.",
+        ),  # fmt: skip
+        "sup.returned.empty": (
+            "Tidak ada pengajuan yang dikembalikan.",
+            "No submission was returned to you.",
+        ),
         "sup.resubmit": ("Ajukan ulang…", "Submit again…"),
         "sup.resubmit.title": ("Ajukan ulang", "Submit again"),
-        "sup.resubmit.prompt": ("Apa yang sudah diperbaiki? Supervisor akan membaca catatan ini.",
-                                "What did you fix? The supervisor will read this note."),  # fmt: skip
+        "sup.resubmit.prompt": (
+            "Apa yang sudah diperbaiki? Supervisor akan membaca catatan ini.",
+            "What did you fix? The supervisor will read this note.",
+        ),  # fmt: skip
     }
 )
 
@@ -158,7 +169,9 @@ class _ReviewList(QWidget):
         if row:
             self.caseRequested.emit(row["case_id"])
 
-    def _ask(self, approve: bool, row: dict[str, Any], apply: Callable[[str], None], **texts: str) -> DecisionDialog:
+    def _ask(
+        self, approve: bool, row: dict[str, Any], apply: Callable[[str], None], **texts: str
+    ) -> DecisionDialog:
         subject = tr("sup.decide.subject", kind=kind_name(row.get("kind")), name=row.get("name") or "",
                      number=row.get("case_number") or "")  # fmt: skip
 
@@ -200,7 +213,9 @@ class ReviewQueueView(_ReviewList):
         row = self.selected()
         if row is None:
             return None
-        return self._ask(approve, row, lambda comment: reviews.decide(self.store, row["id"], approve, comment))
+        return self._ask(
+            approve, row, lambda comment: reviews.decide(self.store, row["id"], approve, comment)
+        )
 
 
 class ReturnedToMeView(_ReviewList):
@@ -230,8 +245,14 @@ class ReturnedToMeView(_ReviewList):
             subject = row["subject_id"] if row["kind"] == "assessment" else None
             reviews.submit(self.store, row["case_id"], row["kind"], subject, comment)
 
-        return self._ask(True, row, submit, title=tr("sup.resubmit.title"), prompt=tr("sup.resubmit.prompt"),
-                         ok_text=tr("sup.resubmit").rstrip("…"))
+        return self._ask(
+            True,
+            row,
+            submit,
+            title=tr("sup.resubmit.title"),
+            prompt=tr("sup.resubmit.prompt"),
+            ok_text=tr("sup.resubmit").rstrip("…"),
+        )
 
 
 def review_view_for(store: Store) -> _ReviewList:
