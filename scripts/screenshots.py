@@ -162,7 +162,10 @@ def main(argv: list[str] | None = None) -> int:
     case_id = pick_case(ws)
     view = ws.open_case(case_id)
     settle(window)
-    view.tabs.setCurrentWidget(view.growth if view.tabs.isTabVisible(view.growth_index) else view.notes)
+    if view.tabs.isTabVisible(view.growth_index):
+        view.show_growth()
+    else:
+        view.tabs.setCurrentWidget(view.notes)
     settle(window)
     window.grab().save(str(out / "case-view.png"))
 

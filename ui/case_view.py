@@ -5,6 +5,7 @@ write the view reloads the case and tells the workspace (`changed`)."""
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -304,7 +305,7 @@ class CaseView(QWidget):
              Column("assess.col.by", lambda r: self.workers.get(r.get("created_by") or "", r.get("created_by") or ""))],
             tr("assess.empty"), stretch_column=2,
         )  # fmt: skip
-        self.form_choice = combo([(f.title.get(), f.id) for f in forms.load_forms().values()])
+        self.form_choice = combo([(f.title.get(), f.id) for f in shipped_forms().values()])
         self.form_choice.setMinimumWidth(320)
         self.assessments.add_button(self.form_choice)
         self.assessments.add_button(button(tr("assess.new"), "plus", primary=True)).clicked.connect(
@@ -385,11 +386,10 @@ class CaseView(QWidget):
         )
         self.tabs.addTab(self.tasks, tr("tab.tasks"))
 
-        from ui.growth_view import GrowthTab
-
-        self.growth = GrowthTab()
-        self.growth.add_requested.connect(lambda: self._open(MeasurementDialog(self.store, self.case, self)))
-        self.growth_index = self.tabs.addTab(self.growth, tr("tab.growth"))
+        # The growth chart (QtCharts) and the review panel are built the first time their tab is shown.
+        self.growth = None
+        self.growth_holder = _Holder()
+        self.growth_index = self.tabs.addTab(self.growth_holder, tr("tab.growth"))
 
         self.documents = RecordTab(
             [Column("docs.col.name", lambda r: r.get("filename") or ""),
@@ -402,11 +402,10 @@ class CaseView(QWidget):
         self.documents.add_button(button(tr("docs.add"), "plus", primary=True)).clicked.connect(self._add_document)
         self.tabs.addTab(self.documents, tr("tab.documents"))
 
-        from ui.supervisor import ReviewPanel
-
-        self.review_panel = ReviewPanel(self.store, self.case_id)
-        self.review_panel.changed.connect(self._after_write)
-        self.tabs.addTab(self.review_panel, tr("tab.review"))
+        self.review_panel = None
+        self.review_holder = _Holder()
+        self.tabs.addTab(self.review_holder, tr("tab.review"))
+        self.tabs.currentChanged.connect(lambda _i: self._build_lazy())
 
         self.history = RecordTab(
             [Column("history.col.when", lambda r: fmt_datetime(r.get("at"))),
@@ -415,6 +414,15 @@ class CaseView(QWidget):
             tr("history.empty"), stretch_column=2,
         )  # fmt: skip
         self.tabs.addTab(self.history, tr("tab.history"))
+
+    def load(self, case_id: str) -> None:
+        """Show another case in this view (the workspace keeps one view: building it is the slow part)."""
+        if self.dialog is not None:
+            self.dialog.reject()
+        self.case_id = case_id
+        self.revealed = False
+        self.tabs.setCurrentIndex(0)
+        self.reload()
 
     def reload(self) -> None:
         self.case = queries.case_full(self.store, self.case_id)
@@ -430,15 +438,41 @@ class CaseView(QWidget):
         person = self.case["person"]
         under_five = _months(person.get("birth_date")) is not None and _months(person.get("birth_date")) < 60
         self.tabs.setTabVisible(self.growth_index, under_five or bool(self.case["measurements"]))
-        self.growth.load(person, self.case["measurements"])
+        if self.growth is not None:
+            self.growth.load(person, self.case["measurements"])
         self.documents.set_rows(self.case["attachments"])
         self._load_history()
-        self.review_panel.refresh()
+        if self.review_panel is not None:
+            self.review_panel.case_id = self.case_id
+            self.review_panel.refresh()
         self.reassign_button.setEnabled(self.case.get("status") != "closed")
         writable = self._writable()
         for widget in self.findChildren(type(self.stage_button)):
             if widget.property("primary") and widget is not self.stage_button:
                 widget.setEnabled(writable)
+
+    def _build_lazy(self) -> None:
+        current = self.tabs.currentWidget()
+        if current is self.growth_holder and self.growth is None:
+            self.show_growth()
+        elif current is self.review_holder and self.review_panel is None:
+            from ui.supervisor import ReviewPanel
+
+            self.review_panel = ReviewPanel(self.store, self.case_id)
+            self.review_panel.changed.connect(self._after_write)
+            self.review_holder.set(self.review_panel)
+
+    def show_growth(self):  # noqa: ANN201 - GrowthTab
+        """The growth tab, built now if it was not yet."""
+        if self.growth is None:
+            from ui.growth_view import GrowthTab
+
+            self.growth = GrowthTab()
+            self.growth.add_requested.connect(lambda: self._open(MeasurementDialog(self.store, self.case, self)))
+            self.growth.load(self.case["person"], self.case["measurements"])
+            self.growth_holder.set(self.growth)
+        self.tabs.setCurrentWidget(self.growth_holder)
+        return self.growth
 
     def _writable(self) -> bool:
         from caseworker.store.permissions import may_change_case
@@ -637,6 +671,23 @@ class CaseView(QWidget):
             from ui.documents import save_copy
 
             save_copy(self, self.store, row)
+
+
+class _Holder(QWidget):
+    """A tab's place until its content is built."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def set(self, widget: QWidget) -> None:
+        self._layout.addWidget(widget)
+
+
+@cache
+def shipped_forms() -> dict[str, forms.FormDef]:
+    return forms.load_forms()
 
 
 def _months(birth_date: str | None) -> int | None:

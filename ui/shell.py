@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QStackedWidget, QWidget
 
@@ -59,6 +59,46 @@ register(
         "demo.missing": ("Data demo belum tersedia di versi ini.", "Demo data is not available in this version yet."),
     }
 )
+
+
+_WARM_CORE = ("caseworker.reports", "caseworker.dashboard", "caseworker.transfer", "caseworker.growth.curves",
+              "caseworker.growth.records", "caseworker.forms")  # fmt: skip
+_WARM_UI = ("ui.workspace", "ui.case_view", "ui.case_dialogs", "ui.assessment", "ui.growth_view", "ui.supervisor",
+            "ui.printing")  # fmt: skip
+_warmed: set[str] = set()
+
+
+def warm_up_core() -> None:
+    """Import the heavy Qt-free modules (reportlab, openpyxl…) and load reference data on a worker thread,
+    so the first case, chart or print does not wait for them."""
+    if "core" in _warmed:
+        return
+    _warmed.add("core")
+
+    def load() -> None:
+        import importlib
+
+        from caseworker.domain import regions
+        from caseworker.forms.definitions import load_forms
+
+        for name in _WARM_CORE:
+            with contextlib.suppress(ImportError):
+                importlib.import_module(name)
+        regions.load()
+        load_forms()
+
+    run_in_background(load, lambda _r: None, lambda _e: None)
+
+
+def warm_up_ui() -> None:
+    if "ui" in _warmed:
+        return
+    _warmed.add("ui")
+    import importlib
+
+    for name in _WARM_UI:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
 
 
 class MainWindow(QMainWindow):
@@ -124,6 +164,7 @@ class MainWindow(QMainWindow):
         self.login_page = LoginPage(self.users(), facility, demo=self.demo, last_user=last)
         self.login_page.login_requested.connect(self._login)
         self._set_page(self.login_page)
+        warm_up_core()
 
     def _login(self, username: str, password: str) -> None:
         folder = self.profile_dir
@@ -139,6 +180,8 @@ class MainWindow(QMainWindow):
                 show_error(self, exc)
 
         run_in_background(lambda: profiles.open_profile(folder, username, password), done, failed)
+        # While the key is derived on a worker thread, load the workspace's code here (once per process).
+        QTimer.singleShot(0, warm_up_ui)
 
     def _create_profile(self, values: dict) -> None:
         folder = self.profile_dir
@@ -158,7 +201,6 @@ class MainWindow(QMainWindow):
 
     # -- signed in -------------------------------------------------------------------------------------
     def enter(self, store: Store) -> None:
-        from caseworker.domain import regions
         from ui.workspace import Workspace
 
         self.store = store
@@ -179,7 +221,7 @@ class MainWindow(QMainWindow):
             self.idle.idle.connect(self.lock)
         else:
             self.idle.set_timeout(minutes * 60_000)
-        run_in_background(regions.load, lambda _r: None, lambda _e: None)  # warm the region list for forms
+        warm_up_core()
         self.signed_in.emit()
 
     def _build_menus(self) -> None:
@@ -268,7 +310,7 @@ class MainWindow(QMainWindow):
             self.workspace.focus_search()
 
     def change_stage(self) -> None:
-        if self.workspace is not None and self.workspace.case_view is not None and self._active():
+        if self.workspace is not None and self.workspace.showing_case() and self._active():
             self.workspace.case_view.change_stage()
 
     def print_current(self) -> None:
@@ -324,7 +366,7 @@ class MainWindow(QMainWindow):
             self.show_start()
             return
         nav = self.workspace.current_nav if self.workspace else "mine"
-        case_id = self.workspace.case_view.case_id if self.workspace and self.workspace.case_view else None
+        case_id = self.workspace.case_view.case_id if self.workspace and self.workspace.showing_case() else None
         old = self.workspace
         if old is not None:
             old.shutdown()

@@ -44,11 +44,9 @@ FORMAT_NAMES = {"xlsx": "Excel (*.xlsx)", "csv": "CSV (*.csv)", "json": "JSON (*
 
 
 def available() -> bool:
-    try:
-        import caseworker.transfer  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    import importlib.util
+
+    return importlib.util.find_spec("caseworker.transfer") is not None  # without importing openpyxl
 
 
 def worker_connection(store: Store) -> Store:

@@ -248,22 +248,29 @@ class Workspace(QWidget):
 
     # -- cases -----------------------------------------------------------------------------------------
     def open_case(self, case_id: str) -> CaseView:
-        self.close_case()
-        view = CaseView(self.store, case_id, self.workers)
-        view.back.connect(self.back_to_list)
-        view.changed.connect(self.data_changed)
-        view.print_requested.connect(lambda cid: self.window().print_case(cid) if hasattr(self.window(), "print_case") else None)
-        self.case_view = view
-        self.pages.addWidget(view)
+        view = self.case_view
+        if view is None:
+            view = CaseView(self.store, case_id, self.workers)
+            view.back.connect(self.back_to_list)
+            view.changed.connect(self.data_changed)
+            view.print_requested.connect(self._print)
+            self.case_view = view
+            self.pages.addWidget(view)
+        else:
+            view.load(case_id)
         self.pages.setCurrentWidget(view)
         self.case_opened.emit(case_id)
         return view
 
+    def _print(self, case_id: str) -> None:
+        window = self.window()
+        if hasattr(window, "print_case"):
+            window.print_case(case_id)
+
     def close_case(self) -> None:
-        if self.case_view is not None:
-            self.pages.removeWidget(self.case_view)
-            self.case_view.deleteLater()
-            self.case_view = None
+        """Leave the case view (kept for the next case, with its dialog closed)."""
+        if self.case_view is not None and self.case_view.dialog is not None:
+            self.case_view.dialog.reject()
 
     def back_to_list(self) -> None:
         self.close_case()
@@ -273,8 +280,11 @@ class Workspace(QWidget):
             self.pages.setCurrentWidget(self.list_page)
             self.list_page.table.setFocus()
 
+    def showing_case(self) -> bool:
+        return self.case_view is not None and self.pages.currentWidget() is self.case_view
+
     def current_case_id(self) -> str | None:
-        if self.case_view is not None and self.pages.currentWidget() is self.case_view:
+        if self.showing_case():
             return self.case_view.case_id
         if self.pages.currentWidget() is self.list_page:
             return self.list_page.selected_case_id()

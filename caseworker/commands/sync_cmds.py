@@ -47,7 +47,10 @@ i18n.register(
             "{id}  {case}  {table}.{field}: milik saya {mine} | milik {who} ({when}) {theirs}",
             "{id}  {case}  {table}.{field}: mine {mine} | {who}'s ({when}) {theirs}",
         ),
-        "conflict_resolved": ("Konflik {id} diselesaikan ({resolution}).", "Conflict {id} resolved ({resolution})."),
+        "conflict_resolved": (
+            "Konflik {id} diselesaikan ({resolution}).",
+            "Conflict {id} resolved ({resolution}).",
+        ),
     }
 )
 
@@ -115,7 +118,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
             store, transport = enrol(folder, args.server, args.user, secret)
         else:
             store = _open(args, secret)
-            if args.server and args.server != store.profile.get("server_url") and store.profile.get("mode") == "server":
+            if (
+                args.server
+                and args.server != store.profile.get("server_url")
+                and store.profile.get("mode") == "server"
+            ):
                 store.profile["server_url"] = args.server
                 write_profile(folder, store.profile)
             transport = transport_for(store, http_transport)
@@ -128,7 +135,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
     except KnownError:
         raise
     except Exception as exc:  # a bug or an unexpected answer: one clear line; the next run continues
-        print(f"caseworker: {i18n.text('sync_failed', detail=f'{type(exc).__name__}: {exc}')}", file=sys.stderr)
+        print(
+            f"caseworker: {i18n.text('sync_failed', detail=f'{type(exc).__name__}: {exc}')}", file=sys.stderr
+        )
         return 1
     finally:
         notice = keyring_notice()
@@ -149,7 +158,11 @@ def _report(store: Store, result: SyncResult, as_json: bool) -> None:
     key = "sync_done" if result.completed else "sync_incomplete"
     print(i18n.text(key, **result.summary()))
     for r in syncstate.rejected(store):
-        print(i18n.text("sync_rejected_line", table=r["table_name"], row=r["row_id"], op=r["op"], reason=r["reason"]))
+        print(
+            i18n.text(
+                "sync_rejected_line", table=r["table_name"], row=r["row_id"], op=r["op"], reason=r["reason"]
+            )
+        )
 
 
 def _show(value: Any) -> str:

@@ -20,7 +20,9 @@ from caseworker.transfer import FORMATS, RowResult, export_cases, import_file, w
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", help="import persons and cases from a CSV or XLSX file")
     add_user_arg(p)
-    p.add_argument("file", help="CSV (UTF-8 or Windows-1252, ',' or ';') or XLSX; with --template: the file to write")
+    p.add_argument(
+        "file", help="CSV (UTF-8 or Windows-1252, ',' or ';') or XLSX; with --template: the file to write"
+    )
     p.add_argument("--dry-run", action="store_true", help="check every row without saving anything")
     p.add_argument("--template", action="store_true", help="write an empty template (.csv or .xlsx) to FILE")
     p.set_defaults(func=cmd_import)

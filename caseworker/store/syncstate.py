@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 from caseworker.store.ids import now_iso
-from caseworker.store.schema import CASE_RECORDS, COMMON, TABLES
+from caseworker.store.schema import CASE_RECORDS, COMMON, INSERT_ONLY, TABLES
 from caseworker.store.store import Store
 
 CURSOR_KEY = "sync_cursor"
@@ -67,15 +67,21 @@ def bases(store: Store, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str]
     return found
 
 
+def _dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), check_circular=False)
+
+
 def _put_base(store: Store, table: str, row_id: str, data: dict[str, Any], version: int) -> None:
     store.conn.execute(
         "INSERT INTO sync_base (table_name, row_id, data, version) VALUES (?,?,?,?) ON CONFLICT(table_name, row_id)"
         " DO UPDATE SET data = excluded.data, version = excluded.version",
-        [table, row_id, json.dumps(data, ensure_ascii=False), version],
+        [table, row_id, _dumps(data), version],
     )
 
 
-def record_results(store: Store, sent: Sequence[dict[str, Any]], results: dict[str, tuple[str, str | None, int | None]]) -> None:
+def record_results(
+    store: Store, sent: Sequence[dict[str, Any]], results: dict[str, tuple[str, str | None, int | None]]
+) -> None:
     """After a push: for each sent outbox row with a result (mutation_id -> (status, reason, version)),
     move its values into the base copy (or keep the rejection), then remove it from the outbox. One transaction."""
     ensure_tables(store)
@@ -98,7 +104,9 @@ def record_results(store: Store, sent: Sequence[dict[str, Any]], results: dict[s
             done.append(row["mutation_id"])
         for i in range(0, len(done), _CHUNK):
             chunk = done[i : i + _CHUNK]
-            store.conn.execute(f"DELETE FROM outbox WHERE mutation_id IN ({','.join('?' * len(chunk))})", chunk)
+            store.conn.execute(
+                f"DELETE FROM outbox WHERE mutation_id IN ({','.join('?' * len(chunk))})", chunk
+            )
 
 
 def _reject(store: Store, txn: Any, row: dict[str, Any], fields: dict[str, Any], reason: str) -> None:
@@ -145,7 +153,9 @@ def set_cursor(store: Store, value: int) -> None:
     store.set_meta(CURSOR_KEY, str(value))
 
 
-def _pending_fields(store: Store, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[set[str], bool]]:
+def _pending_fields(
+    store: Store, keys: list[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[set[str], bool]]:
     """For rows with pending outbox entries: (the fields they change, whether one is an insert or delete)."""
     wanted = set(keys)
     found: dict[tuple[str, str], tuple[set[str], bool]] = {}
@@ -167,7 +177,9 @@ def _touch_row(store: Store, txn: Any, table: str, row: dict[str, Any]) -> None:
     if table == "cases":
         txn.touched_cases.add(row["id"])
     elif table == "persons":
-        txn.touched_cases.update(r[0] for r in store.conn.execute("SELECT id FROM cases WHERE person_id = ?", [row["id"]]))
+        txn.touched_cases.update(
+            r[0] for r in store.conn.execute("SELECT id FROM cases WHERE person_id = ?", [row["id"]])
+        )
     elif row.get("case_id"):
         txn.touched_cases.add(row["case_id"])
 
@@ -201,8 +213,9 @@ def apply_page(store: Store, changes: Sequence[ChangeLike], new_cursor: int) -> 
             if key in pending:
                 row, base = _rebase(store, change.table, server, pending[key], old_bases.get(key))
             upserts.setdefault(change.table, []).append(tuple(row[c] for c in _COLUMNS[change.table]))
-            if base is not None:
-                new_bases.append((change.table, change.row_id, json.dumps(base, ensure_ascii=False), server["version"]))
+            # Insert-only records never conflict (the server ignores their base): no copy to keep.
+            if base is not None and change.table not in INSERT_ONLY:
+                new_bases.append((change.table, change.row_id, _dumps(base), server["version"]))
             _touch_row(store, txn, change.table, server)
         for table, values in upserts.items():
             store.conn.executemany(_upsert_sql(table), values)
@@ -222,7 +235,11 @@ def apply_page(store: Store, changes: Sequence[ChangeLike], new_cursor: int) -> 
 
 
 def _rebase(
-    store: Store, table: str, server: dict[str, Any], pending: tuple[set[str], bool], old_base: tuple[dict, int] | None
+    store: Store,
+    table: str,
+    server: dict[str, Any],
+    pending: tuple[set[str], bool],
+    old_base: tuple[dict, int] | None,
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     fields, whole = pending
     local = store.one(f"SELECT * FROM {table} WHERE id = ?", [server["id"]])
@@ -275,7 +292,9 @@ def record_sync(store: Store, pulled: int, pushed: int) -> None:
 
 def upsert_attachment_rows(store: Store) -> list[dict[str, Any]]:
     """Attachment rows whose content may be missing on this device (checked by the engine)."""
-    return store.query("SELECT id, sha256, filename, size FROM attachments WHERE deleted = 0 AND sha256 IS NOT NULL")
+    return store.query(
+        "SELECT id, sha256, filename, size FROM attachments WHERE deleted = 0 AND sha256 IS NOT NULL"
+    )
 
 
 def undelete(store: Store, table: str, row_id: str, changes: dict[str, Any] | None = None) -> None:
@@ -290,6 +309,8 @@ def undelete(store: Store, table: str, row_id: str, changes: dict[str, Any] | No
         permissions.check_update(store, table, old, {**changes, "deleted": 0})
         stamp = {"updated_at": now_iso(), "updated_by": store.user.username}
         store.db[table].update(row_id, {**changes, "deleted": 0, **stamp})
-        repo._outbox(store, table, row_id, "update", {**changes, "deleted": 0, **stamp}, old.get("version") or 0)
+        repo._outbox(
+            store, table, row_id, "update", {**changes, "deleted": 0, **stamp}, old.get("version") or 0
+        )
         repo.audit(store, "undelete", table, row_id, repo.case_id_of(table, old), {"fields": sorted(changes)})
         repo._touch(store, txn, table, {**old, **changes})

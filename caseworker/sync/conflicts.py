@@ -31,7 +31,10 @@ i18n.register(
             "Konflik hapus/ubah hanya dapat diselesaikan dengan --keep mine atau --keep theirs.",
             "A delete/edit conflict can only be resolved with --keep mine or --keep theirs.",
         ),
-        "conflict_bad_value": ("Nilai tidak valid untuk {field}: {value}", "Invalid value for {field}: {value}"),
+        "conflict_bad_value": (
+            "Nilai tidak valid untuk {field}: {value}",
+            "Invalid value for {field}: {value}",
+        ),
     }
 )
 
@@ -78,7 +81,9 @@ def _describe(store: Store, row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def list_conflicts(store: Store, case_id: str | None = None, include_resolved: bool = False) -> list[dict[str, Any]]:
+def list_conflicts(
+    store: Store, case_id: str | None = None, include_resolved: bool = False
+) -> list[dict[str, Any]]:
     """Open conflicts (newest first), optionally of one case."""
     where = ["k.deleted = 0"]
     params: list[Any] = []
@@ -87,7 +92,9 @@ def list_conflicts(store: Store, case_id: str | None = None, include_resolved: b
     if case_id:
         where.append("k.case_id = ?")
         params.append(case_id)
-    rows = store.query(_SELECT + " WHERE " + " AND ".join(where) + " ORDER BY k.created_at DESC, k.id", params)
+    rows = store.query(
+        _SELECT + " WHERE " + " AND ".join(where) + " ORDER BY k.created_at DESC, k.id", params
+    )
     return [_describe(store, r) for r in rows]
 
 
@@ -140,7 +147,12 @@ def resolve_conflict(store: Store, conflict_id: str, keep: str | None = None, va
             chosen = _coerce(table, name, value) if isinstance(value, str) else value
             repo.update(store, table, row_id, {name: chosen})
         else:
-            repo.update(store, table, row_id, {name: c["device_value" if resolution == "keep_device" else "server_value"]})
+            repo.update(
+                store,
+                table,
+                row_id,
+                {name: c["device_value" if resolution == "keep_device" else "server_value"]},
+            )
     return resolution
 
 

@@ -7,9 +7,11 @@ this one stopped. Device clocks are only compared with the server's to warn; the
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -63,7 +65,12 @@ class SyncResult:
     completed: bool = False
 
     def summary(self) -> dict[str, int]:
-        return {"pushed": self.pushed, "pulled": self.pulled, "conflicts": self.conflicts, "rejected": self.rejected}
+        return {
+            "pushed": self.pushed,
+            "pulled": self.pulled,
+            "conflicts": self.conflicts,
+            "rejected": self.rejected,
+        }
 
 
 class Cancelled(SyncError):
@@ -199,28 +206,51 @@ class _Run:
 
     # -- pull -------------------------------------------------------------------------------------------
     def pull(self) -> None:
+        """Pages in order. While one page is applied the next is already on its way, but only after a page
+        without removals: pulling past a page acknowledges its removals to the server."""
         since = syncstate.cursor(self.store)
         resets = 0
-        while True:
-            self.check_cancel()
-            page = self.transport.pull(since, self.pull_limit)
-            self.note_clock(page.server_time)
-            if page.update_required:
-                self.result.update_required = True
-                return
-            if page.reset:
-                resets += 1
-                if resets > 3:
-                    raise SyncError("sync_bad_answer", detail="repeated reset")
-                since = 0
-                syncstate.set_cursor(self.store, 0)  # keep local rows; removals come for what left the scope
-                continue
-            syncstate.apply_page(self.store, page.changes, page.cursor)
-            self.result.pulled += len(page.changes)
-            since = page.cursor
-            self.progress("pull", self.result.pulled, None)
-            if not page.has_more:
-                return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as pool:
+            ahead: Future[p.PullResponse] | None = None
+            while True:
+                self.check_cancel()
+                page = ahead.result() if ahead is not None else self.transport.pull(since, self.pull_limit)
+                ahead = None
+                self.note_clock(page.server_time)
+                if page.update_required:
+                    self.result.update_required = True
+                    return
+                if page.reset:
+                    resets += 1
+                    if resets > 3:
+                        raise SyncError("sync_bad_answer", detail="repeated reset")
+                    since = 0
+                    syncstate.set_cursor(
+                        self.store, 0
+                    )  # keep local rows; removals come for what left the scope
+                    continue
+                if page.has_more and all(c.op != "remove" for c in page.changes):
+                    ahead = pool.submit(self.transport.pull, page.cursor, self.pull_limit)
+                try:
+                    syncstate.apply_page(self.store, page.changes, page.cursor)
+                except BaseException:
+                    if ahead is not None:
+                        ahead.cancel()
+                        with contextlib.suppress(Exception):
+                            ahead.result()  # let the request finish before the transport is reused
+                    raise
+                self.result.pulled += len(page.changes)
+                since = page.cursor
+                self.progress("pull", self.result.pulled, None)
+                if not page.has_more:
+                    return
+                if ahead is not None:
+                    try:
+                        self.check_cancel()
+                    except Cancelled:
+                        with contextlib.suppress(Exception):
+                            ahead.result()
+                        raise
 
     def download_blobs(self) -> None:
         """Fetch the content of attachments this device does not have yet; failures wait for the next sync."""
@@ -234,10 +264,14 @@ class _Run:
                     blob_path(self.store, row["sha256"]).unlink(missing_ok=True)
                     raise SyncError("sync_server_error", detail="hash_mismatch")
             except SyncError as exc:
-                self.result.warnings.append(i18n.text("sync_blob_failed", name=row["filename"], detail=exc.text()))
+                self.result.warnings.append(
+                    i18n.text("sync_blob_failed", name=row["filename"], detail=exc.text())
+                )
 
 
-def upload_blob(store: Store, transport: Transport, sha256: str, check_cancel: Callable[[], None] = lambda: None) -> None:
+def upload_blob(
+    store: Store, transport: Transport, sha256: str, check_cancel: Callable[[], None] = lambda: None
+) -> None:
     """Send one blob, continuing from what the server already holds (HEAD gives the stored size)."""
     state = transport.blob_head(sha256)
     if state is not None and state[1]:
@@ -258,7 +292,9 @@ def upload_blob(store: Store, transport: Transport, sha256: str, check_cancel: C
 
 
 def open_conflicts(store: Store) -> int:
-    row = store.conn.execute("SELECT count(*) FROM conflicts WHERE status = 'open' AND deleted = 0").fetchone()
+    row = store.conn.execute(
+        "SELECT count(*) FROM conflicts WHERE status = 'open' AND deleted = 0"
+    ).fetchone()
     return int(row[0])
 
 

@@ -24,7 +24,10 @@ i18n.register(
             "Server tidak dapat dihubungi ({detail}). Data tetap aman; coba lagi nanti.",
             "The server cannot be reached ({detail}). Your data is safe; try again later.",
         ),
-        "sync_bad_login": ("Nama pengguna atau kata sandi server salah.", "Wrong server username or password."),
+        "sync_bad_login": (
+            "Nama pengguna atau kata sandi server salah.",
+            "Wrong server username or password.",
+        ),
         "sync_login_expired": (
             "Sesi server berakhir: masuk lagi.",
             "login expired: log in again.",
@@ -49,7 +52,10 @@ i18n.register(
             "Terlalu banyak percobaan masuk. Coba lagi dalam {seconds} detik.",
             "Too many login attempts. Try again in {seconds} seconds.",
         ),
-        "sync_server_error": ("Server menolak permintaan: {detail}", "The server refused the request: {detail}"),
+        "sync_server_error": (
+            "Server menolak permintaan: {detail}",
+            "The server refused the request: {detail}",
+        ),
     }
 )
 
@@ -97,7 +103,9 @@ class Transport(Protocol):
 def _error_code(resp: httpx.Response) -> tuple[str, str]:
     try:
         body = resp.json()
-        return str(body.get("error", "")), str(body.get(f"message_{i18n.language()}", body.get("message_en", "")))
+        return str(body.get("error", "")), str(
+            body.get(f"message_{i18n.language()}", body.get("message_en", ""))
+        )
     except ValueError:
         return "", resp.text[:200]
 
@@ -205,7 +213,9 @@ class HttpTransport:
         self.tokens.save(self._session)
 
     def push(self, request: p.PushRequest) -> p.PushResponse:
-        resp = self._authorised("POST", "/sync/push", content=request.model_dump_json().encode(), json_body=True)
+        resp = self._authorised(
+            "POST", "/sync/push", content=request.model_dump_json().encode(), json_body=True
+        )
         return p.PushResponse.model_validate_json(resp.content)
 
     def pull(self, since: int, limit: int) -> p.PullResponse:

@@ -108,7 +108,8 @@ def _records(store: Store, table: str, ids: list[str], redact: bool) -> dict[str
     order = _RECORD_ORDER.get(table, "created_at")
     grouped: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
     for row in store.query(
-        f"SELECT * FROM {table} WHERE case_id IN ({marks}) AND deleted = 0{where} ORDER BY {order}, id", params
+        f"SELECT * FROM {table} WHERE case_id IN ({marks}) AND deleted = 0{where} ORDER BY {order}, id",
+        params,
     ):
         case_id = row["case_id"]
         for key in _DROPPED:
@@ -132,7 +133,9 @@ def _stream(
         pmarks, pparams = _in({r["person_id"] for r in case_rows.values()})
         persons = {
             r["id"]: r
-            for r in store.query(f"SELECT {', '.join(PERSON_FIELDS)} FROM persons WHERE id IN ({pmarks})", pparams)
+            for r in store.query(
+                f"SELECT {', '.join(PERSON_FIELDS)} FROM persons WHERE id IN ({pmarks})", pparams
+            )
         }
         records = {t: _records(store, t, chunk, redact) for t in (RECORDS if full else ("notes",))}
         for case_id in chunk:
@@ -195,9 +198,18 @@ def _write_xlsx(path: Path, cases: Iterator[dict[str, Any]]) -> None:
 
     wb = Workbook(write_only=True)  # rows go straight to a temporary file: memory stays flat
     ws = wb.create_sheet("kasus")
-    for letter, width in zip("ABCDEFGHIJKLM", (28, 18, 18, 12, 6, 30, 14, 30, 12, 40, 16, 16, 8), strict=True):
+    for letter, width in zip(
+        "ABCDEFGHIJKLM", (28, 18, 18, 12, 6, 30, 14, 30, 12, 40, 16, 16, 8), strict=True
+    ):
         ws.column_dimensions[letter].width = width
-    ws.append(list(TABLE_HEADER))
-    for case in cases:
-        ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) for v in table_row(case)])
+    try:
+        ws.append(list(TABLE_HEADER))
+        for case in cases:
+            ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) for v in table_row(case)])
+    except BaseException:
+        # Finish the sheet's own temporary file and remove it, or it lingers until the process ends.
+        with contextlib.suppress(Exception):
+            ws.close()
+            os.remove(ws._writer.out)
+        raise
     wb.save(str(path))

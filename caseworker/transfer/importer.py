@@ -47,7 +47,14 @@ class ImportReport:
     notices: list[str] = field(default_factory=list)  # about the file: header row, encoding, columns
     rejected: list[RowResult] = field(default_factory=list)
     counts: dict[str, int] = field(
-        default_factory=lambda: {"rows": 0, "created": 0, "updated": 0, "opened": 0, "existing": 0, "rejected": 0}
+        default_factory=lambda: {
+            "rows": 0,
+            "created": 0,
+            "updated": 0,
+            "opened": 0,
+            "existing": 0,
+            "rejected": 0,
+        }
     )
 
     @property
@@ -223,7 +230,9 @@ def _write_row(store: Store, row: ParsedRow) -> RowResult:
             )
             if case is not None:
                 name = row.person.get("name") or person["name"]
-                result.notes.append(i18n.text("transfer.existing_case", name=name, number=case["case_number"]))
+                result.notes.append(
+                    i18n.text("transfer.existing_case", name=name, number=case["case_number"])
+                )
     if case is None:
         case_id = cases.open_case(store, person_id, row.category_code, opened_at=row.opened_at)
         result.opened_case = True
@@ -245,5 +254,5 @@ def _has_note(store: Store, case_id: str, text: str) -> bool:
 
 def _audit(store: Store, table: Table, report: ImportReport) -> None:
     details = {"file": report.path.name, "format": table.kind, **report.counts}
-    with contextlib.suppress(StoreError):
+    with contextlib.suppress(Exception):  # never hide why the import stopped
         repo.audit(store, "import", details=details)

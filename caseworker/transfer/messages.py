@@ -37,7 +37,10 @@ i18n.register(
             "The file mixes two text encodings (UTF-8 and Windows-1252, e.g. line {line}); names would be "
             "garbled. Save the whole file again as 'CSV UTF-8'.",
         ),
-        "transfer.bad_csv": ("Berkas CSV tidak dapat dibaca: {reason}.", "The CSV file cannot be read: {reason}."),
+        "transfer.bad_csv": (
+            "Berkas CSV tidak dapat dibaca: {reason}.",
+            "The CSV file cannot be read: {reason}.",
+        ),
         "transfer.no_header": (
             "Tidak ada baris judul kolom di {path}. Baris pertama harus berisi nama kolom: {columns}.",
             "No header row in {path}. The first row must name the columns: {columns}.",
@@ -134,8 +137,10 @@ i18n.register(
             "{count} kasus diekspor ke {path}{redacted}.",
             "{count} cases exported to {path}{redacted}.",
         ),
-        "transfer.export_redacted": (" (NIK/KK disamarkan, catatan rahasia tidak disertakan)",
-                                     " (NIK/KK masked, confidential notes left out)"),
+        "transfer.export_redacted": (
+            " (NIK/KK disamarkan, catatan rahasia tidak disertakan)",
+            " (NIK/KK masked, confidential notes left out)",
+        ),
         "transfer.export_format": (
             "Format ekspor tidak dikenal: {format}. Pilihan: json, csv, xlsx.",
             "Unknown export format: {format}. Choices: json, csv, xlsx.",

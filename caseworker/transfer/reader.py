@@ -14,7 +14,7 @@ import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +98,7 @@ def _cell_text(cell: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
+        return value.date().isoformat()  # a date typed into a sheet may carry a time of day
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool):
@@ -176,7 +176,7 @@ def _open_csv(path: Path) -> Table:
     text, encoding = _decode(data, path)
     best: tuple[int, str] = (0, ",")
     for delimiter in (",", ";", "\t"):
-        top = _take(_csv_records(text, delimiter), HEADER_SEARCH_ROWS)
+        top = _take(_csv_records(text[:65536], delimiter), HEADER_SEARCH_ROWS)
         score = max((_known_count(cells) for _, cells in top), default=0)
         if score > best[0]:
             best = (score, delimiter)

@@ -48,7 +48,9 @@ def _clean_cells(raw: RawRow, reasons: list[str], width: int) -> tuple[dict[str,
     refused: set[str] = set()
     for column, text in raw.values.items():
         if len(text) > MAX_CELL:
-            reasons.append(i18n.text("transfer.cell_too_long", column=column, length=len(text), limit=MAX_CELL))
+            reasons.append(
+                i18n.text("transfer.cell_too_long", column=column, length=len(text), limit=MAX_CELL)
+            )
             refused.add(column)
             continue
         if column in raw.formulas or looks_like_formula(text):

@@ -32,7 +32,9 @@ def _env(monkeypatch):
 @pytest.fixture(scope="module")
 def shared_store(tmp_path_factory):
     """One profile for the tests that must never write (cheaper than a profile per case)."""
-    s = create_profile(tmp_path_factory.mktemp("shared") / "p", username="ani", password=PASSWORD, facility_code="SDA")
+    s = create_profile(
+        tmp_path_factory.mktemp("shared") / "p", username="ani", password=PASSWORD, facility_code="SDA"
+    )
     yield s
     s.close()
 
@@ -50,7 +52,9 @@ def write(tmp_path: Path, text: str, name: str = "data.csv", encoding: str = "ut
 
 
 def counts(store) -> tuple[int, int, int]:
-    return tuple(store.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("persons", "cases", "notes"))
+    return tuple(
+        store.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("persons", "cases", "notes")
+    )
 
 
 def test_rows_become_persons_with_open_cases_assigned_to_the_user(store, profile_dir, tmp_path, capsys):
@@ -70,7 +74,9 @@ def test_rows_become_persons_with_open_cases_assigned_to_the_user(store, profile
     assert [n["text"] for n in store.query("SELECT text FROM notes WHERE case_id = ?", [case["id"]])] == [
         "Diantar kepala desa"
     ]
-    siti_case = store.one("SELECT c.* FROM cases c JOIN persons p ON p.id = c.person_id WHERE p.name = 'Siti Aminah'")
+    siti_case = store.one(
+        "SELECT c.* FROM cases c JOIN persons p ON p.id = c.person_id WHERE p.name = 'Siti Aminah'"
+    )
     assert siti_case["category_code"] == "01" and siti_case["opened_at"] == date.today().isoformat()
     audit = store.one("SELECT * FROM audit WHERE action = 'import'")
     assert audit["user"] == "budi"
@@ -81,7 +87,9 @@ def test_rows_become_persons_with_open_cases_assigned_to_the_user(store, profile
 def test_each_row_is_one_transaction_with_outbox_and_audit(store, tmp_path):
     path = write(tmp_path, f"{HEADER}\n{RIZKI}\n{SITI}\n")
     import_file(store, path)
-    txns = store.query("SELECT txn_id, group_concat(table_name) AS tables FROM outbox GROUP BY txn_id ORDER BY seq")
+    txns = store.query(
+        "SELECT txn_id, group_concat(table_name) AS tables FROM outbox GROUP BY txn_id ORDER BY seq"
+    )
     assert sorted(t["tables"] for t in txns) == ["persons,cases", "persons,cases,notes"]
     assert store.conn.execute("SELECT count(*) FROM audit WHERE action = 'create'").fetchone()[0] == 5
 
@@ -105,7 +113,9 @@ BAD_ROWS = [
 ]
 
 
-def test_bad_rows_are_listed_with_line_and_reason_and_the_good_rows_imported(store, profile_dir, tmp_path, capsys):
+def test_bad_rows_are_listed_with_line_and_reason_and_the_good_rows_imported(
+    store, profile_dir, tmp_path, capsys
+):
     lines = [HEADER, RIZKI, *[row for row, _ in BAD_ROWS], SITI]
     path = write(tmp_path, "\n".join(lines) + "\n")
     code, out = run(profile_dir, capsys, "import", str(path))
@@ -115,7 +125,10 @@ def test_bad_rows_are_listed_with_line_and_reason_and_the_good_rows_imported(sto
         [said] = [o for o in out.splitlines() if o.startswith(f"Baris {line}: ") and reason in o]
         assert len(said) < 400  # the 1 MB cell is not echoed back
     assert f"{len(BAD_ROWS) + 2} baris: 2 orang baru" in out and f"{len(BAD_ROWS)} ditolak" in out
-    assert sorted(r["name"] for r in store.query("SELECT name FROM persons")) == ["Muhammad Rizki", "Siti Aminah"]
+    assert sorted(r["name"] for r in store.query("SELECT name FROM persons")) == [
+        "Muhammad Rizki",
+        "Siti Aminah",
+    ]
     assert counts(store) == (2, 2, 1)
     details = json.loads(store.one("SELECT details FROM audit WHERE action = 'import'")["details"])
     assert (details["rows"], details["rejected"]) == (len(BAD_ROWS) + 2, len(BAD_ROWS))
@@ -181,9 +194,23 @@ def test_xlsx_with_header_below_a_title_formulas_dates_and_numbers(store, profil
     ws.append(["Data PPKS UPT Sidoarjo 2026"])
     ws.append([])
     ws.append(HEADER.split(","))
-    ws.append(["Muhammad Rizki", 3515081203150003, None, datetime(2015, 3, 12), "L", None, None, 2, date(2026, 1, 15)])
+    ws.append(
+        [
+            "Muhammad Rizki",
+            3515081203150003,
+            None,
+            datetime(2015, 3, 12),
+            "L",
+            None,
+            None,
+            2,
+            date(2026, 1, 15),
+        ]
+    )
     ws.append(['=HYPERLINK("http://evil","klik")', None, None, None, "P", None, None, 1])
-    ws.append(["Siti Aminah", "3515084506200001", None, "05/06/2020", "P", None, None, "anak balita  TERLANTAR"])
+    ws.append(
+        ["Siti Aminah", "3515084506200001", None, "05/06/2020", "P", None, None, "anak balita  TERLANTAR"]
+    )
     path = tmp_path / "data.xlsx"
     wb.save(path)
     code, out = run(profile_dir, capsys, "import", str(path))
@@ -205,8 +232,14 @@ def test_known_nik_updates_the_person_and_opens_no_second_case(store, profile_di
     path = write(tmp_path, f"{HEADER}\n{RIZKI}\n{RIZKI}\n")
     code, out = run(profile_dir, capsys, "import", str(path))
     assert code == 0, out
-    assert "Baris 2: NIK sudah terdaftar: data M. Rizki diperbarui (address, birth_date, name, no_kk, region_code, sex)" in out
-    assert f"M{'uhammad'} Rizki sudah punya kasus terbuka {store.one('SELECT case_number FROM cases')['case_number']}" in out
+    assert (
+        "Baris 2: NIK sudah terdaftar: data M. Rizki diperbarui (address, birth_date, name, no_kk, region_code, sex)"
+        in out
+    )
+    assert (
+        f"M{'uhammad'} Rizki sudah punya kasus terbuka {store.one('SELECT case_number FROM cases')['case_number']}"
+        in out
+    )
     assert "0 orang baru, 1 orang diperbarui, 0 kasus dibuka, 2 sudah punya kasus" in out
     assert counts(store) == (1, 1, 1)  # the note went to the open case once, not twice
     person = store.one("SELECT * FROM persons")
@@ -273,7 +306,11 @@ def test_template_has_the_headers_and_an_example_that_imports_once_uncommented(s
     report = import_file(store, path)
     assert report.counts["rows"] == 1 and report.exit_code == 0
     person = store.one("SELECT * FROM persons")
-    assert (person["name"], person["nik"], person["birth_date"]) == ("Siti Aminah", "3515084506200001", "2020-06-05")
+    assert (person["name"], person["nik"], person["birth_date"]) == (
+        "Siti Aminah",
+        "3515084506200001",
+        "2020-06-05",
+    )
 
 
 def test_template_refuses_other_extensions(tmp_path, profile_dir, capsys):

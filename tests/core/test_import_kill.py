@@ -17,18 +17,24 @@ from tests.core.conftest import PASSWORD
 
 ROWS = 2000
 REPO = Path(__file__).resolve().parents[2]
-FIRST = ["Siti", "Ahmad", "Dewi", "Budi", "Rina", "Agus", "Wati", "Joko", "Sri", "Eko", "Nur", "Putri", "Bayu"]
-LAST = ["Rahayu", "Santoso", "Wulandari", "Hidayat", "Lestari", "Saputra", "Kurniawan", "Maulida", "Pratama"]
+FIRST = (
+    "Siti Ahmad Dewi Budi Rina Agus Wati Joko Sri Eko Nur Putri Bayu Fajar Gilang Hendra Indah Kartika Lukman "
+    "Mega Nanda Oki Pandu Ratna Sekar Taufik Umar Vina Wahyu Yusuf Zahra Bagas Cahya Dimas Elok Farhan"
+).split()
+LAST = (
+    "Rahayu Santoso Wulandari Hidayat Lestari Saputra Kurniawan Maulida Pratama Setiawan Nugroho Permata "
+    "Anggraini Firmansyah Gunawan Halim Irawan Jayadi Kusuma Laksana Marpaung Nasution Purnomo"
+).split()
 
 
 def make_rows() -> list[dict[str, str]]:
     rows = []
     for i in range(ROWS):
         female = i % 2 == 1
-        day, month, yy = 1 + i % 28, 1 + (i // 28) % 12, 10 + (i // 336) % 10
-        nik = f"351508{day + (40 if female else 0):02d}{month:02d}{yy:02d}{i + 1:04d}"
-        name = f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST)) % len(LAST)]} {FIRST[(i // 117) % len(FIRST)]}"
-        rows.append({"nama": name, "nik": nik, "tanggal_lahir": f"{day:02d}/{month:02d}/20{yy:02d}",
+        year, month, day = 1980 + i % 40, 1 + (i // 40) % 12, 1 + (i // 480) % 28
+        nik = f"351508{day + (40 if female else 0):02d}{month:02d}{year % 100:02d}{i + 1:04d}"
+        name = f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST)) % len(LAST)]}"
+        rows.append({"nama": name, "nik": nik, "tanggal_lahir": f"{day:02d}/{month:02d}/{year}",
                      "jenis_kelamin": "P" if female else "L", "kategori_ppks": str(1 + i % 26),
                      "catatan": f"Kunjungan awal keluarga nomor {i}" if i % 3 else ""})  # fmt: skip
     return rows
@@ -49,7 +55,17 @@ def test_killed_import_leaves_whole_rows_and_a_rerun_finishes_without_duplicates
     data = tmp_path / "big.csv"
     write_csv(data, rows)
     env = {**os.environ, "CASEWORKER_PASSWORD": PASSWORD, "PYTHONPATH": str(REPO)}
-    cmd = [sys.executable, "-m", "caseworker.cli", "--profile", str(profile_dir), "import", str(data), "--user", "budi"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "caseworker.cli",
+        "--profile",
+        str(profile_dir),
+        "import",
+        str(data),
+        "--user",
+        "budi",
+    ]
     with (tmp_path / "out.txt").open("wb") as out:
         proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
@@ -85,11 +101,16 @@ def test_killed_import_leaves_whole_rows_and_a_rerun_finishes_without_duplicates
     code = cli.main(["--profile", str(profile_dir), "import", str(data), "--user", "budi"])
     out = capsys.readouterr().out
     assert code == 0, out[-2000:]
-    assert f"{ROWS} baris: {ROWS - done} orang baru, 0 orang diperbarui, {ROWS - done} kasus dibuka, {done} sudah punya kasus" in out
+    assert (
+        f"{ROWS} baris: {ROWS - done} orang baru, 0 orang diperbarui, {ROWS - done} kasus dibuka, {done} sudah punya kasus"
+        in out
+    )
     assert store.conn.execute("SELECT count(*) FROM persons").fetchone()[0] == ROWS
     assert store.conn.execute("SELECT count(DISTINCT nik) FROM persons").fetchone()[0] == ROWS
     assert store.conn.execute("SELECT count(*) FROM cases").fetchone()[0] == ROWS
-    assert store.conn.execute("SELECT count(*) FROM notes").fetchone()[0] == sum(1 for r in rows if r["catatan"])
+    assert store.conn.execute("SELECT count(*) FROM notes").fetchone()[0] == sum(
+        1 for r in rows if r["catatan"]
+    )
 
 
 @pytest.mark.parametrize("n", [3])

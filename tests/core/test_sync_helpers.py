@@ -133,7 +133,9 @@ class Device:
         def factory(url: str, device_id: str) -> HttpTransport:
             return HttpTransport(None, device_id, client=server.client)
 
-        self.store, self.http = enrol(folder, "http://testserver", username, PASSWORD, transport_factory=factory)
+        self.store, self.http = enrol(
+            folder, "http://testserver", username, PASSWORD, transport_factory=factory
+        )
         self.transport = wrap(self.http) if wrap else self.http
 
     def sync(self, **kwargs: Any) -> SyncResult:
@@ -187,7 +189,9 @@ class FaultyTransport:
     """Wraps a transport: calls may reach the server and lose their answer, be sent twice, or be held back
     and replayed later, out of order (pushes). Deterministic per seed."""
 
-    def __init__(self, inner: HttpTransport, seed: int = 0, drop: float = 0.2, dup: float = 0.2, delay: float = 0.2):
+    def __init__(
+        self, inner: HttpTransport, seed: int = 0, drop: float = 0.2, dup: float = 0.2, delay: float = 0.2
+    ):
         self.inner = inner
         self.rng = random.Random(seed)
         self.drop, self.dup, self.delay = drop, dup, delay

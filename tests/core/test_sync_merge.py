@@ -11,12 +11,8 @@ import pytest
 from caseworker.errors import KnownError
 from caseworker.store import repository as repo
 from caseworker.sync.conflicts import list_conflicts, resolve_conflict
-from tests.core.test_sync_helpers import (  # noqa: F401  (fixtures)
-    devices,
-    pg_base_url,
-    server,
-    server_url,
-)
+
+pytest_plugins = ["tests.core.test_sync_helpers"]  # its fixtures: server_url, server, devices
 
 DAY = 86400.0
 
@@ -53,7 +49,11 @@ def test_same_field_edits_leave_one_value_and_a_conflict_on_both_devices(devices
         assert d.row("cases", case_id)["risk"] == "high"  # the first to reach the server
         assert d.row("cases", case_id)["conflict"] == 1
         [c] = list_conflicts(d.store)
-        assert (c["case_number"], c["table"], c["field"]) == (d.row("cases", case_id)["case_number"], "cases", "risk")
+        assert (c["case_number"], c["table"], c["field"]) == (
+            d.row("cases", case_id)["case_number"],
+            "cases",
+            "risk",
+        )
     [mine] = list_conflicts(sri.store)
     assert (mine["my_value"], mine["their_value"], mine["their_user"]) == ("low", "high", "ani")
     [theirs] = list_conflicts(ani.store)
@@ -143,20 +143,26 @@ def _scenario(devices, monkeypatch, offsets: dict[str, float]) -> tuple[dict, li
     row = ani.row("cases", case_id)
     assert row == sri.row("cases", case_id)  # both devices converged on the server's row
     values = {k: row[k] for k in ("risk", "presenting_problem", "stage", "conflict", "deleted")}
-    conflicts = [(c["field"], c["server_value"], c["device_value"]) for c in list_conflicts(ani.store, case_id)]
+    conflicts = [
+        (c["field"], c["server_value"], c["device_value"]) for c in list_conflicts(ani.store, case_id)
+    ]
     return values, conflicts, results
 
 
 def test_device_clocks_days_off_change_no_result(devices, server, monkeypatch):
     normal = _scenario(devices, monkeypatch, {"ani": 0.0, "sri": 0.0})
     skewed = _scenario(devices, monkeypatch, {"ani": -3 * DAY, "sri": 4 * DAY})
-    assert normal[0] == skewed[0] == {
-        "risk": "high",
-        "presenting_problem": "dari sri",
-        "stage": "asesmen",
-        "conflict": 1,
-        "deleted": 0,
-    }
+    assert (
+        normal[0]
+        == skewed[0]
+        == {
+            "risk": "high",
+            "presenting_problem": "dari sri",
+            "stage": "asesmen",
+            "conflict": 1,
+            "deleted": 0,
+        }
+    )
     assert normal[1] == skewed[1] == [("risk", "high", "low")]
     assert all(abs(r.clock_skew_seconds) < 300 and not r.warnings for r in normal[2])
     ani_result, sri_result = skewed[2][0], skewed[2][1]

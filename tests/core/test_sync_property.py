@@ -22,15 +22,9 @@ from caseworker.store import cases
 from caseworker.store import repository as repo
 from caseworker.store.schema import TABLES
 from caseworker.sync.transport import SyncError
-from tests.core.test_sync_helpers import (  # noqa: F401  (fixtures)
-    Device,
-    FaultyTransport,
-    Server,
-    cheap_crypto,
-    local_rows,
-    pg_base_url,
-    server_url,
-)
+from tests.core.test_sync_helpers import Device, FaultyTransport, Server, cheap_crypto, local_rows
+
+pytest_plugins = ["tests.core.test_sync_helpers"]  # its fixtures: server_url, server, devices
 
 NAMES = ("ani", "budi", "sri")
 PICK = st.integers(min_value=0, max_value=10_000)
@@ -43,7 +37,8 @@ def make_machine(url_for_example):
             self.tmp = Path(tempfile.mkdtemp(prefix="cw-sync-prop-"))
             self.server = Server(url_for_example(self.tmp), sda_scope="assigned")
             self.devices = {
-                n: Device(self.server, self.tmp / n, n, wrap=lambda t: FaultyTransport(t, drop=0.1)) for n in NAMES
+                n: Device(self.server, self.tmp / n, n, wrap=lambda t: FaultyTransport(t, drop=0.1))
+                for n in NAMES
             }
 
         def _case(self, device: Device, pick: int) -> str | None:
@@ -61,7 +56,12 @@ def make_machine(url_for_example):
             case_id = self._case(device, pick)
             if case_id:
                 try:
-                    repo.update(device.store, "cases", case_id, {field: f"{value}-{name}" if field != "risk" else value})
+                    repo.update(
+                        device.store,
+                        "cases",
+                        case_id,
+                        {field: f"{value}-{name}" if field != "risk" else value},
+                    )
                 except NotAllowed:
                     pass
 
@@ -135,7 +135,10 @@ def make_machine(url_for_example):
                 try:
                     oracle.sync()
                     for table in TABLES:
-                        assert local_rows(device.store, table) == local_rows(oracle.store, table), (name, table)
+                        assert local_rows(device.store, table) == local_rows(oracle.store, table), (
+                            name,
+                            table,
+                        )
                 finally:
                     oracle.close()
 
@@ -157,7 +160,7 @@ def test_devices_converge_to_the_server_within_their_scopes(server_url: str, mon
     run_state_machine_as_test(
         machine,
         settings=settings(
-            max_examples=60,
+            max_examples=15,
             stateful_step_count=40,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],

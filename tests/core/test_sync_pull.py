@@ -12,17 +12,9 @@ from caseworker.store import cases, queries, syncstate
 from caseworker.store import repository as repo
 from caseworker.sync import protocol as p
 from caseworker.sync.transport import SyncError
-from tests.core.test_sync_helpers import (  # noqa: F401  (fixtures)
-    Device,
-    LostResponse,
-    Server,
-    cheap_crypto,
-    devices,
-    local_rows,
-    pg_base_url,
-    server,
-    server_url,
-)
+from tests.core.test_sync_helpers import Device, LostResponse, Server, cheap_crypto, local_rows
+
+pytest_plugins = ["tests.core.test_sync_helpers"]  # its fixtures: server_url, server, devices
 
 
 def test_pull_cursor_never_skips_a_row_committed_late(devices, server):
@@ -138,7 +130,9 @@ def test_child_record_arriving_before_its_parent_is_accepted(devices, server):
                                        "case_number": "SDA-26-AAAAAAAA", "stage": "intake", "status": "open"})  # fmt: skip
     person = mutation("persons", person_id, {"name": "Melati", "facility_code": "SDA"})
     for m in (note, case, person):
-        request = p.PushRequest(device_id=ani.store.device_id, protocol_version=1, schema_version=1, mutations=[m])
+        request = p.PushRequest(
+            device_id=ani.store.device_id, protocol_version=1, schema_version=1, mutations=[m]
+        )
         assert ani.http.push(request).results[0].status == "applied"
     pages: list[list[str]] = []
 
@@ -192,7 +186,9 @@ def test_no_out_of_scope_row_reaches_a_device_and_reassignment_removes_the_case(
                     if c.table != "persons" and case and case.get("assigned_to") != username:
                         leaks.append(f"{username} got {c.table} {c.row_id}")
                     if c.table == "persons":
-                        owners = {k["assigned_to"] for k in server_cases.values() if k["person_id"] == c.row_id}
+                        owners = {
+                            k["assigned_to"] for k in server_cases.values() if k["person_id"] == c.row_id
+                        }
                         if owners and username not in owners:
                             leaks.append(f"{username} got person {c.row_id}")
                 return page

@@ -16,13 +16,9 @@ from caseworker.sync import engine
 from caseworker.sync import protocol as p
 from caseworker.sync import tokens as tokens_mod
 from caseworker.sync.transport import DeviceRevoked, LoginExpired, SyncError
-from tests.core.test_sync_helpers import (  # noqa: F401  (fixtures)
-    LostResponse,
-    devices,
-    pg_base_url,
-    server,
-    server_url,
-)
+from tests.core.test_sync_helpers import LostResponse
+
+pytest_plugins = ["tests.core.test_sync_helpers"]  # its fixtures: server_url, server, devices
 
 
 class DropFirstPushAnswer:
@@ -55,7 +51,9 @@ def test_retried_push_after_lost_response_makes_no_duplicate(devices, server):
     result = ani.sync()
     assert result.completed and result.pushed == 3 and result.rejected == 0
     assert ani.pending() == 0
-    assert len(server.rows("cases")) == 1 and len(server.rows("persons")) == 1 and len(server.rows("notes")) == 1
+    assert (
+        len(server.rows("cases")) == 1 and len(server.rows("persons")) == 1 and len(server.rows("notes")) == 1
+    )
     assert ani.transport.requests[0].mutations == ani.transport.requests[1].mutations
 
 
@@ -177,8 +175,12 @@ def test_outdated_client_pushes_everything_and_shows_the_invalid_edit(devices, s
     assert server.rows("cases")[case_id]["presenting_problem"] == "tetap terkirim"
     assert note in server.rows("notes")
     shown = syncstate.rejected(ani.store)
-    assert [(r["table_name"], r["row_id"], r["reason"]) for r in shown] == [("cases", case_id, "invalid_value")]
-    assert ani.row("cases", case_id)["risk"] == server.rows("cases")[case_id]["risk"]  # put back to the server's
+    assert [(r["table_name"], r["row_id"], r["reason"]) for r in shown] == [
+        ("cases", case_id, "invalid_value")
+    ]
+    assert (
+        ani.row("cases", case_id)["risk"] == server.rows("cases")[case_id]["risk"]
+    )  # put back to the server's
 
 
 def test_expired_access_token_is_refreshed_once(devices, server):

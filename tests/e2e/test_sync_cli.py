@@ -104,7 +104,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 @pytest.fixture
 def live_server(database_url: str) -> Iterator[ServerProcess]:
     server_cli(database_url, "init", "--admin", "root")
-    server_cli(database_url, "facility", "add", "SDA", "--name", "UPT PPSAB Sidoarjo", "--address", "Jl. Raya 1")
+    server_cli(
+        database_url, "facility", "add", "SDA", "--name", "UPT PPSAB Sidoarjo", "--address", "Jl. Raya 1"
+    )
     for name, role in (("ani", "worker"), ("sri", "supervisor")):
         server_cli(database_url, "user", "add", name, "--role", role, "--facility", "SDA")
     srv = ServerProcess(database_url)
@@ -131,7 +133,11 @@ def test_enrol_sync_and_resolve_a_conflict_through_the_cli(live_server: ServerPr
     first = sync_json(ani_dir, "--server", live_server.url, "--user", "ani")
     assert first == {"pushed": 0, "pulled": 0, "conflicts": 0, "rejected": 0}
     profile = read_profile(ani_dir)
-    assert (profile["mode"], profile["server_url"], profile["facility_code"]) == ("server", live_server.url, "SDA")
+    assert (profile["mode"], profile["server_url"], profile["facility_code"]) == (
+        "server",
+        live_server.url,
+        "SDA",
+    )
     store = open_profile(ani_dir, "ani", PASSWORD)
     assert (store.user.role, store.facility()["name"]) == ("worker", "UPT PPSAB Sidoarjo")
     person = cases.register_person(store, {"name": "Bayi Melati", "sex": "P", "birth_date": "2025-03-01"}).id
@@ -157,7 +163,10 @@ def test_enrol_sync_and_resolve_a_conflict_through_the_cli(live_server: ServerPr
     assert sync_json(sri_dir)["conflicts"] == 0
     assert sync_json(ani_dir)["conflicts"] == 0
     store = open_profile(ani_dir, "ani", PASSWORD)
-    assert store.one("SELECT risk, conflict FROM cases WHERE id = ?", [case_id]) == {"risk": "high", "conflict": 0}
+    assert store.one("SELECT risk, conflict FROM cases WHERE id = ?", [case_id]) == {
+        "risk": "high",
+        "conflict": 0,
+    }
     store.close()
 
 
@@ -226,7 +235,9 @@ def test_an_edit_and_its_outbox_entry_are_atomic_when_the_client_is_killed(tmp_p
             outbox.setdefault((r["table_name"], r["row_id"]), set()).add(r["op"])
         rows = 0
         for table in ("persons", "cases", "notes"):
-            for r in store.query(f"SELECT id, risk FROM {table}" if table == "cases" else f"SELECT id FROM {table}"):
+            for r in store.query(
+                f"SELECT id, risk FROM {table}" if table == "cases" else f"SELECT id FROM {table}"
+            ):
                 rows += 1
                 assert "insert" in outbox.get((table, r["id"]), set()), (table, r["id"])
                 if table == "cases" and r["risk"] == "high":

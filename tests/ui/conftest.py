@@ -13,7 +13,6 @@ from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from caseworker import i18n as core_i18n
 from caseworker.store import cases
 from caseworker.store.profile import add_user, create_profile
-
 from ui import qtfix
 
 qtfix.apply()  # PySide6 6.12 on Python 3.11 loses references to True/None: see ui/qtfix.py

@@ -216,7 +216,8 @@ def test_reveal_nik_is_audited(qtbot, signed_in) -> None:
 def test_measurement_shows_z_scores_and_chart(qtbot, signed_in) -> None:
     view = _open_first_case(qtbot, signed_in)
     assert view.tabs.isTabVisible(view.growth_index)
-    view.growth.add_button.click()
+    assert view.growth is None  # built when first shown
+    view.show_growth().add_button.click()
     dialog = view.dialog
     dialog.weight.setValue(9.5)
     dialog.length.setValue(80.0)

@@ -56,7 +56,7 @@ def test_record_models(signed_in, qtbot, qtmodeltester) -> None:
     ws = signed_in.workspace
     case_id = queries.case_ids(signed_in.store, queries.CaseFilter())[0]
     view = ws.open_case(case_id)
-    for model in (view.notes.model, view.history.model, view.tasks.model, view.growth.model, view.assessments.model,
+    for model in (view.notes.model, view.history.model, view.tasks.model, view.show_growth().model, view.assessments.model,
                   view.plan.model, view.family.model, view.documents.model, view.referrals.model):  # fmt: skip
         qtmodeltester.check(_copy(model), force_py=True)
     assert view.notes.model.rowCount() == 1

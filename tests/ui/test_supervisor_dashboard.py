@@ -164,3 +164,20 @@ def test_an_empty_unit_opens_quietly(qtbot, tmp_path: Path) -> None:  # noqa: AN
             qtbot.mouseClick(widget.tiles["open"], Qt.MouseButton.LeftButton)
     finally:
         store.close()
+
+
+def test_the_main_windows_reader_gives_the_same_figures(qtbot, view: DashboardView, unit: Store) -> None:  # noqa: ANN001
+    from ui.tasks import DbReader
+
+    shared = DbReader(unit)
+    try:
+        other = DashboardView(unit, today=TODAY, reader=shared)
+        qtbot.addWidget(other)
+        with qtbot.waitSignal(other.loaded, timeout=20000):
+            other.refresh()
+        assert {k: t.value for k, t in other.tiles.items()} == {k: t.value for k, t in view.tiles.items()}
+        with qtbot.waitSignal(other.casesRequested, timeout=10000) as blocker:
+            qtbot.mouseClick(other.tiles["open"], Qt.MouseButton.LeftButton)
+        assert set(blocker.args[1]) == direct_ids(unit, "open")
+    finally:
+        shared.close()

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QPlainTextEdit, QVBoxLayout, QWidget
 
 from caseworker.errors import KnownError
 from caseworker.store.store import Store
 from ui.i18n import register, tr
-from ui.tasks import run_in_background
+from ui.tasks import DbReader, run_in_background
 from ui.widgets import IssueList, button, label
 
 register(
@@ -58,6 +60,17 @@ register(
 )
 
 
+@cache
+def model_font(bold: bool = False, underline: bool = False) -> QFont:
+    """Fonts for models' FontRole, made once: data() runs for every visible cell and role, and building a
+    QFont there costs calls that, on PySide6 6.12 with Python 3.11, each drop a reference to None (seen
+    crashing with 'deallocating None' after a few thousand rows)."""
+    font = QFont()
+    font.setWeight(QFont.Weight.Bold if bold else QFont.Weight.DemiBold)
+    font.setUnderline(underline)
+    return font
+
+
 def kind_name(kind: str | None) -> str:
     return tr(f"sup.kind.{kind}") if kind in ("assessment", "plan", "closure") else (kind or "")
 
@@ -78,9 +91,17 @@ def read_in_background(
     fn: Callable[[Store], Any],
     on_done: Callable[[Any], None],
     on_error: Callable[[BaseException], None] | None = None,
+    *,
+    reader: DbReader | None = None,
+    channel: str = "supervisor",
 ) -> None:
-    """fn(reader) on the thread pool over a second, read-only connection that is closed afterwards, so
-    the UI thread keeps its own connection for writes and never waits for a long count."""
+    """fn(reader) off the UI thread on a second, read-only connection, so the UI thread keeps its own
+    connection for writes and never waits for a long count. With the main window's DbReader the
+    connection (and its warm page cache) is shared and a newer request on `channel` supersedes an older
+    one; without it a connection is opened for the job and closed afterwards."""
+    if reader is not None:
+        reader.submit(channel, fn, on_done, on_error)
+        return
 
     def job() -> Any:
         reader = store.reader()

@@ -40,6 +40,7 @@ from ui.supervisor.charts import CategoryChart, StageChart
 from ui.supervisor.common import age_text, read_in_background, worker_names, write_in_background
 from ui.supervisor.dashboard_data import STUNTING, WASTING, Drill, case_ids, facility_view
 from ui.supervisor.worker_table import DRILL_ROLE, WorkerTableModel
+from ui.tasks import DbReader
 from ui.widgets import button, label
 
 register(
@@ -129,10 +130,17 @@ class DashboardView(QWidget):
     pdfReady = Signal(str)  # noqa: N815 - path of the rendered caseload report
     loaded = Signal()
 
-    def __init__(self, store: Store, today: date | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        today: date | None = None,
+        parent: QWidget | None = None,
+        reader: DbReader | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("Page")
         self.store = store
+        self.reader = reader
         self._today = today
         self.view: dict[str, Any] | None = None
         self.names = worker_names(store)
@@ -221,7 +229,8 @@ class DashboardView(QWidget):
     def refresh(self) -> None:
         today = self.today()
         self.refresh_button.setEnabled(False)
-        read_in_background(self.store, lambda reader: facility_view(reader, today), self._show, self._failed)
+        read_in_background(self.store, lambda r: facility_view(r, today), self._show, self._failed,
+                           reader=self.reader, channel="sup.dashboard")  # fmt: skip
 
     def _failed(self, exc: BaseException) -> None:
         self.refresh_button.setEnabled(True)
@@ -279,8 +288,9 @@ class DashboardView(QWidget):
         )
         title = tr("sup.drill.title", what=what, who=who)
         today = self.today()
-        read_in_background(self.store, lambda reader: case_ids(reader, drill, today),
-                           lambda ids: self.casesRequested.emit(title, list(ids)), self._failed)  # fmt: skip
+        read_in_background(self.store, lambda r: case_ids(r, drill, today),
+                           lambda ids: self.casesRequested.emit(title, list(ids)), self._failed,
+                           reader=self.reader, channel="sup.drilldown")  # fmt: skip
 
     def _tile_clicked(self, key: str) -> None:
         index = self.model.index(self.model.rowCount() - 1, 1 + list(TILES).index(key))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -29,7 +29,8 @@ from caseworker.store.store import Store
 from ui import style
 from ui.errors import show_error
 from ui.i18n import fmt_date, register, tr
-from ui.supervisor.common import read_in_background, worker_names
+from ui.supervisor.common import model_font, read_in_background, worker_names
+from ui.tasks import DbReader
 from ui.widgets import IssueList, button, label
 
 register(
@@ -141,9 +142,7 @@ class PairListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             return QColor(style.TEXT)
         if role == Qt.ItemDataRole.FontRole and pair["reason"] == "same_nik":
-            font = QFont()
-            font.setWeight(QFont.Weight.DemiBold)
-            return font
+            return model_font()
         if role == PAIR_ROLE:
             return pair
         return None
@@ -198,10 +197,11 @@ class DuplicatesView(QWidget):
     changed = Signal()
     loaded = Signal()
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, reader: DbReader | None = None) -> None:
         super().__init__()
         self.setObjectName("Page")
         self.store = store
+        self.reader = reader
         self.names = worker_names(store)
         self.dialog: MergeDialog | None = None
         self.loaded_once = False
@@ -273,7 +273,8 @@ class DuplicatesView(QWidget):
         self._show_pair()
 
     def refresh(self) -> None:
-        read_in_background(self.store, load_candidates, self.set_pairs, lambda exc: show_error(self, exc))
+        read_in_background(self.store, load_candidates, self.set_pairs, lambda exc: show_error(self, exc),
+                           reader=self.reader, channel="sup.duplicates")  # fmt: skip
 
     def set_pairs(self, pairs: list[dict[str, Any]]) -> None:
         self.model.set_pairs(pairs)

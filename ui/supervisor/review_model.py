@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor
 
 from ui import style
 from ui.i18n import fmt_date, tr
-from ui.supervisor.common import age_text, kind_name
+from ui.supervisor.common import age_text, kind_name, model_font
 
 REVIEW_ROLE = Qt.ItemDataRole.UserRole + 50
 _INVALID = QModelIndex()
@@ -113,9 +113,7 @@ class ReviewModel(QAbstractTableModel):
             colour = col.colour(row)
             return QColor(colour) if colour else None
         if role == Qt.ItemDataRole.FontRole and (col.bold or col.colour is not None):
-            font = QFont()
-            font.setWeight(QFont.Weight.DemiBold)
-            return font
+            return model_font()
         if role == Qt.ItemDataRole.TextAlignmentRole and col.centre:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == REVIEW_ROLE:

@@ -27,6 +27,7 @@ from ui.errors import show_error
 from ui.i18n import register, tr
 from ui.supervisor.common import DecisionDialog, age_text, kind_name, read_in_background, worker_names
 from ui.supervisor.review_model import REVIEW_ROLE, ReviewModel, columns
+from ui.tasks import DbReader
 from ui.widgets import button, label
 
 register(
@@ -59,6 +60,9 @@ register(
 )
 
 
+WRAP_ROWS = 300  # longer lists keep one line per row (the full note is in the tooltip)
+
+
 def _table(model: ReviewModel, stretch: int) -> QTableView:
     table = QTableView()
     table.setModel(model)
@@ -73,6 +77,8 @@ def _table(model: ReviewModel, stretch: int) -> QTableView:
     header.setHighlightSections(False)
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    header.setResizeContentsPrecision(200)  # column widths from the first rows, not all of a long queue
+    table.verticalHeader().setDefaultSectionSize(34)
     return table
 
 
@@ -83,10 +89,14 @@ class _ReviewList(QWidget):
     changed = Signal()  # a decision or a submission was written
     loaded = Signal()
 
-    def __init__(self, store: Store, title: str, cols: list[str], empty: str, stretch: str) -> None:
+    channel = "sup.reviews"
+
+    def __init__(self, store: Store, title: str, cols: list[str], empty: str, stretch: str,
+                 reader: DbReader | None = None) -> None:  # fmt: skip
         super().__init__()
         self.setObjectName("Page")
         self.store = store
+        self.reader = reader
         self.names = worker_names(store)
         self.dialog: DecisionDialog | None = None
         self.loaded_once = False
@@ -122,7 +132,8 @@ class _ReviewList(QWidget):
         raise NotImplementedError
 
     def refresh(self) -> None:
-        read_in_background(self.store, self.fetch, self.set_rows, lambda exc: show_error(self, exc))
+        read_in_background(self.store, self.fetch, self.set_rows, lambda exc: show_error(self, exc),
+                           reader=self.reader, channel=self.channel)  # fmt: skip
 
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
         selected = self.selected()
@@ -130,7 +141,8 @@ class _ReviewList(QWidget):
         self.table.setVisible(bool(rows))
         self.empty.setVisible(not rows)
         self.summary.setText(self.summary_text(rows))
-        self.table.resizeRowsToContents()
+        if len(rows) <= WRAP_ROWS:  # measuring thousands of rows would cost more than the list is worth
+            self.table.resizeRowsToContents()
         if selected:
             for i, row in enumerate(rows):
                 if row["id"] == selected["id"]:
@@ -186,11 +198,11 @@ class _ReviewList(QWidget):
 
 
 class ReviewQueueView(_ReviewList):
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, reader: DbReader | None = None) -> None:
         super().__init__(
             store, tr("sup.queue.title"),
             ["case_number", "name", "kind", "submitted_by", "submitted_at", "age", "comment"],
-            tr("sup.queue.empty"), "comment",
+            tr("sup.queue.empty"), "comment", reader,
         )  # fmt: skip
         self.approve_button = self.return_button = None
         if store.user.is_supervisor:  # a worker's app shows no decisions (and the store refuses them anyway)
@@ -219,11 +231,13 @@ class ReviewQueueView(_ReviewList):
 
 
 class ReturnedToMeView(_ReviewList):
-    def __init__(self, store: Store) -> None:
+    channel = "sup.returned"
+
+    def __init__(self, store: Store, reader: DbReader | None = None) -> None:
         super().__init__(
             store, tr("sup.returned.title"),
             ["case_number", "name", "kind", "decided_by", "decided_at", "decision_comment"],
-            tr("sup.returned.empty"), "decision_comment",
+            tr("sup.returned.empty"), "decision_comment", reader,
         )  # fmt: skip
         self.resubmit_button = self.add_button(button(tr("sup.resubmit"), "review", primary=True))
         self.resubmit_button.clicked.connect(self.resubmit)
@@ -255,9 +269,9 @@ class ReturnedToMeView(_ReviewList):
         )
 
 
-def review_view_for(store: Store) -> _ReviewList:
+def review_view_for(store: Store, reader: DbReader | None = None) -> _ReviewList:
     """The review screen for the signed-in user: the queue for a supervisor, returned-to-me for a worker."""
-    return ReviewQueueView(store) if store.user.is_supervisor else ReturnedToMeView(store)
+    return ReviewQueueView(store, reader) if store.user.is_supervisor else ReturnedToMeView(store, reader)
 
 
 __all__ = ["ReturnedToMeView", "ReviewQueueView", "review_view_for"]

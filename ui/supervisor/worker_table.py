@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor
 
 from ui import style
 from ui.i18n import register, tr
-from ui.supervisor.common import age_text
+from ui.supervisor.common import age_text, model_font
 from ui.supervisor.dashboard_data import MEASURES, Drill
 
 register(
@@ -92,9 +92,7 @@ class WorkerTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return self.row_name(index.row())
             if role == Qt.ItemDataRole.FontRole:
-                font = QFont()
-                font.setWeight(QFont.Weight.Bold if total_row else QFont.Weight.DemiBold)
-                return font
+                return model_font(bold=total_row)
             if role == Qt.ItemDataRole.BackgroundRole and total_row:
                 return QColor(style.ACCENT_SOFT)
             return None
@@ -110,12 +108,9 @@ class WorkerTableModel(QAbstractTableModel):
                 return QColor("#9aa6b1")
             return QColor(_ALERT_COLUMNS.get(key, style.ACCENT))
         if role == Qt.ItemDataRole.FontRole:
-            font = QFont()
-            if value:
-                font.setUnderline(True)
-            if total_row:
-                font.setWeight(QFont.Weight.Bold)
-            return font
+            if value or total_row:
+                return model_font(bold=total_row, underline=bool(value))
+            return None
         if role == Qt.ItemDataRole.ToolTipRole and value:
             tips = [tr("sup.tip.open", n=value)]
             if key == "overdue_cases":
