@@ -63,7 +63,10 @@ def main(argv: Sequence[str] | None = None, app_runner: AppRunner | None = None)
     try:
         if args.command is None or args.self_test:
             if app_runner is None:
-                print("caseworker: aplikasi desktop tidak tersedia / the desktop app is not available", file=sys.stderr)
+                print(
+                    "caseworker: aplikasi desktop tidak tersedia / the desktop app is not available",
+                    file=sys.stderr,
+                )
                 return 1
             return app_runner(args)
         return int(args.func(args) or 0)

@@ -158,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     ws.list_page.table.selectRow(2)
     settle(window)
     window.grab().save(str(out / "case-list.png"))
+    if window.width() > SIZE[0]:
+        print(f"warning: the window is {window.width()} px wide, wider than {SIZE[0]}", file=sys.stderr)
 
     case_id = pick_case(ws)
     view = ws.open_case(case_id)

@@ -66,7 +66,11 @@ def ensure_demo_profile(folder: Path, cases: int = DEMO_CASES) -> bool:
 def run_app(demo: bool = False, profile: str | None = None) -> int:
     """Open the window on the profile (the demo profile with --demo, built on first use) and run."""
     app, settings = create_app()
-    folder = Path(profile).expanduser() if profile else (paths.demo_profile_dir() if demo else paths.default_profile_dir())
+    folder = (
+        Path(profile).expanduser()
+        if profile
+        else (paths.demo_profile_dir() if demo else paths.default_profile_dir())
+    )
     if demo:
         from ui.progress import run_with_busy
 

@@ -40,11 +40,16 @@ register(
         "assess.date": ("Tanggal asesmen", "Assessment date"),
         "assess.save": ("Simpan asesmen", "Save assessment"),
         "assess.submit": ("Simpan dan ajukan ke supervisor", "Save and submit for review"),
-        "assess.score_partial": ("{label}: {value} (baru {answered} dari {expected} butir dijawab)",
-                                 "{label}: {value} ({answered} of {expected} items answered)"),
+        "assess.score_partial": (
+            "{label}: {value} (baru {answered} dari {expected} butir dijawab)",
+            "{label}: {value} ({answered} of {expected} items answered)",
+        ),
         "assess.score_done": ("{label}: {value} · {band}", "{label}: {value} · {band}"),
         "assess.score_none": ("{label}: belum ada jawaban", "{label}: no answers yet"),
-        "assess.fix": ("Periksa isian yang ditandai merah sebelum menyimpan.", "Check the answers marked in red before saving."),
+        "assess.fix": (
+            "Periksa isian yang ditandai merah sebelum menyimpan.",
+            "Check the answers marked in red before saving.",
+        ),
         "assess.view": ("Asesmen · {form}", "Assessment · {form}"),
     }
 )
@@ -266,7 +271,14 @@ def score_lines(scores: dict[str, dict[str, Any]]) -> list[str]:
         if s["value"] is None:
             lines.append(tr("assess.score_none", label=name))
         elif s["complete"] and s["label"]:
-            lines.append(tr("assess.score_done", label=name, value=s["value"], band=s["label"][lang_key] or s["label"]["id"]))
+            lines.append(
+                tr(
+                    "assess.score_done",
+                    label=name,
+                    value=s["value"],
+                    band=s["label"][lang_key] or s["label"]["id"],
+                )
+            )
         else:
             lines.append(tr("assess.score_partial", label=name, value=s["value"], answered=s["answered"],
                             expected=s["expected"]))  # fmt: skip
@@ -276,7 +288,9 @@ def score_lines(scores: dict[str, dict[str, Any]]) -> list[str]:
 class AssessmentDialog(QDialog):
     saved = Signal(str)
 
-    def __init__(self, store: Store, case: dict[str, Any], form_id: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, store: Store, case: dict[str, Any], form_id: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.store, self.case = store, case
         self.form_def = forms.get_form(form_id)

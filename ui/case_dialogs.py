@@ -108,7 +108,9 @@ class NewCaseDialog(QDialog):
         self.existing_note = label("", "muted", wrap=True)
         self.existing_note.setVisible(False)
         case_layout.addWidget(self.existing_note)
-        self.case_form = CaseForm(workers=workers if store.user.is_supervisor else None, me=store.user.username)
+        self.case_form = CaseForm(
+            workers=workers if store.user.is_supervisor else None, me=store.user.username
+        )
         case_layout.addWidget(self.case_form)
         case_layout.addStretch(1)
         self.pages.addWidget(_scroll(case_page))
@@ -175,7 +177,10 @@ class NewCaseDialog(QDialog):
             self._show_same_nik(same)
             return
         similar = cases.find_similar_persons(
-            self.store, values.get("name") or "", values.get("birth_date"), bool(values.get("birth_date_estimated"))
+            self.store,
+            values.get("name") or "",
+            values.get("birth_date"),
+            bool(values.get("birth_date_estimated")),
         )
         if similar:
             self._show_similar(similar)
@@ -220,8 +225,15 @@ class NewCaseDialog(QDialog):
         self._clear_dup_page()
         self.dup_layout.addWidget(label(tr("dup.same_nik.title"), "subtitle"))
         self.dup_layout.addWidget(
-            label(tr("dup.same_nik.text", nik=cases.mask_id(person["nik"]), name=person["name"],
-                     born=fmt_date(person.get("birth_date"))), wrap=True)  # fmt: skip
+            label(
+                tr(
+                    "dup.same_nik.text",
+                    nik=cases.mask_id(person["nik"]),
+                    name=person["name"],
+                    born=fmt_date(person.get("birth_date")),
+                ),
+                wrap=True,
+            )  # fmt: skip
         )
         self.dup_layout.addWidget(self._person_card(person, same_button=False))
         edit = button(tr("dup.edit"), "edit")
@@ -340,7 +352,9 @@ class EditPersonDialog(QDialog):
 class EditCaseDialog(QDialog):
     saved = Signal()
 
-    def __init__(self, store: Store, case: dict[str, Any], workers: dict[str, str], parent: QWidget | None = None):
+    def __init__(
+        self, store: Store, case: dict[str, Any], workers: dict[str, str], parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.store, self.case = store, case
         self.setWindowTitle(tr("editcase.title"))
@@ -348,7 +362,9 @@ class EditCaseDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(label(tr("editcase.title"), "subtitle"))
-        self.form = CaseForm(case, workers if store.user.is_supervisor else None, store.user.username, new=False)
+        self.form = CaseForm(
+            case, workers if store.user.is_supervisor else None, store.user.username, new=False
+        )
         layout.addWidget(_scroll(self.form), 1)
         self.errors = IssueList()
         self.errors.setVisible(False)

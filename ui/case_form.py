@@ -69,7 +69,10 @@ class CaseForm(QWidget):
 
         self.category = combo(
             [(tr("case.category.none"), "")]
-            + [(f"{c['short']} · {reference.category_name(c['code'])}", c["code"]) for c in reference.categories()],
+            + [
+                (f"{c['short']} · {reference.category_name(c['code'])}", c["code"])
+                for c in reference.categories()
+            ],
             case.get("category_code") or "",
         )
         self.risk = combo([(risk_name(r), r) for r in RISKS], case.get("risk") or "medium")

@@ -32,7 +32,10 @@ register(
         "hist.delete": ("menghapus {thing}", "deleted {thing}"),
         "hist.stage_change": ("memindahkan tahap kasus", "moved the case to another stage"),
         "hist.reassign": ("memindahkan kasus ke pekerja lain", "reassigned the case"),
-        "hist.reassign_reason": ("memindahkan kasus ke {to}: {reason}", "reassigned the case to {to}: {reason}"),
+        "hist.reassign_reason": (
+            "memindahkan kasus ke {to}: {reason}",
+            "reassigned the case to {to}: {reason}",
+        ),
         "hist.reveal_nik": ("melihat NIK dan KK lengkap", "viewed the full NIK and KK"),
         "hist.print": ("mencetak ringkasan kasus", "printed the case summary"),
         "hist.export": ("mengekspor data kasus", "exported the case"),

@@ -6,6 +6,7 @@ Search waits ~150 ms after the last keystroke, and a newer search makes older an
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import replace
 
@@ -13,6 +14,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -28,6 +30,7 @@ from caseworker.store import queries
 from caseworker.store.queries import CaseFilter
 from caseworker.store.store import Store
 from ui.i18n import register, tr
+from ui.list_index import ListIndex
 from ui.models import CASE_COLUMNS, CASE_ID_ROLE, CaseTableModel
 from ui.settings import Settings
 from ui.style import icon
@@ -61,6 +64,35 @@ register(
 )
 
 
+class ListCache:
+    """The in-memory list index, touched only by jobs on the background reader (one thread), so it needs
+    no lock. Until it is loaded, queries go to the database as the core writes them."""
+
+    def __init__(self) -> None:
+        self.index: ListIndex | None = None
+        self.stale = False
+
+    def load(self, reader: Store, sort: str, descending: bool) -> None:
+        index = ListIndex.load(reader)
+        index.case_ids(reader, CaseFilter(), sort, descending)  # sorts once now, not on the first keystroke
+        # ~100,000 immutable rows: keep them out of the cyclic GC's full collections, which would otherwise
+        # walk them all and pause the UI thread for 100 ms or more.
+        gc.freeze()
+        self.index = index  # `stale` stays as the UI set it: a write during the load is caught up next time
+
+    def reset(self) -> None:
+        """Forget the copy (after a sync brought rows edited elsewhere, whose times may be older)."""
+        self.index = None
+
+    def case_ids(self, reader: Store, f: CaseFilter, sort: str, descending: bool) -> list[str]:
+        if self.index is None:
+            return queries.case_ids(reader, f, sort, descending)
+        if self.stale:
+            self.stale = False
+            self.index = self.index.refresh(reader)
+        return self.index.case_ids(reader, f, sort, descending)
+
+
 class SearchBox(QLineEdit):
     """A line edit with a magnifier drawn inside, vertically centred whatever the style's padding."""
 
@@ -88,6 +120,7 @@ class CaseListPage(QWidget):
         self.store, self.reader, self.settings = store, reader, settings
         self.base_filter = CaseFilter(assigned_to=store.user.username)
         self.only: set[str] | None = None
+        self.cache = ListCache()
         self.sort_key = settings.sort_column if settings.sort_column in CASE_COLUMNS else "name"
         self.descending = settings.sort_descending
         self.last_query_started = 0.0
@@ -114,16 +147,29 @@ class CaseListPage(QWidget):
         self.search.setClearButtonEnabled(True)
         layout.addWidget(self.search)
 
-        self.stage = combo([(tr("list.filter.stage"), None)] + [(stages.stage_name(s), s) for s in stages.STAGES])
+        self.stage = combo(
+            [(tr("list.filter.stage"), None)] + [(stages.stage_name(s), s) for s in stages.STAGES]
+        )
         self.category = combo(
             [(tr("list.filter.category"), None)]
-            + [(f"{c['short']} · {reference.category_name(c['code'])}", c["code"]) for c in reference.categories()]
+            + [
+                (f"{c['short']} · {reference.category_name(c['code'])}", c["code"])
+                for c in reference.categories()
+            ]
         )
         self.category.setMaximumWidth(300)
         self.worker = combo([(tr("list.filter.worker"), None)] + sorted(((n, u) for u, n in users.items())))
         self.status = combo(
-            [(tr("list.status.open"), "open"), (tr("list.status.closed"), "closed"), (tr("list.status.any"), "")]
+            [
+                (tr("list.status.open"), "open"),
+                (tr("list.status.closed"), "closed"),
+                (tr("list.status.any"), ""),
+            ]
         )
+        for widget, chars in ((self.stage, 14), (self.category, 18), (self.worker, 16), (self.status, 12)):
+            # sized by a typical entry, not the longest one, so the page fits a 1366-pixel screen
+            widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            widget.setMinimumContentsLength(chars)
         self.overdue = QCheckBox(tr("list.overdue"))
         self.clear = button(tr("list.clear"), flat=True)
         self.clear.clicked.connect(self.clear_filters)
@@ -153,7 +199,7 @@ class CaseListPage(QWidget):
         header.setHighlightSections(False)
         header.setStretchLastSection(True)
         header.setSectionsMovable(False)
-        defaults = {"name": 190, "case_number": 158, "age": 62, "category": 165, "stage": 140, "worker": 145,
+        defaults = {"name": 185, "case_number": 158, "age": 60, "category": 160, "stage": 135, "worker": 140,
                     "next_due": 110, "last_update": 100}  # fmt: skip
         for i, key in enumerate(CASE_COLUMNS):
             header.resizeSection(i, int(settings.column_widths.get(key, defaults[key])))
@@ -230,10 +276,10 @@ class CaseListPage(QWidget):
         self.last_query_started = time.perf_counter()
         if not self.model.rowCount():
             self.count.setText(tr("list.loading"))
-        only = self.only
+        only, cache = self.only, self.cache
 
         def query(r: Store) -> list[str]:
-            ids = queries.case_ids(r, f, sort, desc)
+            ids = cache.case_ids(r, f, sort, desc)
             return ids if only is None else [i for i in ids if i in only]
 
         self.reader.submit("case_ids", query, self._show_ids)
@@ -251,8 +297,14 @@ class CaseListPage(QWidget):
         self.last_query_ms = (time.perf_counter() - self.last_query_started) * 1000
         self.results_shown.emit(n)
 
+    def load_index(self) -> None:
+        """Queue the in-memory index after the first list and counts (the reader runs jobs in order)."""
+        self.reader.submit("list_index", lambda r: self.cache.load(r, self.sort_key, self.descending),
+                           lambda _r: None)  # fmt: skip
+
     def rows_changed(self) -> None:
         """After an edit: repaint cached rows now, and re-query (order and membership may change)."""
+        self.cache.stale = True
         self.model.refresh_rows()
         self.refresh()
 

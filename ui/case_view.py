@@ -48,8 +48,10 @@ register(
         "view.back": ("Daftar kasus", "Case list"),
         "view.reveal": ("Tampilkan", "Show"),
         "view.hide": ("Sembunyikan", "Hide"),
-        "view.reveal.tip": ("Menampilkan NIK dan KK lengkap dicatat dalam riwayat kasus.",
-                            "Showing the full NIK and KK is recorded in the case history."),
+        "view.reveal.tip": (
+            "Menampilkan NIK dan KK lengkap dicatat dalam riwayat kasus.",
+            "Showing the full NIK and KK is recorded in the case history.",
+        ),
         "view.no_nik": ("NIK belum diisi", "No NIK yet"),
         "view.stage": ("Ubah tahap…", "Change stage…"),
         "view.close": ("Tutup kasus…", "Close case…"),
@@ -84,8 +86,10 @@ register(
         "family.col.born": ("Tanggal lahir", "Date of birth"),
         "family.col.notes": ("Keterangan", "Notes"),
         "assess.new": ("Isi asesmen", "Fill in"),
-        "assess.empty": ("Belum ada asesmen. Pilih formulir lalu tekan \"Isi asesmen\".",
-                         "No assessments yet. Choose a form and press \"Fill in\"."),
+        "assess.empty": (
+            'Belum ada asesmen. Pilih formulir lalu tekan "Isi asesmen".',
+            'No assessments yet. Choose a form and press "Fill in".',
+        ),
         "assess.col.date": ("Tanggal", "Date"),
         "assess.col.form": ("Formulir", "Form"),
         "assess.col.score": ("Skor", "Score"),
@@ -123,8 +127,10 @@ register(
         "tasks.overdue": ("terlambat", "overdue"),
         "docs.add": ("Tambah berkas…", "Add file…"),
         "docs.save": ("Simpan salinan…", "Save a copy…"),
-        "docs.empty": ("Belum ada dokumen. Tambahkan pindaian surat, foto atau berkas lain.",
-                       "No documents yet. Add scanned letters, photos or other files."),
+        "docs.empty": (
+            "Belum ada dokumen. Tambahkan pindaian surat, foto atau berkas lain.",
+            "No documents yet. Add scanned letters, photos or other files.",
+        ),
         "docs.col.name": ("Berkas", "File"),
         "docs.col.size": ("Ukuran", "Size"),
         "docs.col.added": ("Ditambahkan", "Added"),
@@ -278,11 +284,13 @@ class CaseView(QWidget):
             cases.reveal_nik(self.store, self.case["person_id"], self.case_id)  # audited by the core
             self.revealed = True
         self._show_nik()
+        self._fill_profile()
         self._load_history()
 
     # -- tabs ------------------------------------------------------------------------------------------
     def _build_tabs(self) -> None:
         self.profile_tab = QWidget()
+        self._build_profile()
         self.tabs.addTab(self.profile_tab, tr("tab.profile"))
 
         self.family = RecordTab(
@@ -320,9 +328,11 @@ class CaseView(QWidget):
              Column("plan.col.target", lambda r: fmt_date(r.get("target_date"))),
              Column("plan.col.status", lambda r: tr(f"goal.status.{r.get('status') or 'open'}"),
                     lambda r: DONE if r.get("status") != "open" else None)],
-            tr("plan.empty"), stretch_column=0,
+            tr("plan.empty"), stretch_column=0, wrap=True,
         )  # fmt: skip
-        self.plan.add_button(button(tr("plan.achieved"), "check"), left=False).clicked.connect(self._goal_achieved)
+        self.plan.add_button(button(tr("plan.achieved"), "check"), left=False).clicked.connect(
+            self._goal_achieved
+        )
         self.plan.add_button(button(tr("plan.add"), "plus", primary=True)).clicked.connect(
             lambda: self._open(GoalDialog(self.store, self.case, self))
         )
@@ -363,7 +373,7 @@ class CaseView(QWidget):
              Column("notes.col.kind", lambda r: tr(f"note.kind.{r.get('kind') or 'other'}")),
              Column("notes.col.text", lambda r: (tr("notes.confidential") if r.get("confidential") else "") + (r.get("text") or "")),
              Column("notes.col.by", lambda r: self.workers.get(r.get("created_by") or "", r.get("created_by") or ""))],
-            tr("notes.empty"), stretch_column=2,
+            tr("notes.empty"), stretch_column=2, wrap=True,
         )  # fmt: skip
         self.notes.add_button(button(tr("notes.add"), "note", primary=True)).clicked.connect(
             lambda: self._open(NoteDialog(self.store, self.case, self))
@@ -399,7 +409,9 @@ class CaseView(QWidget):
             tr("docs.empty"), stretch_column=3,
         )  # fmt: skip
         self.documents.add_button(button(tr("docs.save"), "export")).clicked.connect(self._save_document)
-        self.documents.add_button(button(tr("docs.add"), "plus", primary=True)).clicked.connect(self._add_document)
+        self.documents.add_button(button(tr("docs.add"), "plus", primary=True)).clicked.connect(
+            self._add_document
+        )
         self.tabs.addTab(self.documents, tr("tab.documents"))
 
         self.review_panel = None
@@ -434,7 +446,9 @@ class CaseView(QWidget):
         self._fill_interventions()
         self.referrals.set_rows(self.case["referrals"])
         self.notes.set_rows(list(reversed(self.case["notes"])))
-        self.tasks.set_rows(sorted(self.case["tasks"], key=lambda t: (bool(t.get("done_at")), t.get("due_date") or "")))
+        self.tasks.set_rows(
+            sorted(self.case["tasks"], key=lambda t: (bool(t.get("done_at")), t.get("due_date") or ""))
+        )
         person = self.case["person"]
         under_five = _months(person.get("birth_date")) is not None and _months(person.get("birth_date")) < 60
         self.tabs.setTabVisible(self.growth_index, under_five or bool(self.case["measurements"]))
@@ -468,7 +482,9 @@ class CaseView(QWidget):
             from ui.growth_view import GrowthTab
 
             self.growth = GrowthTab()
-            self.growth.add_requested.connect(lambda: self._open(MeasurementDialog(self.store, self.case, self)))
+            self.growth.add_requested.connect(
+                lambda: self._open(MeasurementDialog(self.store, self.case, self))
+            )
             self.growth.load(self.case["person"], self.case["measurements"])
             self.growth_holder.set(self.growth)
         self.tabs.setCurrentWidget(self.growth_holder)
@@ -482,10 +498,14 @@ class CaseView(QWidget):
     def _load_history(self) -> None:
         self.history.set_rows(queries.case_history(self.store, self.case_id))
 
-    def _fill_profile(self) -> None:
-        old = self.profile_tab.layout()
-        if old is not None:
-            QWidget().setLayout(old)  # re-parent the old layout to a throwaway widget
+    CLIENT_ROWS = ("person.name", "person.nickname", "person.sex", "person.birth_date", "profile.age",
+                   "person.birthplace", "person.nik", "person.no_kk", "person.address", "profile.region",
+                   "person.phone", "person.guardian_name", "person.disabilities", "person.dtsen_desil")  # fmt: skip
+    CASE_ROWS = ("col.case_number", "case.category", "col.stage", "case.risk", "case.opened_at", "case.assigned_to",
+                 "case.referral_source", "case.presenting_problem", "case.consent_by", "stage.reason")  # fmt: skip
+
+    def _build_profile(self) -> None:
+        """Built once; reload() only changes the texts (making ~50 labels per case was the slow part)."""
         outer = QVBoxLayout(self.profile_tab)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea()
@@ -496,15 +516,15 @@ class CaseView(QWidget):
         row = QHBoxLayout(body)
         row.setContentsMargins(16, 14, 16, 14)
         row.setSpacing(28)
-        person, case = self.case["person"], self.case
+        self.profile_values: dict[str, QWidget] = {}
+        self.profile_labels: dict[str, QWidget] = {}
 
-        def section(title: str, pairs: list[tuple[str, str]], action: str, slot) -> QVBoxLayout:  # noqa: ANN001
+        def section(title: str, keys: tuple[str, ...], action: str, slot) -> tuple[QVBoxLayout, QWidget]:  # noqa: ANN001
             col = QVBoxLayout()
             head = QHBoxLayout()
             head.addWidget(label(title, "subtitle"))
             head.addStretch(1)
             edit = button(action, "edit")
-            edit.setEnabled(self._writable() or (title == tr("profile.client") and self.store.user.role != "staff"))
             edit.clicked.connect(slot)
             head.addWidget(edit)
             col.addLayout(head)
@@ -512,55 +532,65 @@ class CaseView(QWidget):
             form.setHorizontalSpacing(16)
             form.setVerticalSpacing(7)
             form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
-            for name, value in pairs:
-                form.addRow(label(name, "fieldlabel"), _value_label(value))
+            for key in keys:
+                name = label(tr(key), "fieldlabel")
+                value = _value_label("")
+                self.profile_labels[key], self.profile_values[key] = name, value
+                form.addRow(name, value)
             col.addLayout(form)
             col.addStretch(1)
-            return col
+            return col, edit
 
+        client, self.edit_person_button = section(tr("profile.client"), self.CLIENT_ROWS, tr("view.edit_person"),
+                                                  self.edit_person)  # fmt: skip
+        case, self.edit_case_button = section(
+            tr("profile.case"), self.CASE_ROWS, tr("view.edit_case"), self.edit_case
+        )
+        row.addLayout(client, 1)
+        row.addLayout(case, 1)
+        scroll.setWidget(body)
+        outer.addWidget(scroll)
+
+    def _fill_profile(self) -> None:
+        person, case = self.case["person"], self.case
         sex = {"L": tr("person.sex.L"), "P": tr("person.sex.P")}.get(person.get("sex") or "", "")
         born = fmt_date(person.get("birth_date"))
         if born and person.get("birth_date_estimated"):
             born += f" ({tr('person.estimated')})"
         disabilities = person.get("disabilities") or []
-        client = [
-            (tr("person.name"), person.get("name") or ""),
-            (tr("person.nickname"), person.get("nickname") or ""),
-            (tr("person.sex"), sex),
-            (tr("person.birth_date"), born),
-            (tr("profile.age"), age_text(person.get("birth_date"))),
-            (tr("person.birthplace"), person.get("birthplace") or ""),
-            (tr("person.nik"), cases.mask_id(person.get("nik")) if not self.revealed else (person.get("nik") or "")),
-            (tr("person.no_kk"), cases.mask_id(person.get("no_kk")) if not self.revealed else (person.get("no_kk") or "")),
-            (tr("person.address"), person.get("address") or ""),
-            (tr("profile.region"), regions.region_label(person.get("region_code")) if person.get("region_code") else ""),
-            (tr("person.phone"), person.get("phone") or ""),
-            (tr("person.guardian_name"), " · ".join(x for x in (person.get("guardian_name"), person.get("guardian_relation"),
-                                                                  person.get("guardian_phone")) if x)),
-            (tr("person.disabilities"), ", ".join(disabilities) if isinstance(disabilities, list) else str(disabilities)),
-            (tr("person.dtsen_desil"), str(person.get("dtsen_desil") or "")),
-        ]  # fmt: skip
+        ids = (lambda v: v or "") if self.revealed else cases.mask_id
         consent = " · ".join(
             x for x in (case.get("consent_by"), fmt_date(case.get("consent_at")),
                         tr(f"consent.{case['consent_basis']}") if case.get("consent_basis") in CONSENT_BASES else "") if x
         )  # fmt: skip
-        case_pairs = [
-            (tr("col.case_number"), case.get("case_number") or ""),
-            (tr("case.category"), reference.category_name(case.get("category_code")) or ""),
-            (tr("col.stage"), stages.stage_name(case.get("stage") or "")),
-            (tr("case.risk"), risk_name(case.get("risk"))),
-            (tr("case.opened_at"), fmt_date(case.get("opened_at"))),
-            (tr("case.assigned_to"), self.workers.get(case.get("assigned_to") or "", case.get("assigned_to") or "")),
-            (tr("case.referral_source"), case.get("referral_source") or ""),
-            (tr("case.presenting_problem"), case.get("presenting_problem") or ""),
-            (tr("case.consent_by"), consent),
-        ]
-        if case.get("closure_reason"):
-            case_pairs.append((tr("stage.reason"), case["closure_reason"]))
-        row.addLayout(section(tr("profile.client"), client, tr("view.edit_person"), self.edit_person), 1)
-        row.addLayout(section(tr("profile.case"), case_pairs, tr("view.edit_case"), self.edit_case), 1)
-        scroll.setWidget(body)
-        outer.addWidget(scroll)
+        values = {
+            "person.name": person.get("name"), "person.nickname": person.get("nickname"), "person.sex": sex,
+            "person.birth_date": born, "profile.age": age_text(person.get("birth_date")),
+            "person.birthplace": person.get("birthplace"), "person.nik": ids(person.get("nik")),
+            "person.no_kk": ids(person.get("no_kk")), "person.address": person.get("address"),
+            "profile.region": regions.region_label(person.get("region_code")) if person.get("region_code") else "",
+            "person.phone": person.get("phone"),
+            "person.guardian_name": " · ".join(x for x in (person.get("guardian_name"), person.get("guardian_relation"),
+                                                          person.get("guardian_phone")) if x),
+            "person.disabilities": ", ".join(disabilities) if isinstance(disabilities, list) else str(disabilities),
+            "person.dtsen_desil": str(person.get("dtsen_desil") or ""),
+            "col.case_number": case.get("case_number"),
+            "case.category": reference.category_name(case.get("category_code")),
+            "col.stage": stages.stage_name(case.get("stage") or ""), "case.risk": risk_name(case.get("risk")),
+            "case.opened_at": fmt_date(case.get("opened_at")),
+            "case.assigned_to": self.workers.get(case.get("assigned_to") or "", case.get("assigned_to") or ""),
+            "case.referral_source": case.get("referral_source"),
+            "case.presenting_problem": case.get("presenting_problem"), "case.consent_by": consent,
+            "stage.reason": case.get("closure_reason"),
+        }  # fmt: skip
+        for key, widget in self.profile_values.items():
+            widget.setText(values.get(key) or "—")
+        for key in ("stage.reason",):
+            shown = bool(case.get("closure_reason"))
+            self.profile_values[key].setVisible(shown)
+            self.profile_labels[key].setVisible(shown)
+        self.edit_case_button.setEnabled(self._writable())
+        self.edit_person_button.setEnabled(self.store.user.role != "staff")
 
     def _fill_interventions(self) -> None:
         tree = self.intervention_tree

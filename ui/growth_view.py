@@ -160,7 +160,8 @@ class GrowthTab(QWidget):
             self.points.append((day, result, by_date.get(day.isoformat(), {})))
         self.model.set_rows(list(reversed(rows)))
         self.alerts.set_issues(
-            ("error" if a.severity == "high" else "warning", a.text()) for a in latest_alerts(person, measurements)
+            ("error" if a.severity == "high" else "warning", a.text())
+            for a in latest_alerts(person, measurements)
         )
         has_rows = bool(measurements)
         self.empty.setVisible(not has_rows)
@@ -196,7 +197,9 @@ class GrowthTab(QWidget):
         else:
             last = max(xs) if xs else 24
             lo, hi = 0.0, min(60.0, max(12.0, (int(last) // 6 + 2) * 6))
-        curves = reference_curves(curve_name, sex, lo if by_length else 0, hi if by_length else hi * DAYS_PER_MONTH)
+        curves = reference_curves(
+            curve_name, sex, lo if by_length else 0, hi if by_length else hi * DAYS_PER_MONTH
+        )
         all_y = list(ys)
         for sd, points in curves.items():
             series = QLineSeries()

@@ -1,8 +1,13 @@
 """Idle detection: any key, click, wheel or mouse move in the app counts as activity; after `timeout_ms`
-without any, `idle` fires once (until activity starts the clock again)."""
+without any, `idle` fires once (until activity starts the clock again).
+
+The filter sits on the app's windows (QWindow), where input arrives first, not on the whole application:
+an application-wide Python filter would also see every paint and layout event of every widget.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
@@ -28,9 +33,18 @@ class IdleWatcher(QObject):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._check)
         self.set_timeout(timeout_ms)
+        self._windows: set[int] = set()
         app = QApplication.instance()
         if app is not None:
-            app.installEventFilter(self)
+            for window in app.topLevelWindows():
+                self._watch(window)
+            app.focusWindowChanged.connect(self._watch)
+
+    def _watch(self, window) -> None:  # noqa: ANN001 - QWindow or None
+        if window is not None and id(window) not in self._windows:
+            self._windows.add(id(window))
+            window.installEventFilter(self)
+            window.destroyed.connect(lambda _o=None, key=id(window): self._windows.discard(key))
 
     def set_timeout(self, timeout_ms: int) -> None:
         """0 turns locking off."""
@@ -51,7 +65,11 @@ class IdleWatcher(QObject):
         return False
 
     def _check(self) -> None:
-        if self.timeout_ms > 0 and not self._fired and (time.monotonic() - self._last) * 1000 >= self.timeout_ms:
+        if (
+            self.timeout_ms > 0
+            and not self._fired
+            and (time.monotonic() - self._last) * 1000 >= self.timeout_ms
+        ):
             self._fired = True
             self.idle.emit()
 
@@ -59,4 +77,7 @@ class IdleWatcher(QObject):
         self._timer.stop()
         app = QApplication.instance()
         if app is not None:
-            app.removeEventFilter(self)
+            with contextlib.suppress(RuntimeError, TypeError):
+                app.focusWindowChanged.disconnect(self._watch)
+            for window in app.topLevelWindows():
+                window.removeEventFilter(self)

@@ -40,6 +40,20 @@ CASE_COLUMNS = ("name", "case_number", "age", "category", "stage", "worker", "ne
 PAGE_SIZE = 200
 CACHE_LIMIT = 20 * PAGE_SIZE
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_NEXT_DUE = CASE_COLUMNS.index("next_due")
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole,
+                    Qt.ItemDataRole.ToolTipRole})  # fmt: skip
+_FONT: list[QFont] = []
+
+
+def _bold_font() -> QFont:
+    if not _FONT:
+        font = QFont()
+        font.setWeight(QFont.Weight.DemiBold)
+        _FONT.append(font)
+    return _FONT[0]
+
+
 _INVALID = QModelIndex()
 OVERDUE = QColor("#b42318")
 CLOSED = QColor("#6b7783")
@@ -134,30 +148,28 @@ class CaseTableModel(QAbstractTableModel):
             return None
         if role == CASE_ID_ROLE:
             return self._ids[index.row()]
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole,
-                        Qt.ItemDataRole.ToolTipRole):  # fmt: skip
+        if role not in _ROLES:
             return None
         row = self._row(index.row())
         if not row:
             return tr("row.loading") if role == Qt.ItemDataRole.DisplayRole else None
-        key = CASE_COLUMNS[index.column()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            texts = row.get("_texts")
+            if texts is None:  # formatted once per fetched row: painting asks for every cell often
+                texts = row["_texts"] = tuple(self._text(key, row) for key in CASE_COLUMNS)
+            return texts[column]
         if role == Qt.ItemDataRole.ForegroundRole:
-            if key == "next_due" and row.get("next_due") and row["next_due"] < self.today:
+            if column == _NEXT_DUE and row.get("next_due") and row["next_due"] < self.today:
                 return OVERDUE
             if row.get("status") == "closed":
                 return CLOSED
             return None
         if role == Qt.ItemDataRole.FontRole:
-            if key == "name":
-                font = QFont()
-                font.setWeight(QFont.Weight.DemiBold)
-                return font
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if key == "category":
-                return reference.category_name(row.get("category_code"))
-            return None
-        return self._text(key, row)
+            return _bold_font() if column == 0 else None
+        if role == Qt.ItemDataRole.ToolTipRole and CASE_COLUMNS[column] == "category":
+            return reference.category_name(row.get("category_code"))
+        return None
 
     def _text(self, key: str, row: dict[str, Any]) -> str:
         if key == "name":

@@ -39,7 +39,10 @@ register(
         "note.kind.other": ("Lainnya", "Other"),
         "note.date": ("Tanggal", "Date"),
         "note.text": ("Catatan", "Note"),
-        "note.confidential": ("Rahasia (tidak dicetak dalam ringkasan tersamar)", "Confidential (left out of redacted summaries)"),
+        "note.confidential": (
+            "Rahasia (tidak dicetak dalam ringkasan tersamar)",
+            "Confidential (left out of redacted summaries)",
+        ),
         "goal.title": ("Tujuan rencana baru", "New plan goal"),
         "goal.description": ("Tujuan", "Goal"),
         "goal.component": ("Komponen ATENSI", "ATENSI component"),
@@ -68,7 +71,10 @@ register(
         "measure.oedema": ("Edema bilateral", "Bilateral oedema"),
         "measure.preview": ("Hasil", "Result"),
         "measure.empty": ("kosongkan bila tidak diukur", "leave empty if not measured"),
-        "measure.need_one": ("Isi paling sedikit berat atau panjang/tinggi badan.", "Enter at least the weight or the length/height."),
+        "measure.need_one": (
+            "Isi paling sedikit berat atau panjang/tinggi badan.",
+            "Enter at least the weight or the length/height.",
+        ),
         "referral.title": ("Rujukan baru", "New referral"),
         "referral.to": ("Dirujuk ke", "Referred to"),
         "referral.reason": ("Alasan", "Reason"),
@@ -91,15 +97,31 @@ register(
         "relation.relative": ("Kerabat", "Relative"),
         "relation.other": ("Lainnya", "Other"),
         "record.required": ("{label} wajib diisi.", "{label} is required."),
-        "record.bad_date": ("{label}: tanggal tidak dikenali (tulis 17/10/2026).", "{label}: the date is not recognised (write 17/10/2026)."),
-        "record.future": ("{label}: tanggal tidak boleh di masa depan.", "{label}: the date cannot be in the future."),
+        "record.bad_date": (
+            "{label}: tanggal tidak dikenali (tulis 17/10/2026).",
+            "{label}: the date is not recognised (write 17/10/2026).",
+        ),
+        "record.future": (
+            "{label}: tanggal tidak boleh di masa depan.",
+            "{label}: the date cannot be in the future.",
+        ),
     }
 )
 
 NOTE_KINDS = ("visit", "call", "meeting", "observation", "other")
 GOAL_STATUSES = ("open", "achieved", "dropped")
 REFERRAL_STATUSES = ("sent", "accepted", "completed", "declined")
-RELATIONS = ("parent", "child", "guardian", "sibling", "spouse", "grandparent", "grandchild", "relative", "other")
+RELATIONS = (
+    "parent",
+    "child",
+    "guardian",
+    "sibling",
+    "spouse",
+    "grandparent",
+    "grandchild",
+    "relative",
+    "other",
+)
 
 
 def components() -> list[tuple[str, str]]:
@@ -174,7 +196,9 @@ class RecordDialog(QDialog):
         return [] if text.strip() else [("error", tr("record.required", label=tr(label_key)))]
 
     @staticmethod
-    def check_date(field: DateField, label_key: str, required: bool = True, past: bool = True) -> list[tuple[str, str]]:
+    def check_date(
+        field: DateField, label_key: str, required: bool = True, past: bool = True
+    ) -> list[tuple[str, str]]:
         if not field.text().strip():
             return [("error", tr("record.required", label=tr(label_key)))] if required else []
         day = field.date()
@@ -272,7 +296,9 @@ class InterventionDialog(RecordDialog):
 
 
 class TaskDialog(RecordDialog):
-    def __init__(self, store: Store, case: dict[str, Any], workers: dict[str, str], parent: QWidget | None = None):
+    def __init__(
+        self, store: Store, case: dict[str, Any], workers: dict[str, str], parent: QWidget | None = None
+    ):
         super().__init__(store, case, tr("task.title_dialog"), parent)
         self.title = QLineEdit()
         self.due = DateField()
@@ -283,7 +309,9 @@ class TaskDialog(RecordDialog):
         self.watch(self.title, self.due)
 
     def problems(self) -> list[tuple[str, str]]:
-        return self.required(self.title.text(), "task.title") + self.check_date(self.due, "task.due", past=False)
+        return self.required(self.title.text(), "task.title") + self.check_date(
+            self.due, "task.due", past=False
+        )
 
     def write(self) -> str:
         return cases.add_record(
@@ -310,7 +338,9 @@ class MeasurementDialog(RecordDialog):
         self.day = DateField(date.today().isoformat())
         self.weight = _measure_box(0, 60, 2)
         self.length = _measure_box(0, 200)
-        self.position = combo([(tr("measure.position.lying"), "lying"), (tr("measure.position.standing"), "standing")])
+        self.position = combo(
+            [(tr("measure.position.lying"), "lying"), (tr("measure.position.standing"), "standing")]
+        )
         self.head = _measure_box(0, 70)
         self.muac = _measure_box(0, 40)
         self.oedema = QCheckBox(tr("measure.oedema"))

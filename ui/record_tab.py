@@ -21,8 +21,10 @@ from ui.widgets import label
 
 
 class RecordTab(QWidget):
-    def __init__(self, columns: list[Column], empty_text: str, stretch_column: int | None = None) -> None:
+    def __init__(self, columns: list[Column], empty_text: str, stretch_column: int | None = None,
+                 wrap: bool = False) -> None:  # fmt: skip
         super().__init__()
+        self.wrap = wrap  # rows grow to show long text (notes, goals); costs a measuring pass per load
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
         layout.setSpacing(8)
@@ -34,7 +36,7 @@ class RecordTab(QWidget):
         self.table.setModel(self.model)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
-        self.table.setWordWrap(True)
+        self.table.setWordWrap(wrap)
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -67,7 +69,8 @@ class RecordTab(QWidget):
             for col in range(self.model.columnCount()):
                 self.table.setColumnWidth(col, min(self.table.columnWidth(col) + 16, 380))
             self._widths_set = True
-        self.table.resizeRowsToContents()
+        if self.wrap:
+            self.table.resizeRowsToContents()
 
     def selected(self) -> dict[str, Any] | None:
         rows = self.table.selectionModel().selectedRows()

@@ -35,7 +35,9 @@ class Settings:
         except (OSError, ValueError):
             return cls()
         known = {f.name for f in fields(cls)}
-        values: dict[str, Any] = {k: v for k, v in data.items() if k in known} if isinstance(data, dict) else {}
+        values: dict[str, Any] = (
+            {k: v for k, v in data.items() if k in known} if isinstance(data, dict) else {}
+        )
         settings = cls(**values)
         if settings.language not in (None, "id", "en"):
             settings.language = None

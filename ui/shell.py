@@ -35,28 +35,40 @@ register(
         "act.print": ("Cetak ringkasan kasus…", "Print case summary…"),
         "act.stage": ("Ubah tahap…", "Change stage…"),
         "act.sync": ("Sinkronkan sekarang", "Sync now"),
-        "act.sync.tip": ("Sinkronisasi belum tersedia di versi ini: semua data tersimpan di laptop ini.",
-                         "Sync is not available in this version yet: all data stays on this laptop."),
+        "act.sync.tip": (
+            "Sinkronisasi belum tersedia di versi ini: semua data tersimpan di laptop ini.",
+            "Sync is not available in this version yet: all data stays on this laptop.",
+        ),
         "act.lock": ("Kunci layar", "Lock screen"),
         "act.logout": ("Ganti pengguna", "Switch user"),
         "act.settings": ("Pengaturan…", "Settings…"),
         "act.import": ("Impor klien dari Excel…", "Import clients from Excel…"),
         "act.export": ("Ekspor kasus…", "Export cases…"),
-        "act.transfer.missing": ("Impor/ekspor belum tersedia di versi ini.", "Import/export is not available in this version yet."),
+        "act.transfer.missing": (
+            "Impor/ekspor belum tersedia di versi ini.",
+            "Import/export is not available in this version yet.",
+        ),
         "act.quit": ("Keluar", "Quit"),
         "act.about": ("Tentang Caseworker", "About Caseworker"),
-        "about.text": ("Caseworker {version}\nManajemen kasus untuk pekerja sosial, bekerja tanpa internet.\nData tersimpan terenkripsi di laptop ini.",
-                       "Caseworker {version}\nCase management for social workers, working without internet.\nData is kept encrypted on this laptop."),
+        "about.text": (
+            "Caseworker {version}\nManajemen kasus untuk pekerja sosial, bekerja tanpa internet.\nData tersimpan terenkripsi di laptop ini.",
+            "Caseworker {version}\nCase management for social workers, working without internet.\nData is kept encrypted on this laptop.",
+        ),
         "status.offline": ("Luring", "Offline"),
-        "status.offline.tip": ("Belum terhubung ke server. Semua pekerjaan tersimpan di laptop ini.",
-                               "Not connected to a server. All work is saved on this laptop."),
+        "status.offline.tip": (
+            "Belum terhubung ke server. Semua pekerjaan tersimpan di laptop ini.",
+            "Not connected to a server. All work is saved on this laptop.",
+        ),
         "status.last_sync": ("Sinkronisasi terakhir: {when}", "Last sync: {when}"),
         "status.never": ("belum pernah", "never"),
         "status.pending": ("Perubahan belum dikirim: {n}", "Changes not yet sent: {n}"),
         "status.user": ("{name} · {facility}", "{name} · {facility}"),
         "print.pick": ("Pilih atau buka kasus yang akan dicetak.", "Select or open the case to print."),
         "demo.building": ("Menyiapkan profil demo…", "Preparing the demo profile…"),
-        "demo.missing": ("Data demo belum tersedia di versi ini.", "Demo data is not available in this version yet."),
+        "demo.missing": (
+            "Data demo belum tersedia di versi ini.",
+            "Demo data is not available in this version yet.",
+        ),
     }
 )
 
@@ -250,8 +262,12 @@ class MainWindow(QMainWindow):
         file_menu.setToolTipsVisible(True)
         can_transfer = transfer.available()
         missing = "" if can_transfer else tr("act.transfer.missing")
-        file_menu.addAction(act("import", tr("act.import"), self.import_clients, None, "import", can_transfer, missing))
-        file_menu.addAction(act("export", tr("act.export"), self.export_cases, None, "export", can_transfer, missing))
+        file_menu.addAction(
+            act("import", tr("act.import"), self.import_clients, None, "import", can_transfer, missing)
+        )
+        file_menu.addAction(
+            act("export", tr("act.export"), self.export_cases, None, "export", can_transfer, missing)
+        )
         file_menu.addSeparator()
         file_menu.addAction(act("settings", tr("act.settings"), self.open_settings, None, "settings"))
         file_menu.addSeparator()
@@ -267,7 +283,9 @@ class MainWindow(QMainWindow):
 
         sync_menu = bar.addMenu(tr("menu.sync"))
         sync_menu.setToolTipsVisible(True)
-        sync_menu.addAction(act("sync", tr("act.sync"), lambda: None, "F5", "sync", False, tr("act.sync.tip")))
+        sync_menu.addAction(
+            act("sync", tr("act.sync"), lambda: None, "F5", "sync", False, tr("act.sync.tip"))
+        )
 
         help_menu = bar.addMenu(tr("menu.help"))
         help_menu.addAction(act("about", tr("act.about"), self.about))
@@ -284,7 +302,9 @@ class MainWindow(QMainWindow):
         last = self.store.meta("last_sync_at") if self.store else None
         from ui.i18n import fmt_datetime
 
-        self.sync_label = QLabel(tr("status.last_sync", when=fmt_datetime(last) if last else tr("status.never")))
+        self.sync_label = QLabel(
+            tr("status.last_sync", when=fmt_datetime(last) if last else tr("status.never"))
+        )
         self.pending_label = QLabel(tr("status.pending", n=0))
         self.pending_label.setObjectName("PendingStatus")
         user = self.store.user if self.store else None
@@ -326,7 +346,9 @@ class MainWindow(QMainWindow):
         from ui.printing import print_case
 
         if self.store is not None:
-            print_case(self, self.store, case_id, on_printed=self.workspace.data_changed if self.workspace else None)
+            print_case(
+                self, self.store, case_id, on_printed=self.workspace.data_changed if self.workspace else None
+            )
 
     def import_clients(self) -> None:
         from ui import transfer
@@ -366,7 +388,9 @@ class MainWindow(QMainWindow):
             self.show_start()
             return
         nav = self.workspace.current_nav if self.workspace else "mine"
-        case_id = self.workspace.case_view.case_id if self.workspace and self.workspace.showing_case() else None
+        case_id = (
+            self.workspace.case_view.case_id if self.workspace and self.workspace.showing_case() else None
+        )
         old = self.workspace
         if old is not None:
             old.shutdown()
@@ -399,7 +423,9 @@ class MainWindow(QMainWindow):
         if self.store is None or self.is_locked():
             return
         self._hidden_dialogs = [
-            w for w in QApplication.topLevelWidgets() if w is not self and w.isVisible() and isinstance(w, QDialog)
+            w
+            for w in QApplication.topLevelWidgets()
+            if w is not self and w.isVisible() and isinstance(w, QDialog)
         ]
         for dialog in self._hidden_dialogs:
             dialog.hide()

@@ -22,21 +22,29 @@ register(
         "stage.current": ("Tahap sekarang: {stage}", "Current stage: {stage}"),
         "stage.to": ("Pindah ke", "Move to"),
         "stage.note": ("Catatan", "Note"),
-        "stage.note.placeholder": ("Mengapa kasus dipindahkan? (wajib bila kembali ke tahap sebelumnya)",
-                                   "Why is the case moved? (required when going back)"),
+        "stage.note.placeholder": (
+            "Mengapa kasus dipindahkan? (wajib bila kembali ke tahap sebelumnya)",
+            "Why is the case moved? (required when going back)",
+        ),
         "stage.reason": ("Alasan penutupan", "Reason for closing"),
-        "stage.reason.placeholder": ("mis. tujuan rencana tercapai, dirujuk, kembali ke keluarga",
-                                     "e.g. plan goals achieved, referred on, returned to family"),
+        "stage.reason.placeholder": (
+            "mis. tujuan rencana tercapai, dirujuk, kembali ke keluarga",
+            "e.g. plan goals achieved, referred on, returned to family",
+        ),
         "stage.move": ("Pindahkan", "Move"),
         "stage.back": ("← kembali", "← back"),
         "stage.forward": ("→ maju", "→ forward"),
         "close.title": ("Tutup kasus", "Close the case"),
-        "close.text": ("Kasus ditutup dengan alasan berikut. Setelah ditutup, kasus hanya dapat dibaca.",
-                       "The case is closed with the reason below. Once closed, it can only be read."),
+        "close.text": (
+            "Kasus ditutup dengan alasan berikut. Setelah ditutup, kasus hanya dapat dibaca.",
+            "The case is closed with the reason below. Once closed, it can only be read.",
+        ),
         "close.button": ("Tutup kasus", "Close case"),
         "close.request": ("Ajukan penutupan ke supervisor", "Ask a supervisor to approve closing"),
-        "close.requested": ("Pengajuan penutupan dikirim ke antrean tinjauan supervisor.",
-                            "The closure request was sent to the supervisors' review queue."),
+        "close.requested": (
+            "Pengajuan penutupan dikirim ke antrean tinjauan supervisor.",
+            "The closure request was sent to the supervisors' review queue.",
+        ),
         "close.needs_approval": (
             "Penutupan kasus harus disetujui supervisor dulu. Ajukan sekarang; setelah disetujui, kasus dapat ditutup.",
             "A supervisor must approve closing the case first. Ask now; once approved, the case can be closed.",
@@ -161,7 +169,9 @@ class CloseDialog(QDialog):
         buttons.addWidget(cancel)
         buttons.addWidget(self.action)
         layout.addLayout(buttons)
-        self.reason.textChanged.connect(lambda: self.action.setEnabled(bool(self.reason.toPlainText().strip())))
+        self.reason.textChanged.connect(
+            lambda: self.action.setEnabled(bool(self.reason.toPlainText().strip()))
+        )
         self.action.setEnabled(bool(self.reason.toPlainText().strip()))
 
     def save(self) -> bool:

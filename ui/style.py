@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from caseworker.paths import resource
@@ -134,13 +134,38 @@ def _load_fonts() -> str | None:
     return family
 
 
+def palette() -> QPalette:
+    """The same colours for what the stylesheet does not reach (Qt's own dialogs, chart backgrounds)."""
+    pal = QPalette()
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        pal.setColor(group, QPalette.ColorRole.Window, QColor(BACKGROUND))
+        pal.setColor(group, QPalette.ColorRole.WindowText, QColor(TEXT))
+        pal.setColor(group, QPalette.ColorRole.Text, QColor(TEXT))
+        pal.setColor(group, QPalette.ColorRole.ButtonText, QColor(TEXT))
+        pal.setColor(group, QPalette.ColorRole.Base, QColor("#ffffff"))
+        pal.setColor(group, QPalette.ColorRole.AlternateBase, QColor("#f7f9fa"))
+        pal.setColor(group, QPalette.ColorRole.Highlight, QColor("#cfe6ee"))
+        pal.setColor(group, QPalette.ColorRole.HighlightedText, QColor(TEXT))
+        pal.setColor(group, QPalette.ColorRole.ToolTipBase, QColor("#ffffff"))
+        pal.setColor(group, QPalette.ColorRole.ToolTipText, QColor(TEXT))
+        pal.setColor(group, QPalette.ColorRole.PlaceholderText, QColor("#7b8794"))
+    pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#9aa6b1"))
+    pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor("#9aa6b1"))
+    pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#9aa6b1"))
+    return pal
+
+
 def apply(app: QApplication) -> None:
     """Install the stylesheet; on platforms without desktop fonts (offscreen, minimal) use the shipped font."""
     app.setStyle("Fusion")
+    app.setPalette(palette())
+    font = app.font()
     if app.platformName() in ("offscreen", "minimal"):
         family = _load_fonts()
         if family:
-            app.setFont(QFont(family, 10))
+            font = QFont(family)
+    font.setPointSize(10)
+    app.setFont(font)
     app.setStyleSheet(STYLESHEET)
 
 

@@ -26,7 +26,10 @@ register(
     {
         "transfer.import_title": ("Impor klien", "Import clients"),
         "transfer.export_title": ("Ekspor kasus", "Export cases"),
-        "transfer.pick_import": ("Pilih berkas Excel atau CSV untuk diimpor", "Choose an Excel or CSV file to import"),
+        "transfer.pick_import": (
+            "Pilih berkas Excel atau CSV untuk diimpor",
+            "Choose an Excel or CSV file to import",
+        ),
         "transfer.pick_export": ("Simpan ekspor sebagai", "Save the export as"),
         "transfer.row": ("Baris {n} diperiksa…", "Row {n} checked…"),
         "transfer.rejected": ("Baris {line}: {reasons}", "Row {line}: {reasons}"),
@@ -34,8 +37,14 @@ register(
         "transfer.exported": ("{n} kasus diekspor ke {path}.", "{n} cases exported to {path}."),
         "transfer.progress": ("{done} dari {total} kasus", "{done} of {total} cases"),
         "transfer.format": ("Format", "Format"),
-        "transfer.redact": ("Samarkan NIK/KK dan lewati catatan rahasia", "Mask NIK/KK and leave out confidential notes"),
-        "transfer.only_list": ("Hanya kasus pada daftar yang sedang ditampilkan", "Only the cases in the list shown now"),
+        "transfer.redact": (
+            "Samarkan NIK/KK dan lewati catatan rahasia",
+            "Mask NIK/KK and leave out confidential notes",
+        ),
+        "transfer.only_list": (
+            "Hanya kasus pada daftar yang sedang ditampilkan",
+            "Only the cases in the list shown now",
+        ),
         "transfer.next": ("Pilih berkas…", "Choose file…"),
     }
 )
@@ -55,7 +64,9 @@ def worker_connection(store: Store) -> Store:
     return Store(store.profile_dir, db, store.user, store.profile, store.key)
 
 
-def run_import(parent: QWidget, store: Store, path: Path, on_done: Callable[[Any], None] | None) -> ProgressDialog:
+def run_import(
+    parent: QWidget, store: Store, path: Path, on_done: Callable[[Any], None] | None
+) -> ProgressDialog:
     from caseworker.transfer import import_file
 
     def job(control: JobControl) -> Any:
@@ -82,7 +93,9 @@ def run_import(parent: QWidget, store: Store, path: Path, on_done: Callable[[Any
         if on_done:
             on_done(report)
 
-    dialog = ProgressDialog(parent, tr("transfer.import_title"), job, done, lambda exc: show_error(parent, exc))
+    dialog = ProgressDialog(
+        parent, tr("transfer.import_title"), job, done, lambda exc: show_error(parent, exc)
+    )
     dialog.start()
     return dialog
 
@@ -154,11 +167,15 @@ def export_dialog(parent: QWidget, store: Store, current: CaseFilter | None = No
 
     def chosen() -> None:
         fmt = options.format.currentData()
-        name, _ = QFileDialog.getSaveFileName(parent, tr("transfer.pick_export"), f"kasus.{fmt}", FORMAT_NAMES[fmt])
+        name, _ = QFileDialog.getSaveFileName(
+            parent, tr("transfer.pick_export"), f"kasus.{fmt}", FORMAT_NAMES[fmt]
+        )
         if not name:
             return
         case_filter = options.current if options.only_list.isChecked() else None
-        parent.transfer_dialog = run_export(parent, store, Path(name), fmt, options.redact.isChecked(), case_filter)  # type: ignore[attr-defined]
+        parent.transfer_dialog = run_export(
+            parent, store, Path(name), fmt, options.redact.isChecked(), case_filter
+        )  # type: ignore[attr-defined]
 
     options.accepted.connect(chosen)
     options.open()

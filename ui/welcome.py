@@ -59,10 +59,18 @@ register(
         "create.button": ("Buat profil", "Create profile"),
         "create.busy": ("Membuat profil…", "Creating the profile…"),
         "create.need": ("{label} wajib diisi.", "{label} is required."),
-        "create.bad_code": ("Kode unit harus 2-10 huruf/angka tanpa spasi.", "The facility code must be 2-10 letters or digits without spaces."),
-        "create.bad_username": ("Nama pengguna hanya huruf kecil, angka, titik, garis bawah atau tanda hubung.",
-                                "The user name may contain only lower-case letters, digits, dots, underscores or hyphens."),
-        "create.short": ("Kata sandi minimal {n} karakter (sekarang {length}).", "The password needs at least {n} characters (now {length})."),
+        "create.bad_code": (
+            "Kode unit harus 2-10 huruf/angka tanpa spasi.",
+            "The facility code must be 2-10 letters or digits without spaces.",
+        ),
+        "create.bad_username": (
+            "Nama pengguna hanya huruf kecil, angka, titik, garis bawah atau tanda hubung.",
+            "The user name may contain only lower-case letters, digits, dots, underscores or hyphens.",
+        ),
+        "create.short": (
+            "Kata sandi minimal {n} karakter (sekarang {length}).",
+            "The password needs at least {n} characters (now {length}).",
+        ),
         "create.mismatch": ("Kedua kata sandi tidak sama.", "The two passwords differ."),
     }
 )
@@ -108,7 +116,9 @@ class WelcomePage(QWidget):
         self.standalone_button.clicked.connect(lambda: self.stack.setCurrentIndex(1))
         server_card, _ = _choice_card(tr("welcome.server"), tr("welcome.server.text"), self.server_button)
         server_card.setToolTip(tr("welcome.server.tip"))
-        local_card, _ = _choice_card(tr("welcome.standalone"), tr("welcome.standalone.text"), self.standalone_button)
+        local_card, _ = _choice_card(
+            tr("welcome.standalone"), tr("welcome.standalone.text"), self.standalone_button
+        )
         choice_row.addStretch(1)
         choice_row.addWidget(server_card)
         choice_row.addSpacing(16)
@@ -190,7 +200,9 @@ class WelcomePage(QWidget):
     def revalidate(self) -> None:
         problems = self.problems()
         self.issues.set_issues(("error", p) for p in problems)
-        complete = all(w.text().strip() for w in (self.facility_code, self.username, self.password, self.password2))
+        complete = all(
+            w.text().strip() for w in (self.facility_code, self.username, self.password, self.password2)
+        )
         self.create_button.setEnabled(not problems and complete)
 
     def _submit(self) -> None:

@@ -122,7 +122,9 @@ class IssueList(QWidget):
         shown = 0
         for severity, text in issues:
             mark = "⚠ " if severity == "warning" else "✖ "
-            self._layout.addWidget(label(mark + text, "warning" if severity == "warning" else "error", wrap=True))
+            self._layout.addWidget(
+                label(mark + text, "warning" if severity == "warning" else "error", wrap=True)
+            )
             shown += 1
         self.setVisible(shown > 0)
 

@@ -135,7 +135,9 @@ class Workspace(QWidget):
         for key in NAV_KEYS:
             if key in SUPERVISOR_ONLY and not store.user.is_supervisor:
                 continue
-            title = tr("nav.returned") if key == "review" and not store.user.is_supervisor else tr(f"nav.{key}")
+            title = (
+                tr("nav.returned") if key == "review" and not store.user.is_supervisor else tr(f"nav.{key}")
+            )
             item = QListWidgetItem(icon(NAV_ICONS[key]), title)
             item.setData(KEY_ROLE, key)
             self.nav.addItem(item)
@@ -155,6 +157,7 @@ class Workspace(QWidget):
         layout.addWidget(self.pages, 1)
         self.nav.setCurrentRow(0)
         self.refresh_counts()
+        self.list_page.load_index()
 
     # -- navigation ------------------------------------------------------------------------------------
     def nav_filter(self, key: str) -> CaseFilter:

@@ -126,6 +126,7 @@ class CaseFactory:
         self.workers, self.supervisor = workers, supervisor
         self.numbers, self.new_id = numbers, new_id
         self.places = PlacePool()
+        self.case_numbers: set[str] = set()  # taken in the profile; the loader fills it before the first case
         self._codes = [c for c, _, _ in CATEGORY_MIX]
         self._weights = [w for _, _, w in CATEGORY_MIX]
         self._groups = {c: g for c, g, _ in CATEGORY_MIX}
@@ -237,6 +238,11 @@ class CaseFactory:
         rng, today = self.rng, self.today
         worker = rng.choice(self.workers)
         case_id = self.new_id()
+        number = case_number(self.facility, case_id, opened.year)
+        while number in self.case_numbers:  # 40 random bits: ~0.5% chance of a clash per 100,000 cases a year
+            case_id = self.new_id()
+            number = case_number(self.facility, case_id, opened.year)
+        self.case_numbers.add(number)
         kec = place.kecamatan_name
         who = person.get("guardian_name") or person["name"]
         fmt = {"n": person["nickname"], "w": who, "kec": kec, "desa": place.desa_name}
@@ -252,7 +258,7 @@ class CaseFactory:
         basis = ("surat_penyerahan" if code == "01" and "legal_basis" in person
                  else "putusan_pengadilan" if group == T.ABH else "persetujuan")  # fmt: skip
         row = {
-            "id": case_id, "case_number": case_number(self.facility, case_id, opened.year),
+            "id": case_id, "case_number": number,
             "person_id": person["id"], "facility_code": self.facility, "assigned_to": worker,
             "category_code": code, "stage": STAGES[stage], "status": "closed" if closed else "open", "risk": risk,
             "opened_at": opened.isoformat(), "referral_source": texts.fill(rng, texts.REFERRAL_SOURCES, **fmt),

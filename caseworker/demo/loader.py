@@ -97,6 +97,7 @@ def add_demo_cases(
     workers = [u for u, _, role, _ in names.STAFF if role == "worker"]
     factory = CaseFactory(FastRandom(f"caseworker-demo:{seed}:{existing}"), today, store.user.facility_code,
                           workers, store.user.username, NumberBook(used), _id_supply())  # fmt: skip
+    factory.case_numbers.update(r[0] for r in store.conn.execute("SELECT case_number FROM cases"))
     done = 0
     while done < cases:
         bundle = Bundle()

@@ -29,6 +29,7 @@ class ChangeLike(Protocol):
     row_id: str
     op: str
     row: dict[str, Any] | None
+    version: int
 
 
 def ensure_tables(store: Store) -> None:
@@ -200,23 +201,35 @@ def apply_page(store: Store, changes: Sequence[ChangeLike], new_cursor: int) -> 
         upserts: dict[str, list[tuple]] = {}
         new_bases: list[tuple] = []
         removals: list[ChangeLike] = []
+        persons: list[str] = []
         for change in changes:
-            if change.table not in TABLES:
+            table = change.table
+            if table not in TABLES:
                 continue  # a table this version does not know (a newer server): skipped, not fatal
             if change.op == "remove":
                 removals.append(change)
                 continue
-            server = {k: (change.row or {}).get(k) for k in _COLUMNS[change.table]}
-            server["id"] = change.row_id
-            key = (change.table, change.row_id)
-            row, base = server, server
+            cols = _COLUMNS[table]
+            data = change.row or {}
+            key = (table, change.row_id)
             if key in pending:
-                row, base = _rebase(store, change.table, server, pending[key], old_bases.get(key))
-            upserts.setdefault(change.table, []).append(tuple(row[c] for c in _COLUMNS[change.table]))
+                server = {k: data.get(k) for k in cols}
+                server["id"] = change.row_id
+                row, base = _rebase(store, table, server, pending[key], old_bases.get(key))
+                values = tuple(row[c] for c in cols)
+            else:  # the common case, kept lean: a first sync moves every row through here
+                values = tuple([change.row_id, *[data.get(c) for c in cols[1:]]])
+                base = data
+            upserts.setdefault(table, []).append(values)
             # Insert-only records never conflict (the server ignores their base): no copy to keep.
-            if base is not None and change.table not in INSERT_ONLY:
-                new_bases.append((change.table, change.row_id, _dumps(base), server["version"]))
-            _touch_row(store, txn, change.table, server)
+            if base is not None and table not in INSERT_ONLY:
+                new_bases.append((table, change.row_id, _dumps(base), change.version))
+            if table == "cases":
+                txn.touched_cases.add(change.row_id)
+            elif table == "persons":
+                persons.append(change.row_id)
+            elif data.get("case_id"):
+                txn.touched_cases.add(data["case_id"])
         for table, values in upserts.items():
             store.conn.executemany(_upsert_sql(table), values)
         if new_bases:
@@ -227,6 +240,10 @@ def apply_page(store: Store, changes: Sequence[ChangeLike], new_cursor: int) -> 
             )
         for change in removals:
             _remove(store, txn, change.table, change.row_id)
+        for i in range(0, len(persons), _CHUNK):  # their cases show the person's name: reindex them
+            chunk = persons[i : i + _CHUNK]
+            sql = f"SELECT id FROM cases WHERE person_id IN ({','.join('?' * len(chunk))})"
+            txn.touched_cases.update(r[0] for r in store.conn.execute(sql, chunk))
         store.conn.execute(
             "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [CURSOR_KEY, str(new_cursor)],

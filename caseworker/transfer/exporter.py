@@ -53,7 +53,7 @@ def export_cases(
         raise KnownError("transfer.export_format", format=fmt)
     out = Path(out)
     f = case_filter or queries.CaseFilter(status=None)
-    ids = queries.case_ids(store, f, sort="case_number")
+    ids = queries.case_ids(store, f, sort="opened_at")  # ~ creation order: pages are read in sequence
     full = fmt == "json"
     cases = _stream(store, ids, redact, full, progress)
     try:

@@ -43,3 +43,7 @@ def login(profile_dir: Path, store: Store):
     yield _login
     for s in opened:
         s.close()
+
+
+# Sync fixtures (a real server on SQLite and, when configured, PostgreSQL; devices with their own profiles).
+from tests.core.sync_support import devices, pg_base_url, server, server_url  # noqa: E402, F401

@@ -46,7 +46,9 @@ print("core ok without Qt")
 
 def test_core_imports_and_runs_without_pyside6(tmp_path):
     env = {**os.environ, "HOME": str(tmp_path), "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert "core ok without Qt" in result.stdout
 
@@ -56,6 +58,8 @@ def test_no_qt_import_statements_in_core():
     for path in (ROOT / "caseworker").rglob("*.py"):
         for line in path.read_text("utf-8").splitlines():
             stripped = line.strip()
-            if stripped.startswith(("import PySide6", "from PySide6", "import ui", "from ui", "import shiboken6")):
+            if stripped.startswith(
+                ("import PySide6", "from PySide6", "import ui", "from ui", "import shiboken6")
+            ):
                 offenders.append(f"{path.relative_to(ROOT)}: {stripped}")
     assert offenders == []

@@ -12,8 +12,6 @@ from caseworker.errors import KnownError
 from caseworker.store import repository as repo
 from caseworker.sync.conflicts import list_conflicts, resolve_conflict
 
-pytest_plugins = ["tests.core.test_sync_helpers"]  # its fixtures: server_url, server, devices
-
 DAY = 86400.0
 
 

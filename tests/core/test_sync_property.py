@@ -22,9 +22,7 @@ from caseworker.store import cases
 from caseworker.store import repository as repo
 from caseworker.store.schema import TABLES
 from caseworker.sync.transport import SyncError
-from tests.core.test_sync_helpers import Device, FaultyTransport, Server, cheap_crypto, local_rows
-
-pytest_plugins = ["tests.core.test_sync_helpers"]  # its fixtures: server_url, server, devices
+from tests.core.sync_support import Device, FaultyTransport, Server, cheap_crypto, local_rows
 
 NAMES = ("ani", "budi", "sri")
 PICK = st.integers(min_value=0, max_value=10_000)

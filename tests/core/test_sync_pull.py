@@ -12,9 +12,7 @@ from caseworker.store import cases, queries, syncstate
 from caseworker.store import repository as repo
 from caseworker.sync import protocol as p
 from caseworker.sync.transport import SyncError
-from tests.core.test_sync_helpers import Device, LostResponse, Server, cheap_crypto, local_rows
-
-pytest_plugins = ["tests.core.test_sync_helpers"]  # its fixtures: server_url, server, devices
+from tests.core.sync_support import Device, LostResponse, Server, cheap_crypto, local_rows
 
 
 def test_pull_cursor_never_skips_a_row_committed_late(devices, server):

@@ -16,9 +16,7 @@ from caseworker.sync import engine
 from caseworker.sync import protocol as p
 from caseworker.sync import tokens as tokens_mod
 from caseworker.sync.transport import DeviceRevoked, LoginExpired, SyncError
-from tests.core.test_sync_helpers import LostResponse
-
-pytest_plugins = ["tests.core.test_sync_helpers"]  # its fixtures: server_url, server, devices
+from tests.core.sync_support import LostResponse
 
 
 class DropFirstPushAnswer:

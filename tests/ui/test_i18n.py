@@ -38,7 +38,10 @@ def texts_of(root: QWidget) -> list[str]:
             out += [w.tabText(i) for i in range(w.count())]
         if isinstance(w, QTableView) and w.model() is not None:
             m = w.model()
-            out += [str(m.headerData(c, Qt.Orientation.Horizontal) or "") for c in range(m.columnCount(QModelIndex()))]
+            out += [
+                str(m.headerData(c, Qt.Orientation.Horizontal) or "")
+                for c in range(m.columnCount(QModelIndex()))
+            ]
     return [t.replace("&", "") for t in out if t]
 
 
@@ -65,5 +68,7 @@ def test_no_raw_keys_on_screen(qtbot, signed_in, lang: str) -> None:
         dialogs[0].reject()
     raw = sorted({t for t in seen if RAW_KEY.match(t)})
     assert raw == []
-    english_words = {"Case list", "My cases", "Save"} if lang == "en" else {"Daftar kasus", "Kasus saya", "Simpan"}
+    english_words = (
+        {"Case list", "My cases", "Save"} if lang == "en" else {"Daftar kasus", "Kasus saya", "Simpan"}
+    )
     assert english_words <= set(seen)

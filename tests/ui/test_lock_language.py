@@ -55,7 +55,10 @@ def test_language_switch_changes_menus_navigation_and_messages(qtbot, signed_in)
     ws = window.workspace
     assert [a.text() for a in window.menuBar().actions()][:2] == ["&File", "&Case"]
     assert ws.nav.item(0).text() == "My cases"
-    assert ws.list_page.model.headerData(0, __import__("PySide6.QtCore").QtCore.Qt.Orientation.Horizontal) == "Name"
+    assert (
+        ws.list_page.model.headerData(0, __import__("PySide6.QtCore").QtCore.Qt.Orientation.Horizontal)
+        == "Name"
+    )
     assert "Offline" in window.online_label.text()
     from ui.settings import Settings
 

@@ -40,7 +40,9 @@ def test_case_table_model_fetches_by_page(qtbot) -> None:
 
     def fetch(ids: list[str]) -> dict[str, dict]:
         asked.append(ids)
-        return {i: {"case_id": i, "name": f"Orang {i}", "birth_date": "2024-01-01", "status": "open"} for i in ids}
+        return {
+            i: {"case_id": i, "name": f"Orang {i}", "birth_date": "2024-01-01", "status": "open"} for i in ids
+        }
 
     model = CaseTableModel(fetch)
     model.set_ids([str(i) for i in range(1000)])

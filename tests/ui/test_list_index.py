@@ -1,0 +1,54 @@
+"""The in-memory list index answers exactly what the core's case_ids query answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from caseworker.store import cases, queries
+from caseworker.store.profile import open_profile
+from caseworker.store.queries import CaseFilter
+from tests.ui.conftest import PASSWORD
+from ui.list_index import ListIndex
+
+
+@pytest.mark.parametrize("selective", [2000, 0], ids=["sort-matches", "walk-order"])
+def test_same_answers_as_the_core(profile_dir, monkeypatch, selective: int) -> None:
+    monkeypatch.setattr("ui.list_index.SELECTIVE", selective)
+    store = open_profile(profile_dir, "ani", PASSWORD)
+    try:
+        people = [
+            ("Ahmad Fauzi", "2024-01-02"),
+            ("ahmad fauzi", "2023-05-06"),
+            ("Zainab", None),
+            ("Éka Putri", "2022-02-02"),
+        ]
+        for name, born in people:
+            pid = cases.register_person(store, {"name": name, "birth_date": born}).id
+            case_id = cases.open_case(store, pid, "02", assigned_to="budi" if name == "Zainab" else None)
+            cases.add_record(
+                store,
+                "tasks",
+                case_id,
+                {"title": "kunjungan", "due_date": "2020-01-01" if born else "2099-01-01"},
+            )
+        index = ListIndex.load(store)
+        filters = [CaseFilter(), CaseFilter(status=None), CaseFilter(text="ahmad"), CaseFilter(text="kunjungan sri"),
+                   CaseFilter(assigned_to="budi"), CaseFilter(overdue=True), CaseFilter(category="02", status=None),
+                   CaseFilter(stage="asesmen"), CaseFilter(conflict=True, status=None)]  # fmt: skip
+        for f in filters:
+            for sort in queries.SORT_COLUMNS:
+                for desc in (False, True):
+                    assert index.case_ids(store, f, sort, desc) == queries.case_ids(store, f, sort, desc), (
+                        f,
+                        sort,
+                        desc,
+                    )
+
+        # after a write the refreshed index follows
+        case_id = queries.case_ids(store, CaseFilter(text="zainab"))[0]
+        cases.change_stage(store, case_id, "asesmen")
+        fresh = index.refresh(store)
+        assert fresh.case_ids(store, CaseFilter(stage="asesmen")) == [case_id]
+        assert index.case_ids(store, CaseFilter(stage="asesmen")) == []  # the old copy is left alone
+    finally:
+        store.close()
