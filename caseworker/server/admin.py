@@ -178,3 +178,16 @@ def list_devices(database: Database) -> list[dict[str, Any]]:
     with database.read() as conn:
         rows = conn.execute(select(devices).order_by(devices.c.username, devices.c.device_id)).all()
     return [dict(r._mapping) for r in rows]
+
+
+def facility_users(database: Database, facility_code: str | None) -> list[dict[str, Any]]:
+    """The users of one facility (no password hashes), for the devices of that facility."""
+    if facility_code is None:
+        return []
+    query = (
+        select(users.c.username, users.c.full_name, users.c.role, users.c.facility_code, users.c.active)
+        .where(users.c.facility_code == facility_code)
+        .order_by(users.c.username)
+    )
+    with database.read() as conn:
+        return [{**row._mapping, "active": bool(row.active)} for row in conn.execute(query)]

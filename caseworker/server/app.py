@@ -12,7 +12,7 @@ from fastapi.responses import Response, StreamingResponse
 from sqlalchemy import text
 
 from caseworker import __version__
-from caseworker.server import auth, blobs, logs, pull, push
+from caseworker.server import admin, auth, blobs, logs, pull, push
 from caseworker.server.auth import Principal, Settings
 from caseworker.server.db import Database
 from caseworker.server.errors import ApiError, install_handlers
@@ -118,6 +118,10 @@ def create_app(database: Database | str, settings: Settings | None = None) -> Fa
         response = pull.pull(db, pr, since, limit, protocol_version, schema_version)
         logs.event("pull", device_id=pr.device_id, since=since, bytes=len(response.body))
         return response
+
+    @app.get("/facility/users", response_model=p.FacilityUsersResponse)
+    def facility_users(pr: Principal = Depends(principal)) -> p.FacilityUsersResponse:
+        return p.FacilityUsersResponse(users=admin.facility_users(db, pr.facility_code))
 
     @app.head("/blobs/{sha256}")
     def blob_head(sha256: str, pr: Principal = Depends(principal)) -> Response:

@@ -15,6 +15,7 @@ from caseworker.errors import KnownError
 from caseworker.store.ids import uuid7
 from caseworker.store.profile import create_profile, write_profile
 from caseworker.store.store import Store
+from caseworker.sync.directory import refresh_directory
 from caseworker.sync.transport import HttpTransport, Transport
 
 i18n.register(
@@ -70,6 +71,7 @@ def enrol(
     )
     store.profile["device_id"] = device_id
     write_profile(folder, store.profile)
+    refresh_directory(store, transport)
     return store, transport
 
 

@@ -151,6 +151,16 @@ class UserInfo(_Model):
     facility_code: str | None
 
 
+class FacilityUser(UserInfo):
+    active: bool = True
+
+
+class FacilityUsersResponse(_Model):
+    """The people of the caller's facility, so a device can name them and reassign cases offline."""
+
+    users: list[FacilityUser]
+
+
 class FacilityInfo(_Model):
     code: str
     name: str

@@ -99,6 +99,8 @@ class Transport(Protocol):
 
     def blob_get(self, sha256: str) -> bytes: ...
 
+    def facility_users(self) -> p.FacilityUsersResponse: ...
+
 
 def _error_code(resp: httpx.Response) -> tuple[str, str]:
     try:
@@ -227,6 +229,10 @@ class HttpTransport:
         }
         resp = self._authorised("GET", "/sync/pull", params=params)
         return p.PullResponse.model_validate_json(resp.content)
+
+    def facility_users(self) -> p.FacilityUsersResponse:
+        resp = self._authorised("GET", "/facility/users")
+        return p.FacilityUsersResponse.model_validate_json(resp.content)
 
     def blob_head(self, sha256: str) -> tuple[int, bool] | None:
         resp = self._authorised("HEAD", f"/blobs/{sha256}", ok=(200, 404))

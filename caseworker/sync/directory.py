@@ -1,0 +1,40 @@
+"""The facility's people on a server profile: who the cases can be assigned to, with their names and roles.
+
+Only the server knows the facility's accounts; a device keeps a copy (without passwords or key slots) so a
+supervisor can reassign offline and lists show full names. Refreshed on every completed sync.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from caseworker.store.store import Store
+from caseworker.sync import protocol as p
+from caseworker.sync.transport import SyncError, Transport
+
+
+def save_directory(store: Store, users: list[p.FacilityUser]) -> None:
+    """Upsert the facility's users; ones the server no longer lists stay, marked inactive."""
+    listed = {u.username for u in users}
+    with store.transaction():
+        for user in users:
+            store.conn.execute(
+                "INSERT INTO users (username, full_name, role, facility_code, active) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT(username) DO UPDATE SET full_name = excluded.full_name, role = excluded.role,"
+                " facility_code = excluded.facility_code, active = excluded.active",
+                [user.username, user.full_name, user.role, user.facility_code, int(user.active)],
+            )
+        for (name,) in store.conn.execute("SELECT username FROM users").fetchall():
+            if name not in listed:
+                store.conn.execute("UPDATE users SET active = 0 WHERE username = ?", [name])
+
+
+def refresh_directory(store: Store, transport: Transport) -> bool:
+    """Fetch and keep the facility's users; False when the server could not say (an older server)."""
+    fetch = getattr(transport, "facility_users", None)
+    if fetch is None:
+        return False
+    with contextlib.suppress(SyncError):
+        save_directory(store, fetch().users)
+        return True
+    return False
