@@ -22,6 +22,7 @@ from caseworker.store.attachments import blob_path, get_blob, put_blob
 from caseworker.store.schema import SCHEMA_VERSION
 from caseworker.store.store import Store
 from caseworker.sync import protocol as p
+from caseworker.sync.directory import refresh_directory
 from caseworker.sync.transport import BlobOffsetMismatch, SyncError, Transport
 
 BLOB_CHUNK = 1024 * 1024
@@ -320,6 +321,7 @@ def sync(
             run.result.errors.append(i18n.text("sync_update_required"))
         else:
             run.download_blobs()
+            refresh_directory(store, transport)
             run.result.completed = True
             syncstate.record_sync(store, run.result.pulled, run.result.pushed)
     run.result.conflicts = open_conflicts(store)
