@@ -155,14 +155,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(url: str) -> Iterator[str]:
-    """Start `caseworker-server serve` on a free loopback port; yields the base URL."""
+def running_server(url: str, log: Path | None = None) -> Iterator[str]:
+    """Start `caseworker-server serve` on a free loopback port; yields the base URL. `log` keeps its JSON log."""
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(REPO)}
+    stderr = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(
         [sys.executable, "-m", "caseworker.server.cli", "serve", "--port", str(port), "--database-url", url],
         env=env,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -175,6 +176,8 @@ def running_server(url: str) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        if log:
+            stderr.close()
 
 
 def login(http: httpx.Client, user: str = "ani", device: str = "bench-device") -> dict[str, str]:

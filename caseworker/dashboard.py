@@ -36,11 +36,12 @@ def _growth_counts(store: Store) -> dict[tuple[str, str], dict[str, int]]:
     if not _has_growth_status(store):
         return out
     rows = store.conn.execute(
-        "SELECT i.facility_code, coalesce(i.assigned_to, ''), g.alerts FROM growth_status g"
-        " JOIN case_index i ON i.case_id = g.case_id WHERE i.status = 'open' AND g.alerts != '[]'"
+        "SELECT i.facility_code, i.assigned_to, g.alerts FROM growth_status g"
+        " CROSS JOIN case_index i INDEXED BY idx_case_index_case ON i.case_id = g.case_id"  # from the alerts
+        " WHERE i.deleted = 0 AND i.status = 'open' AND g.alerts != '[]'"
     )
     for facility, user, codes in rows:
-        counts = out.setdefault((facility, user), dict.fromkeys(GROWTH_ALERTS, 0))
+        counts = out.setdefault((facility, user or ""), dict.fromkeys(GROWTH_ALERTS, 0))
         for code in json.loads(codes):
             if code in counts:
                 counts[code] += 1
@@ -49,15 +50,16 @@ def _growth_counts(store: Store) -> dict[tuple[str, str], dict[str, int]]:
 
 def _review_counts(store: Store, today: date) -> dict[str, Any]:
     rows = store.conn.execute(
-        "SELECT coalesce(i.assigned_to, ''), r.kind, r.submitted_at FROM reviews r"
-        " JOIN case_index i ON i.case_id = r.case_id WHERE r.status = 'submitted' AND r.deleted = 0"
-        " AND i.facility_code = ?",
+        "SELECT i.assigned_to, r.kind, r.submitted_at FROM reviews r"
+        " JOIN case_index i INDEXED BY idx_case_index_case ON i.case_id = r.case_id"
+        " WHERE r.status = 'submitted' AND r.deleted = 0 AND i.deleted = 0 AND i.facility_code = ?",
         [store.user.facility_code],
     )
     by_worker: dict[str, int] = {}
     by_kind: dict[str, int] = {}
     oldest = 0
-    for user, kind, at in rows:
+    for assigned, kind, at in rows:
+        user = assigned or ""
         by_worker[user] = by_worker.get(user, 0) + 1
         by_kind[kind] = by_kind.get(kind, 0) + 1
         oldest = max(oldest, (today - date.fromisoformat(at[:10])).days)
@@ -91,15 +93,16 @@ def drilldown(
     if username is not None:
         where.append("coalesce(i.assigned_to, '') = ?")
         params.append(username)
-    join = ""
+    # Whole groups of open cases walk the index in name order; smaller sets are found, then sorted.
+    table = "case_index i INDEXED BY idx_case_index_name" if metric == "open" else "case_index i"
     if metric in ("open", "stage", "category", "overdue", "no_contact_30", "growth"):
         where.append("i.status = 'open'")
     if metric == "new":
         where.append("i.opened_at BETWEEN ? AND ?")
         params += [first.isoformat(), last.isoformat()]
     elif metric == "closed":
-        join = "JOIN cases c ON c.id = i.case_id"
-        where.append("c.status = 'closed' AND substr(c.closed_at, 1, 10) BETWEEN ? AND ?")
+        table = "case_index i INDEXED BY idx_case_index_closed"
+        where.append("i.status = 'closed' AND i.closed_on BETWEEN ? AND ?")
         params += [first.isoformat(), last.isoformat()]
     elif metric == "stage":
         where.append("i.stage = ?")
@@ -111,21 +114,21 @@ def drilldown(
         where.append("i.next_due < ?")
         params.append(today.isoformat())
     elif metric == "no_contact_30":
-        join = "JOIN cases c ON c.id = i.case_id"
-        where.append(
-            "max(substr(coalesce(i.last_contact, ''), 1, 10), substr(coalesce(c.last_contact_at, ''), 1, 10),"
-            " coalesce(i.opened_at, '')) < ?"
-        )
+        where.append("i.contact_day < ?")  # the day of the last note, recorded contact or else opening
         params.append((today - timedelta(days=NO_CONTACT_DAYS)).isoformat())
     elif metric == "growth":
         if not _has_growth_status(store):
             return []
-        join = "JOIN growth_status g ON g.case_id = i.case_id"
+        # from the children with this alert, each looked up by case id
+        table = (
+            "growth_status g CROSS JOIN case_index i INDEXED BY idx_case_index_case ON i.case_id = g.case_id"
+        )
         where.append("g.alerts LIKE ?")
         params.append(f'%"{key}"%' if key else '%"%')
     elif metric == "review":
-        join = "JOIN reviews r ON r.case_id = i.case_id AND r.status = 'submitted' AND r.deleted = 0"
+        where.append("i.case_id IN (SELECT case_id FROM reviews WHERE status = 'submitted' AND deleted = 0)")
     elif metric != "open":
         raise ValueError(f"unknown metric {metric!r}")
-    sql = f"SELECT DISTINCT i.case_id, i.name_sort FROM case_index i {join} WHERE {' AND '.join(where)} ORDER BY i.name_sort"
+    # growth_status has one row per case: no join repeats a case.
+    sql = f"SELECT i.case_id FROM {table} WHERE {' AND '.join(where)} ORDER BY i.name_sort, i.case_id"
     return [r[0] for r in store.conn.execute(sql, params)]

@@ -1,5 +1,6 @@
 """Screenshots of the desktop app for the docs, made offscreen from a demo profile:
-docs/screenshots/{login,case-list,case-view,assessment-form}.png
+docs/screenshots/{login,case-list,case-view,assessment-form}.png, and with the server extras installed
+docs/screenshots/{connect-server,sync,conflicts,case-conflict}.png (a real server app in this process)
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--lang id|en]
 """
@@ -183,8 +184,118 @@ def main(argv: list[str] | None = None) -> int:
     dialog.reject()
     window.close()
     app.processEvents()
+    try:
+        import fastapi  # noqa: F401 - the server extras
+    except ImportError:
+        print("server extras not installed: no sync screenshots", file=sys.stderr)
+    else:
+        sync_shots(out, tmp, settings, pump, settle)
     print(f"screenshots written to {out}")
     return 0
+
+
+SERVER_URL = "https://sinkron.dinsos.example.go.id"
+PEOPLE = [("rina", "worker", "Rina Kartikasari, S.Sos"), ("yusuf", "worker", "Yusuf Hidayat, S.Tr.Sos"),
+          ("endang", "supervisor", "Dra. Endang Susilowati")]  # fmt: skip
+
+
+def sync_shots(out: Path, tmp: Path, settings, pump, settle) -> None:  # noqa: ANN001
+    """A server app (in this process, through FastAPI's TestClient), two laptops and a same-field conflict."""
+    import warnings
+
+    from caseworker.server import admin
+    from caseworker.server.app import create_app
+    from caseworker.server.db import Database
+    from caseworker.store import cases
+    from caseworker.store import repository as repo
+    from caseworker.sync.engine import sync
+    from caseworker.sync.enrol import enrol
+    from caseworker.sync.transport import HttpTransport
+    from ui.shell import MainWindow
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    db = Database(f"sqlite:///{tmp / 'server.db'}")
+    db.create_schema()
+    admin.add_facility(db, "SDA", "UPT PPSAB Sidoarjo", "Jl. Raya Sidoarjo 1", "facility")
+    for name, role, full in PEOPLE:
+        admin.add_user(db, name, role, "SDA", full, DEMO_PASSWORD)
+    client = TestClient(create_app(db))
+    client.__enter__()
+
+    def factory(_url: str, device_id: str) -> HttpTransport:
+        return HttpTransport(None, device_id, client=client)
+
+    other, other_http = enrol(tmp / "endang", SERVER_URL, "endang", DEMO_PASSWORD, transport_factory=factory)
+    rng = random.Random(11)
+    names = ["Aisyah Putri", "Bima Saputra", "Citra Maharani", "Dimas Pratama", "Intan Lestari", "Fajar Nugroho",
+             "Kartini Wulandari", "Slamet Riyadi", "Nur Hidayah", "Rizky Ramadhan"]  # fmt: skip
+    sexes = "PLPLPLPLPL"
+    ids = []
+    for i, name in enumerate(names):
+        born = date.today() - timedelta(days=rng.randint(200, 1600))
+        person = cases.register_person(
+            other, {"name": name, "birth_date": born.isoformat(), "sex": sexes[i]}
+        ).id
+        ids.append(
+            cases.open_case(other, person, "01", assigned_to="rina" if i % 3 else "yusuf", risk="medium")
+        )
+    sync(other, other_http)
+
+    window = MainWindow(tmp / "rina", settings)
+    window.transport_factory = factory
+    window.resize(*SIZE)
+    window.show()
+    pump()
+    window.connect_server()
+    dialog = window.connect_dialog
+    dialog.server.setText(SERVER_URL)
+    dialog.username.setText("rina")
+    dialog.password.setText(DEMO_PASSWORD)
+    pump()
+    dialog.grab().save(str(out / "connect-server.png"))
+    dialog.connect_button.click()
+    for _ in range(200):
+        if window.workspace is not None and not window.sync.running():
+            break
+        pump(100)
+    settle(window)
+    rina = window.store
+    shared = ids[1]
+    repo.update(other, "cases", shared, {"risk": "high"})
+    sync(other, other_http)
+    repo.update(rina, "cases", shared, {"risk": "low"})
+    window.sync.start()
+    for _ in range(200):
+        if not window.sync.running():
+            break
+        pump(100)
+    for i, name in enumerate(("Lestari Anggraini", "Bayu Setiawan")):
+        person = cases.register_person(
+            rina, {"name": name, "birth_date": f"2024-08-0{i + 1}", "sex": "LP"[i]}
+        ).id
+        cases.open_case(rina, person, "01", risk="low")
+    ws = window.workspace
+    ws.data_changed()
+    ws.select_nav("facility")
+    settle(window)
+    window.statusBar().clearMessage()
+    ws.list_page.table.selectRow(0)
+    settle(window)
+    window.grab().save(str(out / "sync.png"))
+    ws.select_nav("conflicts")
+    settle(window)
+    window.grab().save(str(out / "conflicts.png"))
+    ws.open_case(shared)
+    settle(window)
+    window.grab().save(str(out / "case-conflict.png"))
+    window.close()
+    other.close()
+    other_http.close()
+    client.__exit__(None, None, None)
+    db.dispose()
 
 
 def pick_case(ws) -> str:  # noqa: ANN001

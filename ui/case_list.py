@@ -54,6 +54,10 @@ register(
         "list.clear": ("Hapus filter", "Clear filters"),
         "list.count": ("{n} kasus", "{n} cases"),
         "list.count_one": ("1 kasus", "1 case"),
+        "list.count_more": (
+            "{n} kasus terbaru ditampilkan, masih ada yang cocok: perjelas pencarian",
+            "The {n} newest cases shown, more match: refine the search",
+        ),
         "list.loading": ("Memuat…", "Loading…"),
         "list.empty": ("Tidak ada kasus yang cocok.", "No matching cases."),
         "list.empty_hint": (
@@ -84,13 +88,16 @@ class ListCache:
         """Forget the copy (after a sync brought rows edited elsewhere, whose times may be older)."""
         self.index = None
 
-    def case_ids(self, reader: Store, f: CaseFilter, sort: str, descending: bool) -> list[str]:
+    def case_ids(
+        self, reader: Store, f: CaseFilter, sort: str, descending: bool, limit: int | None = None
+    ) -> tuple[list[str], bool]:
+        """(ids in display order, whether a limited search left matches out): see queries.limited_case_ids."""
         if self.index is None:
-            return queries.case_ids(reader, f, sort, descending)
+            return queries.limited_case_ids(reader, f, sort, descending, limit)
         if self.stale:
             self.stale = False
             self.index = self.index.refresh(reader)
-        return self.index.case_ids(reader, f, sort, descending)
+        return self.index.limited_case_ids(reader, f, sort, descending, limit)
 
 
 class SearchBox(QLineEdit):
@@ -277,18 +284,26 @@ class CaseListPage(QWidget):
         if not self.model.rowCount():
             self.count.setText(tr("list.loading"))
         only, cache = self.only, self.cache
+        # Search-as-you-type shows the newest SEARCH_LIMIT matches; a fixed set of cases (a dashboard
+        # number) is searched in full, since its members may be older than the newest matches.
+        limit = queries.SEARCH_LIMIT if only is None else None
 
-        def query(r: Store) -> list[str]:
-            ids = cache.case_ids(r, f, sort, desc)
-            return ids if only is None else [i for i in ids if i in only]
+        def query(r: Store) -> tuple[list[str], bool]:
+            ids, more = cache.case_ids(r, f, sort, desc, limit)
+            return (ids, more) if only is None else ([i for i in ids if i in only], False)
 
         self.reader.submit("case_ids", query, self._show_ids)
 
-    def _show_ids(self, ids: list[str]) -> None:
+    def _show_ids(self, result: tuple[list[str], bool]) -> None:
+        ids, more = result
         selected = self.selected_case_id()
         self.model.set_ids(ids)
         n = len(ids)
-        self.count.setText(tr("list.count_one") if n == 1 else tr("list.count", n=f"{n:,}".replace(",", ".")))
+        shown = f"{n:,}".replace(",", ".")
+        if more:
+            self.count.setText(tr("list.count_more", n=shown))
+        else:
+            self.count.setText(tr("list.count_one") if n == 1 else tr("list.count", n=shown))
         self.stack.setCurrentWidget(self.table if n else self.empty)
         if selected:
             row = self.model.row_of(selected)

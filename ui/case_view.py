@@ -63,6 +63,16 @@ register(
         "view.opened": ("Masuk {date}", "Opened {date}"),
         "view.risk": ("Risiko {risk}", "{risk} risk"),
         "view.conflict": ("Ada konflik sinkronisasi", "Sync conflict"),
+        "view.sync.synced": ("Tersinkron", "Synced"),
+        "view.sync.synced.tip": (
+            "Kasus ini sama dengan data di server.",
+            "This case matches the server's data.",
+        ),
+        "view.sync.pending": ("Belum dikirim: {n} perubahan", "Not yet sent: {n} changes"),
+        "view.sync.pending.tip": (
+            "Perubahan tersimpan di laptop ini dan dikirim ke server pada sinkronisasi berikutnya (F5).",
+            "The changes are saved on this laptop and sent to the server with the next sync (F5).",
+        ),
         "tab.profile": ("Profil", "Profile"),
         "tab.family": ("Keluarga", "Family"),
         "tab.assessments": ("Asesmen", "Assessments"),
@@ -168,6 +178,11 @@ class CaseView(QWidget):
         layout.setContentsMargins(20, 12, 20, 12)
         layout.setSpacing(10)
         layout.addWidget(self._build_header())
+        from ui.sync.banner import ConflictBanner
+
+        self.sync_banner = ConflictBanner(store, workers)
+        self.sync_banner.resolved.connect(self._after_write)
+        layout.addWidget(self.sync_banner)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(False)
         layout.addWidget(self.tabs, 1)
@@ -194,6 +209,7 @@ class CaseView(QWidget):
         self.risk_badge = Badge()
         self.status_badge = Badge(kind="closed")
         self.conflict_badge = Badge(tr("view.conflict"), "high")
+        self.sync_badge = Badge(kind="closed")
         self.category = label("", "muted")
         self.worker = label("", "muted")
         self.stage_button = button(tr("view.stage"), "stage")
@@ -217,7 +233,14 @@ class CaseView(QWidget):
         grid.addWidget(self.name, 1, 0)
         badges = QHBoxLayout()
         badges.setSpacing(6)
-        for badge in (self.stage_badge, self.risk_badge, self.status_badge, self.conflict_badge):
+        badge_list = (
+            self.stage_badge,
+            self.risk_badge,
+            self.status_badge,
+            self.conflict_badge,
+            self.sync_badge,
+        )
+        for badge in badge_list:
             badges.addWidget(badge)
         badges.addStretch(1)
         grid.addLayout(badges, 1, 1)
@@ -252,12 +275,29 @@ class CaseView(QWidget):
         closed = case.get("status") == "closed"
         self.status_badge.setVisible(closed)
         self.status_badge.setText(tr("view.closed", date=fmt_date(case.get("closed_at"))))
-        self.conflict_badge.setVisible(bool(case.get("conflict")))
+        self._fill_sync()
         self.category.setText(reference.category_name(case.get("category_code")) or "")
         worker = self.workers.get(case.get("assigned_to") or "", case.get("assigned_to") or "")
         self.worker.setText(tr("view.worker", name=worker))
         self.stage_button.setEnabled(not closed)
         self.close_button.setVisible(not closed and case.get("stage") in ("terminasi", "bimbingan_lanjut"))
+
+    def _fill_sync(self) -> None:
+        """Conflict, changes waiting to be sent, or in step with the server (server profiles only)."""
+        from caseworker.sync import state
+
+        self.sync_banner.load(self.case_id, self.case.get("person_id"))
+        if not state.is_server_profile(self.store):
+            self.conflict_badge.setVisible(bool(self.case.get("conflict")))
+            self.sync_badge.setVisible(False)
+            return
+        kind, waiting = state.case_state(self.store, self.case_id)
+        self.conflict_badge.setVisible(kind == state.CONFLICT)
+        self.sync_badge.setVisible(kind != state.CONFLICT or waiting > 0)
+        pending = waiting > 0
+        self.sync_badge.setText(tr("view.sync.pending", n=waiting) if pending else tr("view.sync.synced"))
+        self.sync_badge.setToolTip(tr("view.sync.pending.tip") if pending else tr("view.sync.synced.tip"))
+        self.sync_badge.set_kind("medium" if pending else "closed")
 
     def _show_nik(self) -> None:
         person = self.case["person"]

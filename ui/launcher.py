@@ -6,6 +6,7 @@ Lives in ui/ so that the Qt-free core never imports the UI; Qt is imported only 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import sys
 from collections.abc import Sequence
@@ -30,4 +31,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # A frozen build runs this file for child processes too (demo-data makes its cases in one).
+    multiprocessing.freeze_support()
     sys.exit(main())

@@ -33,6 +33,15 @@ register(
         "age.years": ("{n} th", "{n} y"),
         "age.months": ("{n} bln", "{n} mo"),
         "row.loading": ("…", "…"),
+        "row.sync.pending": (
+            "Ada perubahan yang belum dikirim ke server",
+            "Has changes not yet sent to the server",
+        ),
+        "row.sync.conflict": (
+            "Konflik sinkronisasi: pilih nilai yang benar",
+            "Sync conflict: choose the right value",
+        ),
+        "row.sync.synced": ("Sudah sama dengan server", "In step with the server"),
     }
 )
 
@@ -43,6 +52,13 @@ CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _NEXT_DUE = CASE_COLUMNS.index("next_due")
 _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole,
                     Qt.ItemDataRole.ToolTipRole})  # fmt: skip
+# The case's sync state ("pending" | "conflict" | "synced"); None on a standalone profile.
+SYNC_STATE_ROLE = Qt.ItemDataRole.UserRole + 3
+SYNC_ICONS = {
+    "pending": ("sync-pending", "#8a5300"),
+    "conflict": ("conflict", "#b42318"),
+    "synced": ("sync-done", "#8b98a5"),
+}
 _FONT: list[QFont] = []
 
 
@@ -75,6 +91,13 @@ def age_text(birth_date: str | None, today: date | None = None) -> str:
     return tr("age.years", n=years) if years is not None and years >= 0 else ""
 
 
+def _sync_icon(state: str | None):  # noqa: ANN202 - QIcon
+    from ui.style import icon
+
+    name, colour = SYNC_ICONS.get(state or "", (None, None))
+    return icon(name, colour) if name else None
+
+
 class CaseTableModel(QAbstractTableModel):
     """Rows are case ids; row data comes from `fetch(ids) -> {case_id: case_index row}` one page at a time."""
 
@@ -88,6 +111,21 @@ class CaseTableModel(QAbstractTableModel):
         self.worker_names: dict[str, str] = {}
         self.today = date.today().isoformat()
         self.pages_fetched = 0
+        self.sync_states: dict[str, str] | None = None  # case id -> pending|conflict (others: synced)
+
+    def set_sync_states(self, states: dict[str, str] | None) -> None:
+        """The per-case sync state shown before the name (server profiles only); repaints the first column."""
+        if states == self.sync_states:
+            return
+        self.sync_states = states
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, 0),
+                                  [Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole])  # fmt: skip
+
+    def sync_state(self, case_id: str) -> str | None:
+        if self.sync_states is None:
+            return None
+        return self.sync_states.get(case_id, "synced")
 
     # -- data in ---------------------------------------------------------------------------------------
     def set_ids(self, ids: list[str]) -> None:
@@ -148,6 +186,13 @@ class CaseTableModel(QAbstractTableModel):
             return None
         if role == CASE_ID_ROLE:
             return self._ids[index.row()]
+        if index.column() == 0 and self.sync_states is not None:
+            if role == SYNC_STATE_ROLE:
+                return self.sync_state(self._ids[index.row()])
+            if role == Qt.ItemDataRole.DecorationRole:
+                return _sync_icon(self.sync_state(self._ids[index.row()]))
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return tr(f"row.sync.{self.sync_state(self._ids[index.row()])}")
         if role not in _ROLES:
             return None
         row = self._row(index.row())

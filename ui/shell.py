@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QStackedWidget, QToolButton, QWidget
 
 from caseworker.errors import KnownError
 from caseworker.security.keyslots import SlotFile
@@ -35,10 +35,6 @@ register(
         "act.print": ("Cetak ringkasan kasus…", "Print case summary…"),
         "act.stage": ("Ubah tahap…", "Change stage…"),
         "act.sync": ("Sinkronkan sekarang", "Sync now"),
-        "act.sync.tip": (
-            "Sinkronisasi belum tersedia di versi ini: semua data tersimpan di laptop ini.",
-            "Sync is not available in this version yet: all data stays on this laptop.",
-        ),
         "act.lock": ("Kunci layar", "Lock screen"),
         "act.logout": ("Ganti pengguna", "Switch user"),
         "act.settings": ("Pengaturan…", "Settings…"),
@@ -125,6 +121,10 @@ class MainWindow(QMainWindow):
         self.lock_page: LockPage | None = None
         self.login_page: LoginPage | None = None
         self.welcome_page = None
+        self.revoked_page = None
+        self.connect_dialog = None
+        self.sync = None  # ui.sync.controller.SyncController while a server profile is open
+        self.transport_factory = None  # (server_url, device_id) -> Transport; None: HTTP (tests give another)
         self.idle: IdleWatcher | None = None
         self._hidden_dialogs: list[QWidget] = []
         self.setWindowTitle(tr("app.name"))
@@ -161,6 +161,7 @@ class MainWindow(QMainWindow):
             self._drop_page(self.welcome_page)
             self.welcome_page = WelcomePage()
             self.welcome_page.create_requested.connect(self._create_profile)
+            self.welcome_page.connect_requested.connect(self.connect_server)
             self._set_page(self.welcome_page)
 
     def users(self) -> list[str]:
@@ -211,11 +212,32 @@ class MainWindow(QMainWindow):
 
         run_in_background(create, self.enter, failed)
 
+    def connect_server(self) -> None:
+        """Join a server (welcome page): enrol into this window's profile folder, then sign in and sync."""
+        from ui.sync.connect import ConnectDialog
+
+        dialog = ConnectDialog(self.profile_dir, self.transport_factory, self)
+        dialog.enrolled.connect(self._enrolled)
+        self.connect_dialog = dialog
+        dialog.open()
+
+    def _enrolled(self, store: Store, transport) -> None:  # noqa: ANN001
+        self.settings.last_user[str(self.profile_dir)] = store.user.username
+        self.enter(store, transport)
+        if self.sync is not None:
+            self.sync.start()  # the first sync brings the facility's cases
+
     # -- signed in -------------------------------------------------------------------------------------
-    def enter(self, store: Store) -> None:
+    def enter(self, store: Store, transport=None) -> None:  # noqa: ANN001
+        from ui.sync.controller import SyncController
         from ui.workspace import Workspace
 
         self.store = store
+        self.sync = SyncController(self, store, self.transport_factory, transport)
+        self.sync.refreshed.connect(self._after_sync)
+        self.sync.online_changed.connect(lambda value: self.sync_status.set_online(value))
+        self.sync.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.sync.revoked.connect(self.revoke)
         self.workspace = Workspace(store, self.settings)
         self.workspace.pending_changed.connect(self._show_pending)
         self._set_page(self.workspace)
@@ -235,6 +257,10 @@ class MainWindow(QMainWindow):
             self.idle.set_timeout(minutes * 60_000)
         warm_up_core()
         self.signed_in.emit()
+        from caseworker.sync.state import is_revoked
+
+        if is_revoked(store):
+            self.revoke()
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -283,42 +309,83 @@ class MainWindow(QMainWindow):
 
         sync_menu = bar.addMenu(tr("menu.sync"))
         sync_menu.setToolTipsVisible(True)
-        sync_menu.addAction(
-            act("sync", tr("act.sync"), lambda: None, "F5", "sync", False, tr("act.sync.tip"))
-        )
+        can_sync = self.sync is not None and self.sync.available()
+        sync_menu.addAction(act("sync", tr("act.sync"), self.sync_now, "F5", "sync", can_sync,
+                                self.sync.tooltip() if self.sync is not None else ""))  # fmt: skip
 
         help_menu = bar.addMenu(tr("menu.help"))
         help_menu.addAction(act("about", tr("act.about"), self.about))
 
     def _build_status(self) -> None:
+        from ui.sync.status import SyncStatus
+
         bar = self.statusBar()
-        for child in bar.findChildren(QLabel):
+        for child in [*bar.findChildren(QLabel), *bar.findChildren(QToolButton, "SyncButton")]:
             bar.removeWidget(child)
             child.deleteLater()
-        self.online_label = QLabel("●  " + tr("status.offline"))
-        self.online_label.setObjectName("OnlineStatus")
-        self.online_label.setStyleSheet("color: #8a5300;")
-        self.online_label.setToolTip(tr("status.offline.tip"))
-        last = self.store.meta("last_sync_at") if self.store else None
-        from ui.i18n import fmt_datetime
-
-        self.sync_label = QLabel(
-            tr("status.last_sync", when=fmt_datetime(last) if last else tr("status.never"))
-        )
-        self.pending_label = QLabel(tr("status.pending", n=0))
-        self.pending_label.setObjectName("PendingStatus")
+        self.sync_status = SyncStatus(bar, self.store, self.actions_["sync"])
+        self.sync_status.set_online(self.sync.online if self.sync is not None else "unknown")
+        self.online_label = self.sync_status.online_label
+        self.sync_label = self.sync_status.sync_label
+        self.pending_label = self.sync_status.pending_label
         user = self.store.user if self.store else None
         facility = self.store.facility() if self.store else {}
         self.user_label = QLabel(tr("status.user", name=(user.full_name or user.username) if user else "",
                                     facility=facility.get("code") or ""))  # fmt: skip
         self.user_label.setToolTip(facility.get("name") or "")
-        bar.addWidget(self.online_label)
-        bar.addWidget(self.sync_label)
-        bar.addWidget(self.pending_label)
         bar.addPermanentWidget(self.user_label)
 
     def _show_pending(self, n: int) -> None:
-        self.pending_label.setText(tr("status.pending", n=f"{n:,}".replace(",", ".")))
+        self.sync_status.set_pending(n)
+
+    # -- sync ------------------------------------------------------------------------------------------
+    def sync_now(self) -> None:
+        """F5, the Sync menu and the status-bar button: sync off the UI thread, with progress and Cancel."""
+        if self.sync is not None and self._active():
+            self.sync.start()
+
+    def _after_sync(self) -> None:
+        if self.workspace is not None:
+            self.workspace.after_sync()
+        if self.store is not None:
+            self.sync_status.show_last_sync()
+
+    def revoke(self) -> None:
+        """The server revoked this device: lock the data away for good and offer to wipe it."""
+        from caseworker.store import syncstate
+        from caseworker.sync.state import is_revoked, mark_revoked
+        from ui.sync.revoked import RevokedPage
+
+        if self.store is None or self.revoked_page is not None:
+            return
+        if not is_revoked(self.store):
+            mark_revoked(self.store)
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, QDialog) and w.isVisible():
+                w.reject()
+        self.revoked_page = RevokedPage(syncstate.pending_count(self.store))
+        self.revoked_page.wipe_requested.connect(self.wipe)
+        self.revoked_page.leave.connect(self.logout)
+        self._set_page(self.revoked_page)
+        self.menuBar().setVisible(False)
+        self.statusBar().setVisible(False)
+
+    def wipe(self) -> None:
+        """Delete the revoked profile's data from this laptop (the user confirmed), then start afresh."""
+        from caseworker.sync.state import wipe_local_data
+
+        if self.store is None:
+            return
+        device_id = self.store.device_id
+        self._close_store()
+        self._drop_page(self.revoked_page)
+        self.revoked_page = None
+        self.menuBar().setVisible(False)
+        self.statusBar().setVisible(False)
+        wipe_local_data(self.profile_dir, device_id)
+        self.settings.last_user.pop(str(self.profile_dir), None)
+        self.show_start()
+        show_info(self, tr("revoked.title"), tr("wipe.done"))
 
     # -- actions ---------------------------------------------------------------------------------------
     def new_case(self) -> None:
@@ -420,7 +487,7 @@ class MainWindow(QMainWindow):
         return self.lock_page is not None and self.stack.currentWidget() is self.lock_page
 
     def lock(self) -> None:
-        if self.store is None or self.is_locked():
+        if self.store is None or self.is_locked() or self.revoked_page is not None:
             return
         self._hidden_dialogs = [
             w
@@ -480,11 +547,16 @@ class MainWindow(QMainWindow):
         self._close_store()
         self._drop_page(self.lock_page)
         self.lock_page = None
+        self._drop_page(self.revoked_page)
+        self.revoked_page = None
         self.menuBar().setVisible(False)
         self.statusBar().setVisible(False)
         self.show_login()
 
     def _close_store(self) -> None:
+        if self.sync is not None:
+            self.sync.shutdown()
+            self.sync = None
         if self.workspace is not None:
             self.workspace.shutdown()
             self._drop_page(self.workspace)

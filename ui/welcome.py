@@ -1,5 +1,6 @@
-"""First run without a profile: connect to a server (later) or work on this laptop alone (create a local
-profile: facility code and name, the first user, a password of at least 8 characters)."""
+"""First run without a profile: connect to a server (ui.sync.connect: the account's facility and role come
+from the server) or work on this laptop alone (create a local profile: facility code and name, the first
+user, a password of at least 8 characters)."""
 
 from __future__ import annotations
 
@@ -29,10 +30,6 @@ register(
         "welcome.server.text": (
             "Masuk dengan akun dari server dinas; data disinkronkan saat ada internet.",
             "Sign in with an account from the agency's server; data syncs when there is internet.",
-        ),
-        "welcome.server.tip": (
-            "Sinkronisasi dengan server belum tersedia di versi ini.",
-            "Syncing with a server is not available in this version yet.",
         ),
         "welcome.standalone": ("Bekerja mandiri", "Work on this laptop"),
         "welcome.standalone.text": (
@@ -90,9 +87,11 @@ def _choice_card(title: str, text: str, action) -> tuple[QFrame, QWidget]:  # no
 
 
 class WelcomePage(QWidget):
-    """`create_requested(values)` with facility_code, facility_name, username, full_name, password."""
+    """`create_requested(values)` with facility_code, facility_name, username, full_name, password;
+    `connect_requested()` when the user chose to join a server."""
 
     create_requested = Signal(dict)
+    connect_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -110,12 +109,10 @@ class WelcomePage(QWidget):
         choices = QWidget()
         choice_row = QHBoxLayout(choices)
         self.server_button = button(tr("welcome.server"), "sync")
-        self.server_button.setEnabled(False)
-        self.server_button.setToolTip(tr("welcome.server.tip"))
+        self.server_button.clicked.connect(self.connect_requested)
         self.standalone_button = button(tr("welcome.standalone"), "user", primary=True)
         self.standalone_button.clicked.connect(lambda: self.stack.setCurrentIndex(1))
         server_card, _ = _choice_card(tr("welcome.server"), tr("welcome.server.text"), self.server_button)
-        server_card.setToolTip(tr("welcome.server.tip"))
         local_card, _ = _choice_card(
             tr("welcome.standalone"), tr("welcome.standalone.text"), self.standalone_button
         )

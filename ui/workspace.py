@@ -4,6 +4,8 @@ open case. Counts and lists are read on the background reader; the open case is 
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
@@ -19,9 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from caseworker.errors import NotFound
 from caseworker.store import queries, reviews
 from caseworker.store.queries import CaseFilter
 from caseworker.store.store import Store
+from caseworker.sync import state as sync_state
 from ui.case_list import CaseListPage
 from ui.case_view import CaseView
 from ui.i18n import register, tr
@@ -53,7 +57,7 @@ NAV_KEYS = ("mine", "facility", "due", "conflicts", "review", "dashboard", "dupl
 SUPERVISOR_ONLY = ("dashboard", "duplicates")
 NAV_ICONS = {"mine": "user", "facility": "users", "due": "calendar", "review": "review", "conflicts": "conflict",
              "dashboard": "growth", "duplicates": "users"}  # fmt: skip
-LIST_KEYS = ("mine", "facility", "due", "conflicts", "drill")
+LIST_KEYS = ("mine", "facility", "due", "drill")
 COUNT_ROLE = Qt.ItemDataRole.UserRole + 10
 KEY_ROLE = Qt.ItemDataRole.UserRole + 11
 
@@ -185,6 +189,15 @@ class Workspace(QWidget):
         page = self.side_pages.get(key)
         if page is not None:
             return page
+        if key == "conflicts":
+            from ui.sync.conflicts_view import ConflictsView
+
+            page = ConflictsView(self.store, self.workers)
+            page.caseRequested.connect(self.open_case)
+            page.changed.connect(self.data_changed)
+            self.side_pages[key] = page
+            self.pages.addWidget(page)
+            return page
         from ui import supervisor
 
         if key == "review":
@@ -224,21 +237,26 @@ class Workspace(QWidget):
 
     # -- counts and refresh ----------------------------------------------------------------------------
     def refresh_counts(self) -> None:
-        def count(r: Store) -> dict[str, int]:
-            out = queries.navigation_counts(r)
+        server = sync_state.is_server_profile(self.store)
+
+        def count(r: Store) -> dict[str, Any]:
+            out: dict[str, Any] = queries.navigation_counts(r)
             mine = reviews.review_queue(r) if r.user.is_supervisor else reviews.returned_to_me(r)
             out["review"] = len(mine)
+            out["conflicts"] = sync_state.open_conflict_count(r)  # what the Conflicts page lists
             out["_pending"] = r.conn.execute("SELECT count(*) FROM outbox").fetchone()[0]
+            out["_sync"] = sync_state.case_states(r) if server else None
             return out
 
         self.reader.submit("counts", count, self._show_counts)
 
-    def _show_counts(self, counts: dict[str, int]) -> None:
+    def _show_counts(self, counts: dict[str, Any]) -> None:
         self.counts = counts
         for i in range(self.nav.count()):
             item = self.nav.item(i)
             key = item.data(KEY_ROLE)
             item.setData(COUNT_ROLE, counts.get(key))
+        self.list_page.model.set_sync_states(counts.get("_sync"))
         self.pending_changed.emit(counts.get("_pending", 0))
 
     def data_changed(self) -> None:
@@ -246,6 +264,27 @@ class Workspace(QWidget):
         self.list_page.rows_changed()
         current = self.pages.currentWidget()
         if current in self.side_pages.values() and hasattr(current, "refresh"):
+            current.refresh()
+        self.refresh_counts()
+
+    def after_sync(self) -> None:
+        """A sync changed rows behind the UI's back: forget the list's cached copy (pulled rows may carry
+        older times than the copy knows), re-read the people, lists, counts, and the open case or page."""
+        self.workers.clear()
+        self.workers.update({r["username"]: r["full_name"] or r["username"]
+                             for r in self.store.query("SELECT username, full_name FROM users ORDER BY full_name")})  # fmt: skip
+        cache = self.list_page.cache
+        self.reader.submit("list_reset", lambda _r: cache.reset(), lambda _r: None)
+        self.list_page.model.refresh_rows()
+        self.list_page.refresh()
+        self.list_page.load_index()
+        current = self.pages.currentWidget()
+        if self.showing_case():
+            try:
+                self.case_view.reload()
+            except NotFound:  # the case left this device (reassigned out of scope)
+                self.back_to_list()
+        elif current in self.side_pages.values() and hasattr(current, "refresh"):
             current.refresh()
         self.refresh_counts()
 

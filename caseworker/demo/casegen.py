@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import random
+from bisect import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
+from itertools import accumulate
 from typing import Any
 
 from caseworker.demo import growth_data, names, texts
@@ -57,13 +59,39 @@ DESIL_WEIGHTS = (30, 25, 18, 12, 7, 3, 2, 1, 1, 1)
 
 class FastRandom(random.Random):
     """random.Random with randint and choice built on random() alone: a few times faster than the
-    library's exact-integer versions, which matters at 100,000 cases; still deterministic per seed."""
+    library's exact-integer versions, which matters at 100,000 cases; still deterministic per seed.
+    `choices` of one item by weights draws exactly as the library's, with the running totals kept."""
 
     def randint(self, a: int, b: int) -> int:
         return a + int(self.random() * (b - a + 1))
 
     def choice(self, seq: Any) -> Any:
         return seq[int(self.random() * len(seq))]
+
+    def choices(self, population: Any, weights: Any = None, *, cum_weights: Any = None, k: int = 1) -> list:
+        if weights is None or cum_weights is not None or k != 1:
+            return super().choices(population, weights, cum_weights=cum_weights, k=k)
+        key = weights if type(weights) is tuple else tuple(weights)
+        found = _CUMULATIVE.get(key)
+        if found is None:
+            cum = list(accumulate(key))
+            found = _CUMULATIVE[key] = (cum, cum[-1] + 0.0)
+        cum, total = found
+        if len(cum) != len(population):
+            raise ValueError("The number of weights does not match the population")
+        return [population[bisect(cum, self.random() * total, 0, len(cum) - 1)]]
+
+
+_CUMULATIVE: dict[tuple, tuple[list, float]] = {}
+_ISO: dict[date, str] = {}
+
+
+def iso(day: date) -> str:
+    """day.isoformat(), remembered (the same few thousand days come up again and again)."""
+    text = _ISO.get(day)
+    if text is None:
+        text = _ISO[day] = day.isoformat()
+    return text
 
 
 @dataclass
@@ -84,7 +112,7 @@ _TIMES = tuple(f"T{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}Z" for s in ran
 
 def stamp(rng: random.Random, day: date) -> str:
     """A time on `day` during office hours, as a UTC timestamp."""
-    return day.isoformat() + _TIMES[int(rng.random() * len(_TIMES))]
+    return iso(day) + _TIMES[int(rng.random() * len(_TIMES))]
 
 
 @cache
@@ -142,7 +170,7 @@ class CaseFactory:
         rng = self.rng
         name = names.person_name(rng, sex, born.year)
         row = {
-            "id": self.new_id(), "name": name, "nickname": names.nickname(rng, name, sex), "birth_date": born.isoformat(),
+            "id": self.new_id(), "name": name, "nickname": names.nickname(rng, name, sex), "birth_date": iso(born),
             "birth_date_estimated": int(estimated), "sex": sex, "birthplace": rng.choice(BIRTHPLACES),
             "address": address(rng, place), "region_code": place.desa_code, "facility_code": self.facility,
         }  # fmt: skip
@@ -152,7 +180,7 @@ class CaseFactory:
                 row["no_kk"] = kk
         if rng.random() < 0.65:
             row["dtsen_desil"] = rng.choices(range(1, 11), DESIL_WEIGHTS)[0]
-            row["dtsen_checked_at"] = (self.today - timedelta(days=rng.randint(5, 400))).isoformat()
+            row["dtsen_checked_at"] = iso(self.today - timedelta(days=rng.randint(5, 400)))
         row.update(extra)
         return b.add("persons", row)
 
@@ -261,15 +289,15 @@ class CaseFactory:
             "id": case_id, "case_number": number,
             "person_id": person["id"], "facility_code": self.facility, "assigned_to": worker,
             "category_code": code, "stage": STAGES[stage], "status": "closed" if closed else "open", "risk": risk,
-            "opened_at": opened.isoformat(), "referral_source": texts.fill(rng, texts.REFERRAL_SOURCES, **fmt),
+            "opened_at": iso(opened), "referral_source": texts.fill(rng, texts.REFERRAL_SOURCES, **fmt),
             "presenting_problem": texts.fill(rng, texts.PROBLEMS[group], **fmt), "consent_by": who,
-            "consent_at": opened.isoformat(), "consent_basis": basis, "conflict": 0,
+            "consent_at": iso(opened), "consent_basis": basis, "conflict": 0,
             "created_at": stamp(rng, opened), "created_by": worker,
         }  # fmt: skip
         if stage >= 5:
             row["closure_reason"] = rng.choice(texts.CLOSURE_REASONS)
         if closed_at:
-            row["closed_at"] = closed_at.isoformat()
+            row["closed_at"] = iso(closed_at)
         b.add("cases", row)
         b.cases += 1
 
@@ -293,27 +321,27 @@ class CaseFactory:
         if closed:
             if rng.random() < 0.4:
                 day = opened + timedelta(days=rng.randint(0, max((end - opened).days, 0)))
-                rec("tasks", day, title=texts.fill(rng, texts.TASKS, **fmt), due_date=day.isoformat(),
-                    done_at=day.isoformat(), assigned_to=worker)  # fmt: skip
+                rec("tasks", day, title=texts.fill(rng, texts.TASKS, **fmt), due_date=iso(day),
+                    done_at=iso(day), assigned_to=worker)  # fmt: skip
         else:
             due = today + timedelta(days=rng.randint(-15, 45))
             rec("tasks", max(opened, min(due, today) - timedelta(days=rng.randint(1, 14))), title=texts.fill(rng, texts.TASKS, **fmt),
-                due_date=due.isoformat(), assigned_to=worker)  # fmt: skip
+                due_date=iso(due), assigned_to=worker)  # fmt: skip
             if rng.random() < 0.5:
                 done = today - timedelta(days=rng.randint(1, max((today - opened).days, 1)))
-                rec("tasks", done, title=texts.fill(rng, texts.TASKS, **fmt), due_date=done.isoformat(),
-                    done_at=done.isoformat(), assigned_to=worker)  # fmt: skip
+                rec("tasks", done, title=texts.fill(rng, texts.TASKS, **fmt), due_date=iso(done),
+                    done_at=iso(done), assigned_to=worker)  # fmt: skip
         components = ATENSI_BY_GROUP[group]
         if stage >= 2:
             for comp in rng.sample(components, k=rng.choice((1, 1, 2))):
                 status = "achieved" if closed else rng.choices(("open", "achieved", "dropped"), (7, 2, 1))[0]
                 target = moves[1] + timedelta(days=rng.randint(30, 180))
                 rec("goals", moves[1], description=texts.fill(rng, texts.GOALS[comp], **fmt), atensi_component=comp,
-                    target_date=target.isoformat(), status=status)  # fmt: skip
+                    target_date=iso(target), status=status)  # fmt: skip
         if stage >= 3:
             for comp in rng.sample(components, k=rng.choice((1, 1, 2))):
                 day = moves[2] + timedelta(days=rng.randint(0, max((end - moves[2]).days, 0)))
-                rec("interventions", day, atensi_component=comp, provided_at=day.isoformat(),
+                rec("interventions", day, atensi_component=comp, provided_at=iso(day),
                     description=rng.choice(texts.INTERVENTIONS[comp]), provider=texts.fill(rng, texts.PROVIDERS, **fmt),
                     outcome=rng.choice(texts.OUTCOMES))  # fmt: skip
         if group == T.TODDLER:
@@ -329,7 +357,7 @@ class CaseFactory:
             agency, reason = rng.choice(texts.REFERRALS)
             day = moves[1]
             status = rng.choice(("accepted", "completed")) if (today - day).days > 30 else "sent"
-            rec("referrals", day, referred_at=day.isoformat(), to_agency=agency.format(kec=kec), reason=reason,
+            rec("referrals", day, referred_at=iso(day), to_agency=agency.format(kec=kec), reason=reason,
                 status=status)  # fmt: skip
         if closed:
             sent = closed_at - timedelta(days=rng.randint(1, 6))  # type: ignore[operator]
@@ -358,7 +386,7 @@ class CaseFactory:
             scores, total = _barthel_scores(tuple(answers.items()))
             answers = {"sumber_informasi": rng.choice(("observasi", "klien", "pendamping")), **answers}
             submitted = stage == 1 and i == 0 and rng.random() < 0.5
-            row = rec("assessments", day, form_id="barthel", form_version=1, assessed_at=day.isoformat(),
+            row = rec("assessments", day, form_id="barthel", form_version=1, assessed_at=iso(day),
                       data=json.dumps(answers), scores=scores, review_status="submitted" if submitted else "approved",
                       summary=f"Indeks Barthel {total}/20.")  # fmt: skip
             if submitted:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 # Abbreviations and spellings of Muhammad, anywhere in the name ("M." only as the first word,
 # where it is the usual short form; elsewhere it may stand for anything).
@@ -74,6 +75,7 @@ def _fold_word(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=8192)  # names repeat (search indexing of many cases, duplicate checks)
 def name_key(name: str | None) -> str:
     """A lower-case, accent-free, spelling-folded form of a name; words separated by one space."""
     if not name:

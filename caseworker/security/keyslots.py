@@ -63,7 +63,8 @@ def make_slot(username: str, password: str, db_key: bytes) -> KeySlot:
     kek = _derive(password, salt, (TIME_COST, MEMORY_KIB, PARALLELISM))
     wrapped = AESGCM(kek).encrypt(nonce, db_key, username.encode("utf-8"))
     b64 = lambda b: base64.b64encode(b).decode("ascii")  # noqa: E731
-    return KeySlot(username, b64(salt), b64(nonce), b64(wrapped))
+    # The parameters it was made with, not the class defaults (which were fixed when the module loaded).
+    return KeySlot(username, b64(salt), b64(nonce), b64(wrapped), TIME_COST, MEMORY_KIB, PARALLELISM)
 
 
 def unwrap(slot: KeySlot, password: str) -> bytes:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from caseworker import i18n
 from caseworker.errors import KnownError
@@ -184,10 +184,13 @@ def facility_users(database: Database, facility_code: str | None) -> list[dict[s
     """The users of one facility (no password hashes), for the devices of that facility."""
     if facility_code is None:
         return []
-    query = (
-        select(users.c.username, users.c.full_name, users.c.role, users.c.facility_code, users.c.active)
-        .where(users.c.facility_code == facility_code)
-        .order_by(users.c.username)
-    )
     with database.read() as conn:
-        return [{**row._mapping, "active": bool(row.active)} for row in conn.execute(query)]
+        rows = conn.execute(_FACILITY_USERS, {"facility": facility_code})
+        return [{**row._mapping, "active": bool(row.active)} for row in rows]
+
+
+_FACILITY_USERS = (  # built once: every sync asks
+    select(users.c.username, users.c.full_name, users.c.role, users.c.facility_code, users.c.active)
+    .where(users.c.facility_code == bindparam("facility"))
+    .order_by(users.c.username)
+)

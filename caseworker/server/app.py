@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from collections import Counter
 from typing import Any
@@ -119,9 +121,21 @@ def create_app(database: Database | str, settings: Settings | None = None) -> Fa
         logs.event("pull", device_id=pr.device_id, since=since, bytes=len(response.body))
         return response
 
-    @app.get("/facility/users", response_model=p.FacilityUsersResponse)
-    def facility_users(pr: Principal = Depends(principal)) -> p.FacilityUsersResponse:
-        return p.FacilityUsersResponse(users=admin.facility_users(db, pr.facility_code))
+    @app.get(
+        "/facility/users",
+        response_model=p.FacilityUsersResponse,
+        responses={304: {"description": "unchanged"}},
+    )
+    def facility_users(
+        pr: Principal = Depends(principal), if_none_match: str | None = Header(default=None)
+    ) -> Response:
+        # Every sync asks; an ETag lets an unchanged list cost neither side more than this query.
+        users = admin.facility_users(db, pr.facility_code)
+        body = json.dumps({"users": users}, ensure_ascii=False, separators=(",", ":")).encode()
+        etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+        if if_none_match == etag:
+            return Response(status_code=304, headers={"ETag": etag})
+        return Response(body, media_type="application/json", headers={"ETag": etag})
 
     @app.head("/blobs/{sha256}")
     def blob_head(sha256: str, pr: Principal = Depends(principal)) -> Response:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, bindparam, delete, select, update
 
 from caseworker.server import db as t
 from caseworker.server.db import Database, upsert
@@ -171,26 +171,31 @@ def login(database: Database, settings: Settings, req: p.LoginRequest, address: 
     )
 
 
-def _session(conn: Connection, token: str, kind: str, now: float):  # -> Row
-    j = t.tokens.join(t.users, t.users.c.username == t.tokens.c.username).join(
-        t.devices, t.devices.c.device_id == t.tokens.c.device_id
+_SESSION = (
+    select(
+        t.tokens.c.kind,
+        t.tokens.c.expires_at,
+        t.tokens.c.device_id,
+        t.users.c.username,
+        t.users.c.role,
+        t.users.c.facility_code,
+        t.users.c.full_name,
+        t.users.c.active,
+        t.devices.c.revoked_at,
+        t.devices.c.username.label("device_user"),
+        t.facilities.c.worker_scope,
     )
-    row = conn.execute(
-        select(
-            t.tokens.c.kind,
-            t.tokens.c.expires_at,
-            t.tokens.c.device_id,
-            t.users.c.username,
-            t.users.c.role,
-            t.users.c.facility_code,
-            t.users.c.full_name,
-            t.users.c.active,
-            t.devices.c.revoked_at,
-            t.devices.c.username.label("device_user"),
-        )
-        .select_from(j)
-        .where(t.tokens.c.token_hash == token_hash(token))
-    ).first()
+    .select_from(
+        t.tokens.join(t.users, t.users.c.username == t.tokens.c.username)
+        .join(t.devices, t.devices.c.device_id == t.tokens.c.device_id)
+        .outerjoin(t.facilities, t.facilities.c.code == t.users.c.facility_code)
+    )
+    .where(t.tokens.c.token_hash == bindparam("token_hash"))
+)  # built once: every request runs it
+
+
+def _session(conn: Connection, token: str, kind: str, now: float):  # -> Row
+    row = conn.execute(_SESSION, {"token_hash": token_hash(token)}).first()
     if row is None or row.kind != kind or row.device_user != row.username:
         raise ApiError(401, "token_invalid")
     if row.revoked_at:
@@ -207,19 +212,11 @@ def authenticate(database: Database, settings: Settings, authorization: str | No
         raise ApiError(401, "token_invalid")
     with database.read() as conn:
         row = _session(conn, authorization[7:].strip(), "access", settings.now())
-        scope = "facility"
-        if row.facility_code:
-            scope = (
-                conn.execute(
-                    select(t.facilities.c.worker_scope).where(t.facilities.c.code == row.facility_code)
-                ).scalar()
-                or "facility"
-            )
     return Principal(
         username=row.username,
         role=row.role,
         facility_code=row.facility_code,
-        worker_scope=scope,
+        worker_scope=(row.worker_scope or "facility") if row.facility_code else "facility",
         device_id=row.device_id,
         full_name=row.full_name,
     )

@@ -9,6 +9,7 @@ PostgreSQL: a transaction-scoped advisory lock), so commit order equals seq orde
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -147,6 +148,14 @@ device_cases = Table(
     Column("case_id", String(64), nullable=False),
     Column("removed_at_cursor", BigInteger),
     PrimaryKeyConstraint("device_id", "case_id"),
+    # The few rows with a removal in flight (a pull forgets the acknowledged ones without a scan).
+    Index(
+        "ix_device_cases_removed",
+        "device_id",
+        "removed_at_cursor",
+        sqlite_where=text("removed_at_cursor IS NOT NULL"),
+        postgresql_where=text("removed_at_cursor IS NOT NULL"),
+    ),
 )
 
 blobs = Table(
@@ -179,6 +188,7 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+        self._writer = threading.Lock()  # SQLite: the server's writers, one at a time (see write())
         if self.is_sqlite:
             self.engine: Engine = create_engine(
                 url, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=8, max_overflow=16
@@ -191,6 +201,9 @@ class Database:
     def create_schema(self) -> None:
         with self.write() as conn:
             metadata.create_all(conn)
+            for table in metadata.sorted_tables:  # indexes added since the database was created
+                for index in table.indexes:
+                    index.create(conn, checkfirst=True)
             upsert(conn, meta, {"key": "server_db_version", "value": str(SERVER_DB_VERSION)}, ["key"])
 
     @contextmanager
@@ -201,10 +214,17 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """A write transaction; on SQLite it takes the write lock at BEGIN so writers never deadlock."""
-        with self.engine.connect() as conn:
-            if self.is_sqlite:
-                conn = conn.execution_options(cw_write=True)
+        """A write transaction; on SQLite it takes the write lock at BEGIN so writers never deadlock.
+
+        SQLite has one writer at a time. The server's own writers queue on a lock in this process, which
+        hands over the moment a transaction ends; SQLite's busy handler (kept for other processes, such as
+        the admin CLI) would instead sleep and poll, with waits growing to 100 ms, under many writers."""
+        if not self.is_sqlite:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
+            return
+        with self._writer, self.engine.connect() as conn:
+            conn = conn.execution_options(cw_write=True)
             with conn.begin():
                 yield conn
 
@@ -226,6 +246,12 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("cw_write") else "BEGIN")
 
 
+# Statements of the hot paths are built once, with bind parameters: building a statement per call costs
+# several times what SQLite takes to run it.
+_MAX_SEQ = select(func.max(changelog.c.seq))
+_SEQ_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
+
+
 class SeqAllocator:
     """Hands out changelog seqs inside one write transaction; takes the sequence lock on first use."""
 
@@ -235,9 +261,8 @@ class SeqAllocator:
 
     def next(self) -> int:
         if self._next is None:
-            if self.conn.dialect.name == "postgresql":
-                self.conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SEQ_LOCK_KEY})
-            current = self.conn.execute(select(func.max(changelog.c.seq))).scalar()
+            lock_sequence(self.conn)
+            current = self.conn.execute(_MAX_SEQ).scalar()
             self._next = (current or 0) + 1
         value = self._next
         self._next += 1
@@ -247,11 +272,11 @@ class SeqAllocator:
 def lock_sequence(conn: Connection) -> None:
     """Serialise with other writers of the changelog from here to commit (PostgreSQL; SQLite already is)."""
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SEQ_LOCK_KEY})
+        conn.execute(_SEQ_LOCK, {"k": SEQ_LOCK_KEY})
 
 
 def max_seq(conn: Connection) -> int:
-    return conn.execute(select(func.max(changelog.c.seq))).scalar() or 0
+    return conn.execute(_MAX_SEQ).scalar() or 0
 
 
 def upsert(conn: Connection, table: Table, values: dict[str, Any], keys: list[str]) -> None:

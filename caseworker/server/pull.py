@@ -11,15 +11,20 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
-from sqlalchemy import Connection, and_, case, delete, or_, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from starlette.responses import Response
 
 from caseworker.server.auth import Principal, iso
-from caseworker.server.db import Database, changelog, device_cases, devices, max_seq
+from caseworker.server.db import Database, device_cases, devices, max_seq
 from caseworker.server.push import outdated
-from caseworker.server.scope import held_clause, visible_clause
+from caseworker.server.scope import page_query
 from caseworker.sync import protocol as p
+
+_PROBE_LIMIT = 100  # visible cases in a page up to which _held is asked before writing
+_MAX_SCAN = 1_000_000  # changelog seqs one pull reads at most (a sparse scope answers in several pulls)
 
 
 def _body(
@@ -39,88 +44,114 @@ def pull(
     limit = max(1, min(limit, p.MAX_PULL_LIMIT))
     if outdated(protocol_version, schema_version):
         return _body([], since, False, now, True, False)
-    c = changelog.c
     with database.read() as conn:
-        needs_reset = conn.execute(
-            select(devices.c.needs_reset).where(devices.c.device_id == pr.device_id)
-        ).scalar()
+        needs_reset = conn.execute(_NEEDS_RESET, {"device": pr.device_id}).scalar()
         upto = max_seq(conn)
         if since > upto or (needs_reset and since != 0):
             # The scope changed under the device (or the server was restored): start again from zero.
             return _body([], 0, True, now, False, True)
-        visible = visible_clause(pr)
-        rows = conn.execute(
-            select(
-                c.seq,
-                c.table_name,
-                c.row_id,
-                c.data,
-                c.version,
-                c.case_id,
-                case((visible, 1), else_=0).label("visible"),
-            )
-            .where(c.seq > since, c.seq <= upto, or_(visible, held_clause(pr.device_id)))
-            .order_by(c.seq)
-            .limit(limit + 1)
-        ).all()
-        has_more = len(rows) > limit
-        rows = rows[:limit]
-        cursor = rows[-1].seq if has_more else upto
-        added = {row.case_id for row in rows if row.visible and row.case_id}
-        removed = {row.row_id for row in rows if not row.visible and row.table_name == "cases"}
-        already = _held(conn, pr.device_id, added) if added else set()
-    parts: list[str] = []
-    for row in rows:
-        rid = json.dumps(row.row_id)
-        if row.visible:
-            parts.append(
-                f'{{"seq":{row.seq},"table":"{row.table_name}","row_id":{rid},"op":"upsert",'
-                f'"row":{row.data},"version":{row.version}}}'
-            )
-        else:
-            parts.append(
-                f'{{"seq":{row.seq},"table":"{row.table_name}","row_id":{rid},"op":"remove",'
-                f'"row":null,"version":{row.version}}}'
-            )
+        rows, cursor, has_more = _scan(conn, pr, since, upto, limit)
+        # One pass over plain tuples (a first sync sends 100,000+ rows through here).
+        parts: list[str] = []
+        added: set[str] = set()
+        removed: set[str] = set()
+        dumps = json.dumps
+        for seq, table, row_id, data, version, case_id, visible in rows:
+            if visible:
+                parts.append(
+                    f'{{"seq":{seq},"table":"{table}","row_id":{dumps(row_id)},"op":"upsert",'
+                    f'"row":{data},"version":{version}}}'
+                )
+                if case_id:
+                    added.add(case_id)
+            else:
+                parts.append(
+                    f'{{"seq":{seq},"table":"{table}","row_id":{dumps(row_id)},"op":"remove",'
+                    f'"row":null,"version":{version}}}'
+                )
+                if table == "cases":
+                    removed.add(row_id)
+        # Asking which of few cases the device holds saves a write; for a big page (a first sync) the upsert
+        # in _record is cheaper than asking (and exact either way).
+        already = _held(conn, pr.device_id, added) if 0 < len(added) <= _PROBE_LIMIT else set()
     if needs_reset or removed or added - already:
         with database.write() as conn:
             _record(conn, pr.device_id, since, cursor, added - already, removed, bool(needs_reset))
     return _body(parts, cursor, has_more, now, False, False)
 
 
+def _scan(conn: Connection, pr: Principal, since: int, upto: int, limit: int) -> tuple[list[Row], int, bool]:
+    """The page's rows, its cursor and whether more follow. The changelog is read in windows of seqs, each
+    a bounded range scan of `ix_changelog_seq` whatever the planner believes about the table (PostgreSQL
+    without statistics would otherwise read and sort every row past `since` for each page). A window
+    grows while the device's share of the changelog is sparse; one pull scans at most _MAX_SCAN seqs and
+    then answers the rows found so far, with the cursor at the end of the scanned range."""
+    query, params = page_query(pr)
+    rows: list[Row] = []
+    low, span = since, limit + 1
+    while low < upto:
+        high = min(upto, low + span)
+        rows.extend(
+            conn.execute(query, {**params, "low": low, "high": high, "n": limit + 1 - len(rows)}).all()
+        )
+        if len(rows) > limit:
+            return rows[:limit], rows[limit - 1].seq, True
+        low = high
+        if low - since >= _MAX_SCAN and low < upto:
+            return rows, low, True
+        span = min(span * 4, _MAX_SCAN)
+    return rows, upto, False
+
+
+_D = device_cases.c
+_NEEDS_RESET = select(devices.c.needs_reset).where(devices.c.device_id == bindparam("device"))
+_HELD = select(_D.case_id).where(
+    _D.device_id == bindparam("device"),
+    _D.case_id.in_(bindparam("ids", expanding=True)),
+    _D.removed_at_cursor.is_(None),
+)
+_DONE_RESET = update(devices).where(devices.c.device_id == bindparam("device")).values(needs_reset=0)
+_FORGET = delete(device_cases).where(
+    _D.device_id == bindparam("device"), _D.removed_at_cursor <= bindparam("since")
+)
+_REMOVING = (
+    update(device_cases)
+    .where(_D.device_id == bindparam("device"), _D.case_id == bindparam("case"))
+    .values(removed_at_cursor=bindparam("cursor"))
+)
+_HOLD: dict[str, Any] = {}
+
+
+def _hold(dialect_name: str) -> Any:
+    """Held from now on (again, if a removal was pending): an upsert by primary key."""
+    if dialect_name not in _HOLD:
+        dialect = postgresql if dialect_name == "postgresql" else sqlite
+        stmt = dialect.insert(device_cases).values(device_id=bindparam("device"), case_id=bindparam("case"))
+        _HOLD[dialect_name] = stmt.on_conflict_do_update(
+            index_elements=["device_id", "case_id"],
+            set_={"removed_at_cursor": None},
+            where=_D.removed_at_cursor.is_not(None),
+        )
+    return _HOLD[dialect_name]
+
+
 def _held(conn: Connection, device_id: str, case_ids: set[str]) -> set[str]:
     """Of these cases, those the device holds with no removal pending."""
-    d = device_cases.c
     found: set[str] = set()
     ids = sorted(case_ids)
     for i in range(0, len(ids), 500):
-        found.update(
-            conn.execute(
-                select(d.case_id).where(
-                    d.device_id == device_id, d.case_id.in_(ids[i : i + 500]), d.removed_at_cursor.is_(None)
-                )
-            ).scalars()
-        )
+        found.update(conn.execute(_HELD, {"device": device_id, "ids": ids[i : i + 500]}).scalars())
     return found
 
 
 def _record(
     conn: Connection, device_id: str, since: int, cursor: int, added: set[str], removed: set[str], reset: bool
 ) -> None:
-    d = device_cases.c
     if reset:
-        conn.execute(update(devices).where(devices.c.device_id == device_id).values(needs_reset=0))
+        conn.execute(_DONE_RESET, {"device": device_id})
     # The device pulled from `since`, so it applied every page up to there: forget acknowledged removals.
-    conn.execute(delete(device_cases).where(d.device_id == device_id, d.removed_at_cursor <= since))
+    conn.execute(_FORGET, {"device": device_id, "since": since})
     if added:
-        ids = sorted(added)
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            conn.execute(delete(device_cases).where(and_(d.device_id == device_id, d.case_id.in_(chunk))))
-            conn.execute(device_cases.insert(), [{"device_id": device_id, "case_id": cid} for cid in chunk])
+        conn.execute(_hold(conn.dialect.name), [{"device": device_id, "case": cid} for cid in sorted(added)])
     for case_id in sorted(removed):
-        conn.execute(
-            update(device_cases)
-            .where(d.device_id == device_id, d.case_id == case_id)
-            .values(removed_at_cursor=cursor)
-        )
+        conn.execute(_REMOVING, {"device": device_id, "case": case_id, "cursor": cursor})

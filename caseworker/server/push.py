@@ -10,7 +10,7 @@ import json
 import time
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from caseworker.server import rows as r
 from caseworker.server.auth import Principal, iso
@@ -23,6 +23,11 @@ from caseworker.sync import protocol as p
 BOOKKEEPING = frozenset({"updated_at", "updated_by", "version"})
 IMMUTABLE = frozenset({"id", "created_at", "created_by", "case_id"})
 CONFLICT_RESOLUTION_FIELDS = frozenset({"status", "resolution", "resolved_by", "resolved_at"})
+
+
+# Built once (see caseworker.server.db): every mutation runs them.
+_SEEN = select(applied_mutations).where(applied_mutations.c.mutation_id == bindparam("mutation_id"))
+_APPLIED = applied_mutations.insert()
 
 
 class Rejected(Exception):
@@ -50,8 +55,7 @@ def push(database: Database, pr: Principal, req: p.PushRequest) -> p.PushRespons
 
 
 def _apply_once(txn: r.Txn, m: p.Mutation) -> p.MutationResult:
-    am = applied_mutations.c
-    seen = txn.conn.execute(select(applied_mutations).where(am.mutation_id == m.mutation_id)).first()
+    seen = txn.conn.execute(_SEEN, {"mutation_id": m.mutation_id}).first()
     if seen is not None:
         return p.MutationResult(
             mutation_id=m.mutation_id,
@@ -66,21 +70,22 @@ def _apply_once(txn: r.Txn, m: p.Mutation) -> p.MutationResult:
     except Rejected as exc:
         result = p.MutationResult(mutation_id=m.mutation_id, status="rejected", reason=exc.reason)
     txn.conn.execute(
-        applied_mutations.insert().values(
-            mutation_id=m.mutation_id,
-            device_id=txn.principal.device_id,
-            username=txn.principal.username,
-            txn_id=m.txn_id,
-            table_name=m.table[:40],
-            row_id=m.row_id,
-            op=m.op,
-            status=result.status,
-            reason=result.reason,
-            version=result.version,
-            conflict_ids=json.dumps(result.conflict_ids),
-            hlc=m.hlc,
-            applied_at=txn.now,
-        )
+        _APPLIED,
+        {
+            "mutation_id": m.mutation_id,
+            "device_id": txn.principal.device_id,
+            "username": txn.principal.username,
+            "txn_id": m.txn_id,
+            "table_name": m.table[:40],
+            "row_id": m.row_id,
+            "op": m.op,
+            "status": result.status,
+            "reason": result.reason,
+            "version": result.version,
+            "conflict_ids": json.dumps(result.conflict_ids),
+            "hlc": m.hlc,
+            "applied_at": txn.now,
+        },
     )
     return result
 

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Connection, and_, select, update
+from sqlalchemy import Connection, and_, bindparam, select, update
 
 from caseworker.server.auth import Principal
 from caseworker.server.db import SeqAllocator, changelog
@@ -23,6 +23,34 @@ from caseworker.sync.protocol import CONFLICT_COLUMNS
 SYNCED_TABLES: dict[str, dict[str, type]] = {**schema.TABLES}
 SYNCED_TABLES.setdefault("conflicts", CONFLICT_COLUMNS)
 CONFLICT_NAMESPACE = uuid.UUID("6f1c3c2e-5a51-4f0e-9d6e-3f0b9a0c1d22")
+
+
+# Built once, with bind parameters: a push runs these for every mutation (see caseworker.server.db).
+_C = changelog.c
+_LOAD = select(
+    _C.data, _C.version, _C.facility_code, _C.case_id, _C.assigned_to, _C.created_by, _C.person_id
+).where(_C.table_name == bindparam("t"), _C.row_id == bindparam("r"))
+_INSERT = changelog.insert()
+_UPDATE = update(changelog).where(_C.table_name == bindparam("t"), _C.row_id == bindparam("r"))
+_CHILDREN = (
+    select(_C.table_name, _C.row_id)
+    .where(_C.case_id == bindparam("case_id"), _C.table_name != "cases")
+    .order_by(_C.table_name, _C.row_id)
+)
+_PERSON_ROWS = (
+    select(_C.table_name, _C.row_id)
+    .where(_C.person_id == bindparam("person_id"), _C.case_id.is_(None))
+    .order_by(_C.table_name != "persons", _C.row_id)
+)
+_CASES_OF_PERSON = (
+    select(_C.row_id)
+    .where(_C.table_name == "cases", _C.person_id == bindparam("person_id"))
+    .order_by(_C.row_id)
+)
+_CONFLICTS_OF = select(_C.data).where(
+    _C.table_name == "conflicts",
+    (_C.case_id == bindparam("case_id")) | and_(_C.case_id.is_(None), _C.person_id == bindparam("person_id")),
+)
 
 
 def columns(table: str) -> dict[str, type]:
@@ -59,12 +87,7 @@ class Txn:
 def load(txn: Txn, table: str, row_id: str | None) -> Stored | None:
     if not row_id:
         return None
-    c = changelog.c
-    row = txn.conn.execute(
-        select(c.data, c.version, c.facility_code, c.case_id, c.assigned_to, c.created_by, c.person_id).where(
-            c.table_name == table, c.row_id == row_id
-        )
-    ).first()
+    row = txn.conn.execute(_LOAD, {"t": table, "r": row_id}).first()
     if row is None:
         return None
     scope = RowScope(row.facility_code, row.case_id, row.assigned_to, row.created_by, row.person_id)
@@ -111,29 +134,20 @@ def write(
         "changed_at": txn.now,
     }
     if new:
-        txn.conn.execute(changelog.insert().values(table_name=table, row_id=row_id, **values))
+        txn.conn.execute(_INSERT, {"table_name": table, "row_id": row_id, **values})
     else:
-        c = changelog.c
-        txn.conn.execute(update(changelog).where(c.table_name == table, c.row_id == row_id).values(**values))
+        txn.conn.execute(_UPDATE, {"t": table, "r": row_id, **values})
 
 
 def _bump(txn: Txn, table: str, row_id: str, **scope_columns: Any) -> None:
-    c = changelog.c
     txn.conn.execute(
-        update(changelog)
-        .where(c.table_name == table, c.row_id == row_id)
-        .values(seq=txn.seqs.next(), changed_at=txn.now, **scope_columns)
+        _UPDATE, {"t": table, "r": row_id, "seq": txn.seqs.next(), "changed_at": txn.now, **scope_columns}
     )
 
 
 def rescope_case_children(txn: Txn, case_id: str, scope: RowScope, old_person: str | None = None) -> None:
     """Move the case's records (new scope) and its person(s) to new seqs. The caller writes the case last."""
-    c = changelog.c
-    children = txn.conn.execute(
-        select(c.table_name, c.row_id)
-        .where(c.case_id == case_id, c.table_name != "cases")
-        .order_by(c.table_name, c.row_id)
-    ).all()
+    children = txn.conn.execute(_CHILDREN, {"case_id": case_id}).all()
     for child in children:
         _bump(
             txn,
@@ -143,11 +157,7 @@ def rescope_case_children(txn: Txn, case_id: str, scope: RowScope, old_person: s
             assigned_to=scope.assigned_to,
         )
     for person_id in dict.fromkeys(p for p in (old_person, scope.person_id) if p):
-        person_rows = txn.conn.execute(
-            select(c.table_name, c.row_id)
-            .where(c.person_id == person_id, c.case_id.is_(None))
-            .order_by(c.table_name != "persons", c.row_id)
-        ).all()
+        person_rows = txn.conn.execute(_PERSON_ROWS, {"person_id": person_id}).all()
         for row in reversed(person_rows):  # relations and conflicts first, the person last
             _bump(txn, row.table_name, row.row_id)
 
@@ -187,12 +197,7 @@ def affected_cases(txn: Txn, scope: RowScope) -> list[str]:
     """The cases a conflict on a row with this scope belongs to (the case, or every case of the person)."""
     if scope.case_id:
         return [scope.case_id]
-    c = changelog.c
-    return list(
-        txn.conn.execute(
-            select(c.row_id).where(c.table_name == "cases", c.person_id == scope.person_id).order_by(c.row_id)
-        ).scalars()
-    )
+    return list(txn.conn.execute(_CASES_OF_PERSON, {"person_id": scope.person_id}).scalars())
 
 
 def refresh_conflict_flag(txn: Txn, case_id: str) -> None:
@@ -200,14 +205,8 @@ def refresh_conflict_flag(txn: Txn, case_id: str) -> None:
     case = load(txn, "cases", case_id)
     if case is None:
         return
-    c = changelog.c
     person_id = case.data.get("person_id")
-    rows = txn.conn.execute(
-        select(c.data).where(
-            c.table_name == "conflicts",
-            (c.case_id == case_id) | and_(c.case_id.is_(None), c.person_id == person_id),
-        )
-    ).scalars()
+    rows = txn.conn.execute(_CONFLICTS_OF, {"case_id": case_id, "person_id": person_id}).scalars()
     flag = int(any(json.loads(d).get("status") == "open" for d in rows))
     if (case.data.get("conflict") or 0) != flag:
         case.data["conflict"] = flag

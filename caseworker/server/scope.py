@@ -14,8 +14,9 @@ person, or through the person's own facility.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, exists, false, not_, or_, select
 
 from caseworker.server.auth import Principal
 from caseworker.server.db import changelog, device_cases
@@ -32,13 +33,16 @@ def visible_clause(pr: Principal, r=changelog) -> ColumnElement[bool]:
     """SQL condition: the changelog row `r` is visible to the principal."""
     if pr.role not in READ_ROLES or not pr.facility_code:
         return false()
-    fac, user = pr.facility_code, pr.username
+    return _visible(pr.facility_code, pr.username, assigned_only(pr), r)
+
+
+def _visible(fac: Any, user: Any, assigned: bool, r=changelog) -> ColumnElement[bool]:
     case_level = and_(r.c.case_id.is_not(None), r.c.facility_code == fac)
     c = changelog.alias("scope_case")
     case_of_person = and_(c.c.table_name == "cases", c.c.person_id == r.c.person_id)
     visible_case = and_(case_of_person, c.c.facility_code == fac)
     own = r.c.facility_code == fac
-    if assigned_only(pr):
+    if assigned:
         case_level = and_(case_level, r.c.assigned_to == user)
         visible_case = and_(visible_case, c.c.assigned_to == user)
         own = and_(own, r.c.created_by == user, not_(exists().where(case_of_person)))
@@ -46,7 +50,7 @@ def visible_clause(pr: Principal, r=changelog) -> ColumnElement[bool]:
     return or_(case_level, person_level)
 
 
-def held_clause(device_id: str, r=changelog) -> ColumnElement[bool]:
+def held_clause(device_id: Any, r=changelog) -> ColumnElement[bool]:
     """SQL condition: the device holds the row (its case, or a case of its person, is in device_cases)."""
     held_cases = select(device_cases.c.case_id).where(device_cases.c.device_id == device_id)
     c = changelog.alias("held_case")
@@ -61,6 +65,38 @@ def held_clause(device_id: str, r=changelog) -> ColumnElement[bool]:
         r.c.case_id.in_(held_cases),
         and_(r.c.case_id.is_(None), r.c.person_id.in_(held_persons)),
     )
+
+
+_PAGE_QUERIES: dict[tuple[bool, bool], Select] = {}
+
+
+def page_query(pr: Principal) -> tuple[Select, dict[str, Any]]:
+    """The pull query (rows with low < seq <= high, visible or held, in seq order, at most n) and its
+    parameters except low, high and n. Built once per kind of principal."""
+    reads = pr.role in READ_ROLES and bool(pr.facility_code)
+    key = (reads, assigned_only(pr))
+    query = _PAGE_QUERIES.get(key)
+    if query is None:
+        r = changelog.c
+        if reads:
+            visible = _visible(bindparam("fac"), bindparam("user"), key[1])
+        else:
+            visible = false()
+        query = (
+            select(r.seq, r.table_name, r.row_id, r.data, r.version, r.case_id,
+                   case((visible, 1), else_=0).label("visible"))
+            .where(or_(visible, held_clause(bindparam("device"))), r.seq > bindparam("low"),
+                   r.seq <= bindparam("high"))
+            .order_by(r.seq)
+            .limit(bindparam("n"))
+        )  # fmt: skip
+        _PAGE_QUERIES[key] = query
+    params: dict[str, Any] = {"device": pr.device_id}
+    if reads:
+        params["fac"] = pr.facility_code
+        if key[1]:
+            params["user"] = pr.username
+    return query, params
 
 
 @dataclass(frozen=True)

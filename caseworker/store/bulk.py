@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import os
 import time
+from operator import itemgetter
 from typing import Any
 
 from caseworker.store.ids import now_iso
-from caseworker.store.schema import COMMON, SCHEMA_VERSION, TABLES
+from caseworker.store.schema import CASE_RECORDS, COMMON, SCHEMA_VERSION, TABLES
 from caseworker.store.store import Store
 
 _COLUMNS: dict[str, tuple[str, ...]] = {t: (*COMMON, *cols) for t, cols in TABLES.items()}
@@ -65,7 +66,8 @@ def bulk_insert(
     note to the visit it records; the audit entry is dated and signed like the row, the outbox entry is
     queued now by the signed-in user. Outbox fields hold the row's non-null columns except `version`
     (as `repository.insert` writes them). With `touch`, the cases the rows belong to are reindexed before
-    the transaction commits. Returns the ids in the order of `rows` (and sets `id` on each dict).
+    the transaction commits. Returns the ids in the order of `rows` (and completes each dict in place:
+    `id` and the common columns set).
     """
     if not rows:
         return []
@@ -73,34 +75,71 @@ def bulk_insert(
         raise ValueError(f"not a synced table: {table}")
     if check:
         _check_columns(table, rows)
-    now, me = now_iso(), store.user.username
-    fresh = iter(uuid7_many(sum(1 for r in rows if not r.get("id"))))
-    # Rows grouped by the columns they set, so each group's outbox fields name just those (as insert does).
-    groups: dict[tuple[str, ...], list[tuple]] = {}
-    for row in rows:
-        if not row.get("id"):
-            row["id"] = next(fresh)
-        full = {
-            "deleted": 0,
-            "created_at": now,
-            "created_by": me,
-            **{k: v for k, v in row.items() if v is not None},
-        }
-        full.setdefault("updated_at", full["created_at"])
-        full.setdefault("updated_by", full["created_by"])
-        full["version"] = full.pop("version", 0)  # last: written, but not an outbox field
-        key = tuple(full)
-        groups.setdefault(key, []).append(tuple(full.values()))
+    complete_rows(rows, now_iso(), store.user.username)
     with store.transaction() as txn:
-        for columns, values in groups.items():
-            _write_group(store, txn.txn_id, table, columns, values, now)
+        write_groups(store, table, group_rows(rows))
         if touch:
             txn.touched_cases.update(_touched_cases(store, table, rows))
     return [r["id"] for r in rows]
 
 
+def complete_rows(rows: list[dict[str, Any]], now: str, user: str) -> None:
+    """Fill the common columns a row leaves out, in place: a fresh `id`, `created_at/updated_at` = `now`
+    (`updated_at` = the given `created_at` if there is one), `created_by/updated_by` = `user` (or the given
+    author), `deleted` 0, `version` 0."""
+    fresh = iter(uuid7_many(sum(1 for r in rows if not r.get("id"))))
+    for row in rows:
+        if not row.get("id"):
+            row["id"] = next(fresh)
+        if row.get("deleted") is None:
+            row["deleted"] = 0
+        if row.get("created_at") is None:
+            row["created_at"] = now
+        if row.get("created_by") is None:
+            row["created_by"] = user
+        if row.get("updated_at") is None:
+            row["updated_at"] = row["created_at"]
+        if row.get("updated_by") is None:
+            row["updated_by"] = row["created_by"]
+        if row.get("version") is None:
+            row["version"] = 0
+
+
+Groups = list[tuple[tuple[str, ...], list[tuple]]]
+
+
+def _columns_of(row: dict[str, Any]) -> tuple[str, ...]:
+    """The columns a row sets (not null), in its order."""
+    return tuple(row) if None not in row.values() else tuple(k for k, v in row.items() if v is not None)
+
+
+def group_rows(rows: list[dict[str, Any]]) -> Groups:
+    """Completed rows as (columns, value tuples) groups, one per set of non-null columns (each group's
+    outbox fields name just those, as `repository.insert` does), in the order the groups first appear."""
+    groups: dict[tuple[str, ...], tuple[Any, list[tuple]]] = {}
+    for row in rows:
+        keys = _columns_of(row)
+        group = groups.get(keys)
+        if group is None:
+            group = groups[keys] = (itemgetter(*keys), [])
+        group[1].append(group[0](row))
+    return [(columns, values) for columns, (_, values) in groups.items()]
+
+
+def write_groups(store: Store, table: str, groups: Groups) -> int:
+    """Write grouped rows (`group_rows`) with their outbox and audit entries; returns the table's largest
+    rowid before (the rows took the rowids after it, group by group, in order)."""
+    now = now_iso()
+    first = None
+    with store.transaction() as txn:
+        for columns, values in groups:
+            before = _write_group(store, txn.txn_id, table, columns, values, now)
+            first = before if first is None else first
+    return first if first is not None else 0
+
+
 def _write_group(store: Store, txn_id: str, table: str, columns: tuple[str, ...], values: list[tuple],
-                 now: str) -> None:  # fmt: skip
+                 now: str) -> int:  # fmt: skip
     conn = store.conn
     before = conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]
     conn.executemany(
@@ -124,6 +163,7 @@ def _write_group(store: Store, txn_id: str, table: str, columns: tuple[str, ...]
         [table, before],
     )
     store.hlc_counter += len(values)
+    return before
 
 
 def _touched_cases(store: Store, table: str, rows: list[dict[str, Any]]) -> set[str]:
@@ -163,3 +203,124 @@ def index_new_cases(store: Store, case_ids: list[str]) -> None:
                 [indexing._search_values(r) for r in rows],
             )
             refresh_growth(store.db, chunk)
+
+
+# --- index rows from rows held in memory ------------------------------------------------------------------
+# A load that has just made its cases (the demo) holds every row `indexing._rows` would read back for them,
+# so it can hand indexing's row builders (all_index_values, _search_values) the same input without the
+# query; `growth_index.status_row` likewise. Keys of `_rows` rows and where they come from:
+_CASE_KEYS = frozenset({"id", "case_number", "person_id", "category_code", "stage", "status", "risk", "assigned_to",
+                        "created_by", "facility_code", "opened_at", "conflict", "deleted", "closed_at",
+                        "last_contact_at"})  # fmt: skip
+_PERSON_KEYS = frozenset({"name", "nickname", "nik", "no_kk", "birth_date", "sex"})
+_DERIVED_KEYS = frozenset(
+    {"rowid", "case_updated", "person_updated", "next_due", "last_contact", "notes_text", "record_updated"}
+)
+
+
+def index_row_keys(store: Store) -> tuple[str, ...] | None:
+    """The keys of the rows `indexing._rows` reads, or None when it reads something `memory_index_rows`
+    does not know how to supply (then index with `index_new_cases`, from the database)."""
+    from caseworker.store import indexing
+
+    cursor = store.conn.execute(indexing._SELECT + " WHERE 0")
+    keys = tuple(d[0] for d in cursor.description)
+    return keys if set(keys) <= _CASE_KEYS | _PERSON_KEYS | _DERIVED_KEYS else None
+
+
+def write_order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`rows` in the order `group_rows` + `write_groups` give them rowids (group by group)."""
+    first: dict[tuple[str, ...], int] = {}
+    keyed = [(first.setdefault(_columns_of(r), len(first)), i) for i, r in enumerate(rows)]
+    if len(first) == 1:
+        return list(rows)
+    return [rows[i] for _, i in sorted(keyed)]
+
+
+def memory_index_rows(
+    keys: tuple[str, ...], rows: dict[str, list[dict[str, Any]]], first_rowid: int
+) -> list[dict[str, Any]] | None:
+    """What `indexing._rows` reads for the new cases in `rows` (completed rows per table, every row of those
+    cases among them), when the cases get rowids from `first_rowid` on in `write_order`. None if a case's
+    person is not among `rows` (index from the database then)."""
+    persons = {p["id"]: p for p in rows.get("persons", ())}
+    cases = write_order(rows.get("cases", []))
+    info: dict[str, dict[str, Any]] = {
+        c["id"]: {"next_due": None, "last_contact": None, "notes": [], "record_updated": None} for c in cases
+    }
+    for table in CASE_RECORDS:
+        for r in rows.get(table, ()):
+            i = info.get(r.get("case_id"))  # type: ignore[arg-type]
+            if i is not None and r.get("updated_at") is not None:
+                if i["record_updated"] is None or r["updated_at"] > i["record_updated"]:
+                    i["record_updated"] = r["updated_at"]
+    for t in rows.get("tasks", ()):
+        i = info.get(t.get("case_id"))  # type: ignore[arg-type]
+        if (
+            i is not None
+            and t.get("done_at") is None
+            and not t.get("deleted")
+            and t.get("due_date") is not None
+        ):
+            if i["next_due"] is None or t["due_date"] < i["next_due"]:
+                i["next_due"] = t["due_date"]
+    for n in write_order(rows.get("notes", [])):
+        i = info.get(n.get("case_id"))  # type: ignore[arg-type]
+        if i is None or n.get("deleted"):
+            continue
+        if n.get("noted_at") is not None and (i["last_contact"] is None or n["noted_at"] > i["last_contact"]):
+            i["last_contact"] = n["noted_at"]
+        if n.get("text") is not None:
+            i["notes"].append(n["text"])
+    out = []
+    for rowid, c in enumerate(cases, start=first_rowid):
+        p = persons.get(c.get("person_id"))  # type: ignore[arg-type]
+        if p is None:
+            return None
+        i = info[c["id"]]
+        derived = {
+            "rowid": rowid, "case_updated": c.get("updated_at"), "person_updated": p.get("updated_at"),
+            "next_due": i["next_due"], "last_contact": i["last_contact"],
+            "notes_text": " ".join(i["notes"]) if i["notes"] else None, "record_updated": i["record_updated"],
+        }  # fmt: skip
+        out.append({k: derived[k] if k in derived else (p if k in _PERSON_KEYS else c).get(k) for k in keys})
+    return out
+
+
+def memory_growth_rows(rows: dict[str, list[dict[str, Any]]]) -> list[tuple]:
+    """The growth_status rows `growth_index.refresh_growth` would write for the cases in `rows`."""
+    from caseworker.store.growth_index import status_row
+
+    persons = {p["id"]: p for p in rows.get("persons", ())}
+    cases = {c["id"]: c for c in rows.get("cases", ())}
+    by_case: dict[str, list[dict[str, Any]]] = {}
+    for m in rows.get("measurements", ()):
+        if not m.get("deleted") and m.get("case_id") in cases:
+            by_case.setdefault(m["case_id"], []).append(m)
+    out = []
+    for case_id, ms in by_case.items():
+        p = persons.get(cases[case_id].get("person_id"), {})  # type: ignore[arg-type]
+        row = status_row(case_id, {"birth_date": p.get("birth_date"), "sex": p.get("sex")}, ms)
+        if row is not None:
+            out.append(row)
+    return out
+
+
+def write_index_rows(store: Store, index: list[tuple], search: list[tuple], growth: list[tuple]) -> None:
+    """Write case_index rows (`indexing.all_index_values`), case_search entries (`indexing._search_values`)
+    and growth_status rows (`growth_index.status_row`) of new cases. Call inside the loading transaction."""
+    from caseworker.store import indexing
+    from caseworker.store.growth_index import CREATE
+
+    columns = indexing.ALL_INDEX_COLUMNS
+    with store.transaction():
+        conn = store.conn
+        conn.executemany(
+            f"INSERT OR REPLACE INTO case_index ({columns}) VALUES ({','.join('?' * len(columns.split(',')))})",
+            index,
+        )
+        conn.executemany(
+            "INSERT INTO case_search (rowid, case_id, names, ids, notes) VALUES (?,?,?,?,?)", search
+        )
+        conn.execute(CREATE)
+        conn.executemany("INSERT OR REPLACE INTO growth_status VALUES (?,?,?,?,?,?)", growth)

@@ -33,6 +33,7 @@ _SELECT = f"""
 SELECT c.rowid AS rowid, c.id, c.case_number, c.person_id, p.name, p.nickname, p.nik, p.no_kk, p.birth_date,
        p.sex, c.category_code, c.stage, c.status, c.risk, c.assigned_to, c.created_by, c.facility_code,
        c.opened_at, c.conflict, c.deleted, c.updated_at AS case_updated, p.updated_at AS person_updated,
+       c.closed_at, c.last_contact_at,
        (SELECT min(due_date) FROM tasks t WHERE t.case_id = c.id AND t.done_at IS NULL AND t.deleted = 0)
            AS next_due,
        (SELECT max(noted_at) FROM notes n WHERE n.case_id = c.id AND n.deleted = 0) AS last_contact,
@@ -52,6 +53,23 @@ def _rows(db: sqlite_utils.Database, where: str = "", params: Iterable[Any] = ()
     names = [d[0] for d in cursor.description]
     for values in cursor:
         yield dict(zip(names, values, strict=True))
+
+
+# Since schema v2 (migrations._v2): the case's rowid (its case_search key), the day it was closed and the
+# day of its last contact. Writers naming only INDEX_COLUMNS (caseworker.store.bulk) get these filled by a
+# trigger computing the same; ALL_INDEX_COLUMNS with all_index_values() writes them directly.
+ALL_INDEX_COLUMNS = INDEX_COLUMNS + ", case_rowid, closed_on, contact_day"
+_INSERT_INDEX = (
+    f"INSERT OR REPLACE INTO case_index ({ALL_INDEX_COLUMNS})"
+    f" VALUES ({','.join('?' * len(ALL_INDEX_COLUMNS.split(',')))})"
+)
+
+
+def all_index_values(r: dict[str, Any]) -> tuple:
+    """The case_index row of one `_rows` row, in ALL_INDEX_COLUMNS order."""
+    closed_on = r["closed_at"][:10] if r["closed_at"] is not None else None
+    contact_day = max((r["last_contact"] or "")[:10], (r["last_contact_at"] or "")[:10], r["opened_at"] or "")
+    return (*_index_values(r), r["rowid"], closed_on, contact_day)
 
 
 def _index_values(r: dict[str, Any]) -> tuple:
@@ -77,15 +95,12 @@ def _search_values(r: dict[str, Any]) -> tuple:
 
 def _write(db: sqlite_utils.Database, rows: Iterable[dict[str, Any]]) -> None:
     conn = db.conn
-    placeholders = ",".join("?" * 22)
     for r in rows:
         conn.execute("DELETE FROM case_search WHERE rowid = ?", [r["rowid"]])
         if r["deleted"]:
             conn.execute("DELETE FROM case_index WHERE case_id = ?", [r["id"]])
             continue
-        conn.execute(
-            f"INSERT OR REPLACE INTO case_index ({INDEX_COLUMNS}) VALUES ({placeholders})", _index_values(r)
-        )
+        conn.execute(_INSERT_INDEX, all_index_values(r))
         conn.execute(
             "INSERT INTO case_search (rowid, case_id, names, ids, notes) VALUES (?,?,?,?,?)",
             _search_values(r),

@@ -69,7 +69,91 @@ def _v1(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [(1, _v1)]
+# case_index columns added by v2 (plain columns: SQLite reads generated ones from the table, never from an
+# index). `case_rowid` is the rowid of the case in `cases`, which is also the key of its case_search entry,
+# so a search joins the FTS index by integer. `closed_on` is the day the case was closed and `contact_day`
+# the day of its last contact (last note, recorded contact, or else the opening day): the dates the
+# caseload figures compare, so the dashboard never reads `cases`. indexing.all_index_values computes them
+# the same way.
+V2_CASE_INDEX_COLUMNS = ("case_rowid", "closed_on", "contact_day")
+_V2_VALUES = (
+    "SELECT c.rowid, substr(c.closed_at, 1, 10), max(substr(coalesce({i}.last_contact, ''), 1, 10),"
+    " substr(coalesce(c.last_contact_at, ''), 1, 10), coalesce({i}.opened_at, '')) FROM cases c"
+    " WHERE c.id = {i}.case_id"
+)
+# Writers that name only the v1 columns (caseworker.store.bulk) get the v2 columns here; indexing._write
+# names them itself, so for it the trigger does nothing.
+V2_FILL_TRIGGER = f"""
+CREATE TRIGGER case_index_v2_columns AFTER INSERT ON case_index WHEN NEW.case_rowid IS NULL
+BEGIN
+    UPDATE case_index SET (case_rowid, closed_on, contact_day) = ({_V2_VALUES.format(i="NEW")})
+    WHERE case_id = NEW.case_id;
+END
+"""
+
+
+def _v2(db: sqlite_utils.Database) -> None:
+    """Indexes for 100,000 cases: case list pages, search, the supervisor dashboard and the review queue.
+
+    Every new case_index index is partial (`deleted = 0`, which every reader asks for) and holds the
+    columns its queries filter on, so it answers without reading the table: the list's two main sort
+    orders, the FTS join by rowid, open cases for the dashboard in one pass, new and closed cases of a
+    period. Existing rows get the new columns from `cases`.
+    """
+    conn = db.conn
+    for column in V2_CASE_INDEX_COLUMNS:
+        conn.execute(
+            f"ALTER TABLE case_index ADD COLUMN {column} {'INTEGER' if column == 'case_rowid' else 'TEXT'}"
+        )
+    conn.execute(
+        f"UPDATE case_index SET ({', '.join(V2_CASE_INDEX_COLUMNS)}) = ({_V2_VALUES.format(i='case_index')})"
+    )
+    conn.execute(V2_FILL_TRIGGER)
+    # Superseded by the partial, wider indexes below.
+    for col in ("name_sort", "last_update", "opened_at"):
+        conn.execute(f"DROP INDEX IF EXISTS idx_case_index_{col}")
+    indexes = {
+        # the list by name (both ways), names starting with a letter (newest first when limited)
+        "name": "name_sort, case_id, status, assigned_to, facility_code, case_rowid",
+        # the list by last update (both ways); the UI's list index catching up after writes
+        "update": "last_update, case_id, status, assigned_to",
+        # search: from an FTS rowid to the case
+        "rowid": "case_rowid, status, assigned_to, name_sort, case_id",
+        # the dashboard: open cases by worker, stage and category with their due and contact days (every
+        # figure in one pass), and the cases behind each figure in name order
+        "open": "status, facility_code, assigned_to, stage, category_code, next_due, contact_day, name_sort,"
+        " case_id",
+        # new cases of a period; the list by opening date
+        "opened": "opened_at, facility_code, assigned_to",
+        # joins from reviews, tasks and growth: what the review queue and the figures show of a case
+        "case": "case_id, status, facility_code, assigned_to, stage, category_code, case_number, name, name_sort",
+    }
+    for name, columns in indexes.items():
+        conn.execute(f"CREATE INDEX idx_case_index_{name} ON case_index({columns}) WHERE deleted = 0")
+    # The few cases with a sync conflict (navigation count, filter).
+    conn.execute(
+        "CREATE INDEX idx_case_index_conflict ON case_index(case_id) WHERE deleted = 0 AND conflict = 1"
+    )
+    # Cases closed in a period. Only for queries saying status = 'closed' literally: the case list's
+    # `status = ?` should not take it for an index on status.
+    conn.execute(
+        "CREATE INDEX idx_case_index_closed ON case_index(closed_on, facility_code, assigned_to)"
+        " WHERE deleted = 0 AND status = 'closed'"
+    )
+    # The review queue in order, and a subject's reviews (pending check, closure approval, resubmission).
+    conn.execute(
+        "CREATE INDEX idx_reviews_queue ON reviews(status, submitted_at, id, case_id, kind) WHERE deleted = 0"
+    )
+    conn.execute("CREATE INDEX idx_reviews_subject ON reviews(subject_id, kind, submitted_at, id)")
+    # Unfinished tasks by due date with their case (overdue figures), replacing the v1 index; done_at
+    # is in it only so that SQLite sees `done_at IS NULL` answered by the index alone.
+    conn.execute("DROP INDEX IF EXISTS idx_tasks_due")
+    conn.execute(
+        "CREATE INDEX idx_tasks_open_due ON tasks(due_date, case_id, done_at) WHERE done_at IS NULL AND deleted = 0"
+    )
+
+
+MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [(1, _v1), (2, _v2)]
 assert MIGRATIONS[-1][0] == SCHEMA_VERSION
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from caseworker.domain.names import name_key
+from caseworker.store.indexing import fold
 from caseworker.store.schema import CASE_RECORDS
 from caseworker.store.store import Store
 
@@ -27,6 +28,18 @@ SORT_COLUMNS = {
     "opened_at": "opened_at",
     "risk": "risk",
 }
+# Never NULL in case_index (indexing writes "" at least): ordered without a NULLS clause, so an index
+# serves the order in both directions.
+NOT_NULL_COLUMNS = frozenset({"name_sort", "last_update"})
+# The case list's text search shows at most this many cases: those added to this device last.
+SEARCH_LIMIT = 1000
+# Indexes (schema v2) that give a sort order in both directions, and the filters they can check
+# themselves: SQLite is told to walk them, since without statistics it would rather use an index on
+# `status` and sort 100,000 rows.
+_ORDER_INDEXES = {
+    "name_sort": ("idx_case_index_name", frozenset({"status", "assigned_to"})),
+    "last_update": ("idx_case_index_update", frozenset({"status", "assigned_to"})),
+}
 
 
 @dataclass(frozen=True)
@@ -41,64 +54,197 @@ class CaseFilter:
     on: str | None = None  # "today" for overdue checks (ISO date); defaults to the real today
 
 
-def fts_query(text: str) -> str | None:
-    """User text -> FTS5 query: every word must match as a prefix, spelling variants of names included."""
-    words = [w for w in re.split(r"[^\w]+", text.casefold()) if w]
-    if not words:
-        return None
+@dataclass(frozen=True)
+class TextSearch:
+    """What a search text asks for.
+
+    - `fts`: every word of two characters or more must match as a prefix, in FTS5 syntax (names with
+      their spelling variants, NIK, KK, case number, notes);
+    - `name_prefix`: the text is a single character: names starting with it (folded, as `name_sort`);
+    - `initials`: single-character words beside other words: some word of the name starts with each.
+    """
+
+    fts: str | None = None
+    name_prefix: str = ""
+    initials: tuple[str, ...] = ()
+
+
+def _fts_expression(words: list[str]) -> str | None:
     parts = []
     for w in words:
         variants = {w}
-        key = name_key(w)
-        if key and key.isalnum():
+        key = name_key(w) if w.isalpha() else ""  # letters only: name_key drops digits (921p -> p)
+        if len(key) > 1 and key.isalnum():  # not one letter (zzzz -> z): that would match nearly anything
             variants.add(key)
         if w.startswith(("moh", "moch", "mch")):  # a name typed halfway: Moham... -> Muham...
             variants.add("muh" + w.split("h", 1)[1])
         parts.append("(" + " OR ".join(f'"{v}"*' for v in sorted(variants)) + ")")
-    return " AND ".join(parts)
+    return " AND ".join(parts) or None
 
 
-def _where(f: CaseFilter) -> tuple[str, list[Any]]:
-    clauses, params = ["deleted = 0"], []
+def parse_text(text: str) -> TextSearch | None:
+    """User text -> what to look for (None: no search). One character alone is too little for the
+    full-text index (it would match nearly every case): it finds names starting with it instead."""
+    words = [w for w in re.split(r"[^\w]+", text.casefold()) if w]
+    if not words:
+        return None
+    if len(words) == 1 and len(words[0]) == 1:
+        return TextSearch(name_prefix=fold(words[0]))
+    return TextSearch(
+        fts=_fts_expression([w for w in words if len(w) > 1]),
+        initials=tuple(dict.fromkeys(fold(w) for w in words if len(w) == 1)),
+    )
+
+
+def fts_query(text: str) -> str | None:
+    """The full-text part of a search (see parse_text), in FTS5 syntax."""
+    search = parse_text(text)
+    return search.fts if search else None
+
+
+def has_initial(name_sort: str, initial: str) -> bool:
+    """A word of the (folded) name starts with `initial`: the Python twin of the GLOB in _name_clauses."""
+    return name_sort.startswith(initial) or re.search("[^0-9a-z]" + re.escape(initial), name_sort) is not None
+
+
+def prefix_end(prefix: str) -> str:
+    """The smallest string above every string starting with `prefix`."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def _where(f: CaseFilter, alias: str = "") -> tuple[list[str], list[Any]]:
+    """The filter's conditions on case_index (`alias` prefixes the columns), text search aside."""
+    a = alias
+    clauses, params = [f"{a}deleted = 0"], []
     if f.status:
-        clauses.append("status = ?")
+        clauses.append(f"{a}status = ?")
         params.append(f.status)
     for column, value in (("stage", f.stage), ("category_code", f.category), ("assigned_to", f.assigned_to)):
         if value:
-            clauses.append(f"{column} = ?")
+            clauses.append(f"{a}{column} = ?")
             params.append(value)
     if f.overdue:
-        clauses.append("next_due < ?")
+        clauses.append(f"{a}next_due < ?")
         params.append(f.on or date.today().isoformat())
     if f.conflict:
-        clauses.append("conflict = 1")
-    match = fts_query(f.text)
-    if match:
-        clauses.append("case_id IN (SELECT case_id FROM case_search WHERE case_search MATCH ?)")
-        params.append(match)
+        clauses.append(f"{a}conflict = 1")
+    return clauses, params
+
+
+def _name_clauses(search: TextSearch, alias: str = "") -> tuple[list[str], list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if search.name_prefix:
+        clauses.append(f"{alias}name_sort >= ? AND {alias}name_sort < ?")
+        params += [search.name_prefix, prefix_end(search.name_prefix)]
+    for initial in search.initials:
+        clauses.append(f"({alias}name_sort GLOB ? OR {alias}name_sort GLOB ?)")
+        params += [initial + "*", "*[^0-9a-z]" + initial + "*"]
+    return clauses, params
+
+
+def _full_where(f: CaseFilter) -> tuple[str, list[Any]]:
+    """Every condition of the filter, the text search included (all matches)."""
+    clauses, params = _where(f)
+    search = parse_text(f.text)
+    if search is not None:
+        more, more_params = _name_clauses(search)
+        clauses += more
+        params += more_params
+        if search.fts:
+            clauses.append("case_rowid IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)")
+            params.append(search.fts)
     return " AND ".join(clauses), params
 
 
-def case_ids(
-    store: Store, f: CaseFilter = CaseFilter(), sort: str = "name", descending: bool = False
-) -> list[str]:
-    """All matching case ids in display order (the lazy table model fetches rows for them by page)."""
+def _source(f: CaseFilter, sort: str) -> str:
+    """FROM for a list in `sort` order: the order's own index when it can check every filter."""
+    index = _ORDER_INDEXES.get(SORT_COLUMNS.get(sort, "name_sort"))
+    if index is None or parse_text(f.text) is not None:
+        return "case_index"
+    used = {"status": f.status, "stage": f.stage, "category_code": f.category, "assigned_to": f.assigned_to,
+            "next_due": f.overdue, "conflict": f.conflict}  # fmt: skip
+    if any(value and column not in index[1] for column, value in used.items()):
+        return "case_index"
+    return f"case_index INDEXED BY {index[0]}"
+
+
+def _order(sort: str, descending: bool, alias: str = "") -> str:
+    """ORDER BY for a sort key. Descending is the exact reverse of ascending (NULLs last when
+    ascending, first when descending; ties by case id), so one index serves both directions."""
     column = SORT_COLUMNS.get(sort, "name_sort")
-    order = "DESC" if descending else "ASC"
-    nulls = "NULLS LAST" if not descending else "NULLS FIRST"
-    where, params = _where(f)
-    sql = f"SELECT case_id FROM case_index WHERE {where} ORDER BY {column} {order} {nulls}, case_id"
-    return [r[0] for r in store.conn.execute(sql, params)]
+    direction = " DESC" if descending else ""
+    nulls = "" if column in NOT_NULL_COLUMNS else (" NULLS FIRST" if descending else " NULLS LAST")
+    return f"{alias}{column}{direction}{nulls}, {alias}case_id{direction}"
+
+
+def case_ids(
+    store: Store, f: CaseFilter = CaseFilter(), sort: str = "name", descending: bool = False,
+    limit: int | None = None,
+) -> list[str]:  # fmt: skip
+    """All matching case ids in display order (the lazy table model fetches rows for them by page).
+
+    With `limit`, a text search keeps only the `limit` matching cases added to the device last (see
+    limited_case_ids); without a text search `limit` changes nothing."""
+    return limited_case_ids(store, f, sort, descending, limit)[0]
+
+
+def limited_case_ids(
+    store: Store, f: CaseFilter = CaseFilter(), sort: str = "name", descending: bool = False,
+    limit: int | None = SEARCH_LIMIT,
+) -> tuple[list[str], bool]:  # fmt: skip
+    """(ids in display order, whether more cases matched). A text search with a `limit` (the case list's
+    search-as-you-type) reads the matches newest first (highest case rowid) and stops after `limit`, so a
+    search matching most of 100,000 cases costs what a search matching `limit` does."""
+    search = parse_text(f.text)
+    if search is None or limit is None:
+        where, params = _full_where(f)
+        sql = f"SELECT case_id FROM {_source(f, sort)} WHERE {where} ORDER BY {_order(sort, descending)}"
+        return [r[0] for r in store.conn.execute(sql, params)], False
+    column = SORT_COLUMNS.get(sort, "name_sort")
+    clauses, params = _where(f, "i.")
+    names, name_params = _name_clauses(search, "i.")
+    clauses += names
+    params += name_params
+    if search.fts:
+        # The FTS table drives (CROSS JOIN keeps it outside) in descending rowid order; each match is
+        # looked up in idx_case_index_rowid and the filters apply before the LIMIT counts it.
+        source = "case_search s CROSS JOIN case_index i ON i.case_rowid = s.rowid"
+        clauses.insert(0, "case_search MATCH ?")
+        params.insert(0, search.fts)
+        newest = "s.rowid DESC"
+    else:
+        source = "case_index i"
+        newest = "i.case_rowid DESC"
+    sql = (
+        f"SELECT case_id, case_rowid FROM (SELECT i.case_id AS case_id, i.case_rowid AS case_rowid,"
+        f" i.{column} AS {column} FROM {source} WHERE {' AND '.join(clauses)} ORDER BY {newest} LIMIT ?)"
+        f" ORDER BY {_order(sort, descending)}"
+    )
+    rows = store.conn.execute(sql, [*params, limit + 1]).fetchall()
+    more = len(rows) > limit
+    if more:  # the extra row told that there are more; it is the oldest of them
+        oldest = min(range(len(rows)), key=lambda k: rows[k][1] if rows[k][1] is not None else -1)
+        del rows[oldest]
+    return [r[0] for r in rows], more
 
 
 def case_page(
     store: Store, f: CaseFilter = CaseFilter(), sort: str = "name", descending: bool = False,
-    offset: int = 0, limit: int = 100,
+    offset: int = 0, limit: int = 100, after: tuple[Any, str] | None = None,
 ) -> list[dict[str, Any]]:  # fmt: skip
+    """One page of rows in display order: `offset` rows skipped, or (keyset paging, name and last-update
+    orders only) the rows after `after` = (sort value, case_id) of the previous page's last row."""
     column = SORT_COLUMNS.get(sort, "name_sort")
-    order = "DESC" if descending else "ASC"
-    where, params = _where(f)
-    sql = f"SELECT * FROM case_index WHERE {where} ORDER BY {column} {order}, case_id LIMIT ? OFFSET ?"
+    where, params = _full_where(f)
+    if after is not None:
+        if column not in NOT_NULL_COLUMNS:
+            raise ValueError(f"keyset paging needs a sort without NULLs, not {sort!r}")
+        where += f" AND ({column}, case_id) {'<' if descending else '>'} (?, ?)"
+        params += list(after)
+    sql = (
+        f"SELECT * FROM {_source(f, sort)} WHERE {where} ORDER BY {_order(sort, descending)} LIMIT ? OFFSET ?"
+    )
     return store.query(sql, [*params, limit, offset])
 
 
@@ -114,7 +260,7 @@ def case_rows(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
 
 
 def count_cases(store: Store, f: CaseFilter = CaseFilter()) -> int:
-    where, params = _where(f)
+    where, params = _full_where(f)
     return store.conn.execute(f"SELECT count(*) FROM case_index WHERE {where}", params).fetchone()[0]
 
 

@@ -104,10 +104,12 @@ def require_closure_approved(store: Store, case: dict[str, Any]) -> None:
         raise KnownError("closure_not_approved", number=case["case_number"])
 
 
+# The case's columns come from idx_case_index_case (schema v2), not from case_index rows spread over the
+# whole table; the queue's reviews come in order from idx_reviews_queue.
 _QUEUE_SQL = """
 SELECT r.*, i.name, i.case_number, i.assigned_to, i.stage, i.category_code
-FROM reviews r JOIN case_index i ON i.case_id = r.case_id
-WHERE r.deleted = 0 AND {where}
+FROM reviews r JOIN case_index i INDEXED BY idx_case_index_case ON i.case_id = r.case_id
+WHERE r.deleted = 0 AND i.deleted = 0 AND {where}
 ORDER BY r.submitted_at, r.id
 """
 

@@ -6,7 +6,7 @@ Dates are ISO strings: `YYYY-MM-DD` for dates, `YYYY-MM-DDTHH:MM:SSZ` (UTC) for 
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 COMMON: dict[str, type] = {
     "id": str,  # UUIDv7, made on the device

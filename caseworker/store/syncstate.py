@@ -1,4 +1,5 @@
-"""The store's side of sync: reading the outbox, the base copies, recording push results, applying pulls.
+"""The store's side of sync: reading the outbox, the base copies, recording push results, and the pieces of
+applying pulls (caseworker.sync.apply writes the pages).
 
 Only the sync engine calls these. Applying pulled rows bypasses the repository on purpose: those rows are
 the server's state, not new edits, so they get no outbox entry (the audit log gets one line per page).
@@ -15,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 from caseworker.store.ids import now_iso
-from caseworker.store.schema import CASE_RECORDS, COMMON, INSERT_ONLY, TABLES
+from caseworker.store.schema import CASE_RECORDS, COMMON, TABLES
 from caseworker.store.store import Store
 
 CURSOR_KEY = "sync_cursor"
@@ -190,65 +191,6 @@ def _upsert_sql(table: str) -> str:
     updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c != "id")
     return (f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
             f" ON CONFLICT(id) DO UPDATE SET {updates}")  # fmt: skip
-
-
-def apply_page(store: Store, changes: Sequence[ChangeLike], new_cursor: int) -> int:
-    """Apply one pulled page and store its cursor in one transaction; returns the number of rows applied."""
-    keys = [(c.table, c.row_id) for c in changes if c.table in TABLES]
-    with store.transaction() as txn:
-        pending = _pending_fields(store, keys)
-        old_bases = bases(store, list(pending))
-        upserts: dict[str, list[tuple]] = {}
-        new_bases: list[tuple] = []
-        removals: list[ChangeLike] = []
-        persons: list[str] = []
-        for change in changes:
-            table = change.table
-            if table not in TABLES:
-                continue  # a table this version does not know (a newer server): skipped, not fatal
-            if change.op == "remove":
-                removals.append(change)
-                continue
-            cols = _COLUMNS[table]
-            data = change.row or {}
-            key = (table, change.row_id)
-            if key in pending:
-                server = {k: data.get(k) for k in cols}
-                server["id"] = change.row_id
-                row, base = _rebase(store, table, server, pending[key], old_bases.get(key))
-                values = tuple(row[c] for c in cols)
-            else:  # the common case, kept lean: a first sync moves every row through here
-                values = tuple([change.row_id, *[data.get(c) for c in cols[1:]]])
-                base = data
-            upserts.setdefault(table, []).append(values)
-            # Insert-only records never conflict (the server ignores their base): no copy to keep.
-            if base is not None and table not in INSERT_ONLY:
-                new_bases.append((table, change.row_id, _dumps(base), change.version))
-            if table == "cases":
-                txn.touched_cases.add(change.row_id)
-            elif table == "persons":
-                persons.append(change.row_id)
-            elif data.get("case_id"):
-                txn.touched_cases.add(data["case_id"])
-        for table, values in upserts.items():
-            store.conn.executemany(_upsert_sql(table), values)
-        if new_bases:
-            store.conn.executemany(
-                "INSERT INTO sync_base (table_name, row_id, data, version) VALUES (?,?,?,?)"
-                " ON CONFLICT(table_name, row_id) DO UPDATE SET data = excluded.data, version = excluded.version",
-                new_bases,
-            )
-        for change in removals:
-            _remove(store, txn, change.table, change.row_id)
-        for i in range(0, len(persons), _CHUNK):  # their cases show the person's name: reindex them
-            chunk = persons[i : i + _CHUNK]
-            sql = f"SELECT id FROM cases WHERE person_id IN ({','.join('?' * len(chunk))})"
-            txn.touched_cases.update(r[0] for r in store.conn.execute(sql, chunk))
-        store.conn.execute(
-            "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [CURSOR_KEY, str(new_cursor)],
-        )
-    return len(changes)
 
 
 def _rebase(

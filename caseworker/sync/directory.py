@@ -12,6 +12,8 @@ from caseworker.store.store import Store
 from caseworker.sync import protocol as p
 from caseworker.sync.transport import SyncError, Transport
 
+DIRECTORY_TAG_KEY = "directory_etag"  # the server's tag of the list last saved
+
 
 def save_directory(store: Store, users: list[p.FacilityUser]) -> None:
     """Upsert the facility's users; ones the server no longer lists stay, marked inactive."""
@@ -30,7 +32,18 @@ def save_directory(store: Store, users: list[p.FacilityUser]) -> None:
 
 
 def refresh_directory(store: Store, transport: Transport) -> bool:
-    """Fetch and keep the facility's users; False when the server could not say (an older server)."""
+    """Fetch and keep the facility's users; False when the server could not say (an older server).
+    A transport that can ask "changed since this tag?" (HttpTransport) only gets the list when it changed."""
+    changed = getattr(transport, "facility_users_changed", None)
+    if changed is not None:
+        with contextlib.suppress(SyncError):
+            found, etag = changed(store.meta(DIRECTORY_TAG_KEY) or None)
+            if found is not None:
+                with store.transaction():
+                    save_directory(store, found.users)
+                    store.set_meta(DIRECTORY_TAG_KEY, etag or "")
+            return True
+        return False
     fetch = getattr(transport, "facility_users", None)
     if fetch is None:
         return False

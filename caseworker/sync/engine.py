@@ -22,11 +22,12 @@ from caseworker.store.attachments import blob_path, get_blob, put_blob
 from caseworker.store.schema import SCHEMA_VERSION
 from caseworker.store.store import Store
 from caseworker.sync import protocol as p
+from caseworker.sync.apply import apply_page
 from caseworker.sync.directory import refresh_directory
 from caseworker.sync.transport import BlobOffsetMismatch, SyncError, Transport
 
 BLOB_CHUNK = 1024 * 1024
-PULL_LIMIT = 2000
+PULL_LIMIT = p.MAX_PULL_LIMIT  # fewer, bigger pages: each is one local transaction and one index pass
 BOOKKEEPING = frozenset({"updated_at", "updated_by", "version", "conflict"})
 
 i18n.register(
@@ -233,7 +234,7 @@ class _Run:
                 if page.has_more and all(c.op != "remove" for c in page.changes):
                     ahead = pool.submit(self.transport.pull, page.cursor, self.pull_limit)
                 try:
-                    syncstate.apply_page(self.store, page.changes, page.cursor)
+                    apply_page(self.store, page.changes, page.cursor)
                 except BaseException:
                     if ahead is not None:
                         ahead.cancel()

@@ -159,7 +159,13 @@ class HttpTransport:
         raise SyncError("sync_server_error", detail=f"{resp.status_code} {code or ''} {message}".strip())
 
     def _authorised(
-        self, method: str, path: str, ok: tuple[int, ...] = (200,), json_body: bool = False, **kwargs: Any
+        self,
+        method: str,
+        path: str,
+        ok: tuple[int, ...] = (200,),
+        json_body: bool = False,
+        extra_headers: dict[str, str] | None = None,
+        **kwargs: Any,
     ) -> httpx.Response:
         """A call with the access token; an expired token is refreshed once, then the call is repeated."""
         if self._session is None:
@@ -170,6 +176,8 @@ class HttpTransport:
             headers = {"Authorization": f"Bearer {self._session.access_token}"}
             if json_body:
                 headers["Content-Type"] = "application/json"
+            if extra_headers:
+                headers.update(extra_headers)
             resp = self._send(method, path, headers=headers, **kwargs)
             if resp.status_code in ok:
                 return resp
@@ -233,6 +241,16 @@ class HttpTransport:
     def facility_users(self) -> p.FacilityUsersResponse:
         resp = self._authorised("GET", "/facility/users")
         return p.FacilityUsersResponse.model_validate_json(resp.content)
+
+    def facility_users_changed(self, etag: str | None) -> tuple[p.FacilityUsersResponse | None, str | None]:
+        """The facility's users and the list's tag; None for the users when they are still the ones tagged
+        `etag` (the server answers 304 without them)."""
+        headers = {"If-None-Match": etag} if etag else None
+        resp = self._authorised("GET", "/facility/users", ok=(200, 304), extra_headers=headers)
+        tag = resp.headers.get("ETag")
+        if resp.status_code == 304:
+            return None, tag
+        return p.FacilityUsersResponse.model_validate_json(resp.content), tag
 
     def blob_head(self, sha256: str) -> tuple[int, bool] | None:
         resp = self._authorised("HEAD", f"/blobs/{sha256}", ok=(200, 404))

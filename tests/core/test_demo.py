@@ -10,13 +10,14 @@ import pytest
 
 from caseworker.cli import main
 from caseworker.demo import DEMO_PASSWORD
-from caseworker.demo.loader import fill_demo_profile
+from caseworker.demo.loader import add_demo_cases, fill_demo_profile, open_or_create
 from caseworker.domain import stages, validation
 from caseworker.domain.nik import nik_birth_date, nik_sex, validate_kk, validate_nik
 from caseworker.forms.definitions import get_form
 from caseworker.forms.engine import compute_scores
+from caseworker.growth.alerts import alerts
 from caseworker.growth.records import history
-from caseworker.store import queries, reviews
+from caseworker.store import indexing, queries, reviews
 from caseworker.store.profile import open_profile
 from caseworker.store.schema import TABLES
 
@@ -200,3 +201,132 @@ def test_cli_refuses_a_negative_count(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["--profile", str(tmp_path / "x"), "demo-data", "--cases", "-1"])
     assert not (tmp_path / "x").exists()
+
+
+def _derived(store) -> tuple[list, list, list]:
+    return (
+        store.conn.execute("SELECT * FROM case_index ORDER BY case_id").fetchall(),
+        store.conn.execute(
+            "SELECT rowid, case_id, names, ids, notes FROM case_search ORDER BY rowid"
+        ).fetchall(),
+        store.conn.execute("SELECT * FROM growth_status ORDER BY case_id").fetchall(),
+    )
+
+
+def _assert_index_agrees_with_cases(store) -> None:
+    """The list, search and growth rows the load wrote are the ones indexing rebuilds from the tables."""
+    cases = store.conn.execute("SELECT count(*) FROM cases WHERE deleted = 0").fetchone()[0]
+    loaded = _derived(store)
+    assert len(loaded[0]) == len(loaded[1]) == cases
+    toddlers = store.conn.execute(
+        "SELECT count(DISTINCT case_id) FROM measurements WHERE deleted = 0"
+    ).fetchone()[0]
+    assert len(loaded[2]) == toddlers
+    store.conn.execute("BEGIN")
+    try:
+        indexing.rebuild_all(store.db)
+        rebuilt = _derived(store)
+    finally:
+        store.conn.execute("ROLLBACK")
+    assert loaded == rebuilt
+
+
+def test_index_rows_agree_with_the_cases(demo):
+    _assert_index_agrees_with_cases(demo)
+
+
+def test_growth_status_is_what_the_whole_history_says(demo):
+    rows = demo.query("SELECT * FROM growth_status")
+    assert rows
+    for row in rows:
+        person = demo.one(
+            "SELECT p.birth_date, p.sex FROM cases c JOIN persons p ON p.id = c.person_id WHERE c.id = ?",
+            [row["case_id"]],
+        )
+        h = history(person, queries.records(demo, "measurements", row["case_id"]))
+        on, last = h[-1]
+        assert (row["measured_at"], row["waz"], row["haz"], row["whz"]) == (on.isoformat(), last.waz, last.haz,
+                                                                            last.whz)  # fmt: skip
+        assert json.loads(row["alerts"]) == sorted({a.code for a in alerts(h, latest_only=True)})
+
+
+# --- the large-load path: batches made in a child process, one transaction, indexes rebuilt -------------------
+
+
+def _load(folder: Path, *, child: bool, cases: int = CASES, batch: int = 25, progress=None) -> None:
+    store, _ = open_or_create(folder)
+    try:
+        add_demo_cases(store, cases, seed=7, today=TODAY, batch=batch, child=child, progress=progress)
+    finally:
+        store.close()
+
+
+def _schema(store) -> list[tuple]:
+    """Tables, indexes and triggers (but growth_status, made by the first write that needs it)."""
+    return store.conn.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE tbl_name <> 'growth_status' ORDER BY name"
+    ).fetchall()
+
+
+@pytest.fixture(scope="module")
+def loaded_dirs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("load")
+    _load(base / "child", child=True)
+    _load(base / "here", child=False)
+    return base / "child", base / "here"
+
+
+def test_batches_made_in_a_child_process_are_the_same_cases(loaded_dirs, tmp_path):
+    made_by_child, made_here = (open_profile(d, "supervisor", DEMO_PASSWORD) for d in loaded_dirs)
+    fresh, _ = open_or_create(tmp_path / "fresh")
+    try:
+        assert _content(made_by_child) == _content(made_here)
+        assert made_by_child.conn.execute("SELECT count(*) FROM cases").fetchone()[0] == CASES
+        for store in (made_by_child, made_here):
+            _assert_index_agrees_with_cases(store)
+            # the indexes dropped for the load are all back, and the settings are as they were
+            assert _schema(store) == _schema(fresh)
+            assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert store.conn.execute("SELECT k FROM case_search_config").fetchall() == [("version",)]
+            store.conn.execute("INSERT INTO case_search(case_search, rank) VALUES ('integrity-check', 0)")
+        assert made_by_child.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        for store in (made_by_child, made_here, fresh):
+            store.close()
+
+
+def test_an_interrupted_load_adds_nothing(tmp_path):
+    folder = tmp_path / "stopped"
+    _load(folder, child=False, cases=30, batch=10)
+
+    def stop(done: int, total: int) -> None:
+        if done >= 20:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        _load(folder, child=True, cases=40, batch=10, progress=stop)
+    store = open_profile(folder, "supervisor", DEMO_PASSWORD)
+    try:
+        assert store.conn.execute("SELECT count(*) FROM cases").fetchone()[0] == 30
+        assert (
+            store.conn.execute("SELECT count(*) FROM outbox WHERE table_name = 'cases'").fetchone()[0] == 30
+        )
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        _assert_index_agrees_with_cases(store)
+        assert len(store.query("SELECT name FROM sqlite_master WHERE name = 'idx_persons_nik'")) == 1
+    finally:
+        store.close()
+
+
+def test_index_from_the_database_when_indexing_reads_more_than_the_load_knows(tmp_path, monkeypatch):
+    from caseworker.store import bulk
+
+    monkeypatch.setattr(bulk, "index_row_keys", lambda store: None)
+    folder = tmp_path / "fallback"
+    _load(folder, child=False, cases=30, batch=10)
+    store = open_profile(folder, "supervisor", DEMO_PASSWORD)
+    try:
+        assert store.conn.execute("SELECT count(*) FROM cases").fetchone()[0] == 30
+        _assert_index_agrees_with_cases(store)
+    finally:
+        store.close()

@@ -16,7 +16,8 @@ import pytest
 
 from caseworker.errors import WrongPassword
 from caseworker.store import cases, queries
-from caseworker.store.migrations import current_version
+from caseworker.store.indexing import rebuild_all
+from caseworker.store.migrations import V2_CASE_INDEX_COLUMNS, current_version
 from caseworker.store.profile import open_profile, read_profile
 from caseworker.store.schema import SCHEMA_VERSION
 from ui.settings import Settings
@@ -81,6 +82,37 @@ def test_old_profile_is_searchable_and_writable_after_the_upgrade(old_profile):
         texts = [n["text"] for n in queries.case_full(store, first["case_id"])["notes"]]
         assert sorted(texts) == sorted([*first["notes"], "Catatan setelah pembaruan aplikasi."])
         assert store.user.is_supervisor
+    finally:
+        store.close()
+
+
+def test_v1_profile_gets_the_v2_case_index_columns_and_indexes(old_profile):
+    """Migration v2 fills the new case_index columns of existing rows as a full rebuild would."""
+    folder, expected = old_profile
+    if expected["schema_version"] >= 2:
+        pytest.skip("made after v2")
+    store = open_profile(folder, "ani", expected["password"])
+    try:
+        columns = ", ".join(V2_CASE_INDEX_COLUMNS)
+        migrated = store.query(f"SELECT case_id, {columns} FROM case_index ORDER BY case_id")
+        assert len(migrated) == len(expected["cases"])
+        assert all(r["case_rowid"] is not None and r["contact_day"] for r in migrated)
+        with store.transaction():
+            rebuild_all(store.db)
+        assert store.query(f"SELECT case_id, {columns} FROM case_index ORDER BY case_id") == migrated
+        names = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {
+            "idx_case_index_name",
+            "idx_case_index_open",
+            "idx_reviews_queue",
+            "idx_tasks_open_due",
+        } <= names
+        assert "idx_tasks_due" not in names
+        # the figures that read the new columns still count the fixture's open cases
+        assert (
+            queries.count_cases(store)
+            == store.one("SELECT count(*) AS n FROM cases WHERE status = 'open' AND deleted = 0")["n"]
+        )
     finally:
         store.close()
 

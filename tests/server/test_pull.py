@@ -200,3 +200,30 @@ def principal_of(device: Device):
 
     user = device.login_response["user"]
     return Principal(user["username"], user["role"], user["facility_code"], "facility", device.device_id)
+
+
+def test_a_sparse_scope_pages_through_a_large_changelog_in_bounded_scans(client, world, monkeypatch):
+    """A pull reads the changelog in windows of seqs and at most _MAX_SCAN of them; a device whose rows are
+    few among another facility's many still gets each of its rows exactly once, in order, possibly over
+    pulls that carry nothing but a cursor further on."""
+    from caseworker.server import pull
+
+    monkeypatch.setattr(pull, "_MAX_SCAN", 5)
+    ani, wati = Device(client, "ani"), Device(client, "wati")
+    mine = [new_case(ani)[1]]
+    for _ in range(6):
+        new_case(wati, facility="MLG")  # 12 rows ani never sees
+    mine += [new_case(ani)[1], new_case(ani)[1]]
+    changes, empty_pages = [], 0
+    while True:
+        page = ani.pull_page(limit=2)
+        changes += page["changes"]
+        empty_pages += not page["changes"]
+        assert page["cursor"] >= ani.cursor
+        ani.cursor = page["cursor"]
+        if not page["has_more"]:
+            break
+    assert [c["row_id"] for c in changes if c["table"] == "cases"] == mine
+    assert len({(c["table"], c["row_id"]) for c in changes}) == len(changes) == 6
+    assert empty_pages >= 1  # the scan stopped inside the other facility's rows and answered a cursor
+    assert ani.pull_all() == []

@@ -67,6 +67,19 @@ def test_search_finds_words_from_notes(qtbot, signed_in) -> None:
     assert _search(qtbot, signed_in, "kunjungan rumah sri") == ["Sri Wahyuni"]
 
 
+def test_a_search_matching_many_shows_the_newest_and_says_so(qtbot, signed_in, monkeypatch) -> None:
+    monkeypatch.setattr(queries, "SEARCH_LIMIT", 2)
+    ws = signed_in.workspace
+    ws.select_nav("facility")
+    wait_idle(qtbot, signed_in)
+    # every case has a "Kunjungan" note; the two added last are shown, in name order
+    assert _search(qtbot, signed_in, "kunjungan") == ["Muhammad Rizki", "Sri Wahyuni"]
+    assert "perjelas pencarian" in ws.list_page.count.text()
+    # one letter: the names starting with it
+    assert _search(qtbot, signed_in, "s") == ["Siti Aminah", "Sri Wahyuni"]
+    assert ws.list_page.count.text() == "2 kasus"
+
+
 def test_validation_speaks_while_typing(qtbot, signed_in) -> None:
     dialog = _new_case_dialog(qtbot, signed_in)
     form = dialog.person_form

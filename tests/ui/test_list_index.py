@@ -34,7 +34,9 @@ def test_same_answers_as_the_core(profile_dir, monkeypatch, selective: int) -> N
         index = ListIndex.load(store)
         filters = [CaseFilter(), CaseFilter(status=None), CaseFilter(text="ahmad"), CaseFilter(text="kunjungan sri"),
                    CaseFilter(assigned_to="budi"), CaseFilter(overdue=True), CaseFilter(category="02", status=None),
-                   CaseFilter(stage="asesmen"), CaseFilter(conflict=True, status=None)]  # fmt: skip
+                   CaseFilter(stage="asesmen"), CaseFilter(conflict=True, status=None), CaseFilter(text="a"),
+                   CaseFilter(text="É", status=None), CaseFilter(text="ahmad f"), CaseFilter(text="f a"),
+                   CaseFilter(text="kunjungan", assigned_to="budi")]  # fmt: skip
         for f in filters:
             for sort in queries.SORT_COLUMNS:
                 for desc in (False, True):
@@ -43,6 +45,10 @@ def test_same_answers_as_the_core(profile_dir, monkeypatch, selective: int) -> N
                         sort,
                         desc,
                     )
+                    for limit in (1, 2, 3, None):  # the case list's search: the newest matches only
+                        assert index.limited_case_ids(
+                            store, f, sort, desc, limit
+                        ) == queries.limited_case_ids(store, f, sort, desc, limit), (f, sort, desc, limit)
 
         # after a write the refreshed index follows
         case_id = queries.case_ids(store, CaseFilter(text="zainab"))[0]

@@ -1,0 +1,134 @@
+"""Applying a pulled page to the local store in bulk: rows, base copies, removals, the derived indexes and
+the cursor, all in one transaction (a cut sync continues from the last applied page).
+
+A first sync moves the whole scope through here (100,000+ rows), so the page is written with one
+`executemany` per table, and the cases it touched are indexed once per page, in bulk, with the row-building
+functions of `caseworker.store.indexing` (the same rows `indexing.reindex_cases` writes one by one).
+Rows with pending local edits are rebased as `caseworker.store.syncstate` describes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+
+from caseworker.store import indexing
+from caseworker.store.growth_index import refresh_growth
+from caseworker.store.schema import INSERT_ONLY, TABLES
+from caseworker.store.store import Store
+from caseworker.store.syncstate import (
+    _COLUMNS,
+    CURSOR_KEY,
+    ChangeLike,
+    _pending_fields,
+    _rebase,
+    _remove,
+    _upsert_sql,
+    bases,
+)
+
+_CHUNK = 500
+# One encoder for every base copy (json.dumps with options builds a new one per call).
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+_BASE_SQL = (
+    "INSERT INTO sync_base (table_name, row_id, data, version) VALUES (?,?,?,?)"
+    " ON CONFLICT(table_name, row_id) DO UPDATE SET data = excluded.data, version = excluded.version"
+)
+_SEARCH_SQL = "INSERT INTO case_search (rowid, case_id, names, ids, notes) VALUES (?,?,?,?,?)"
+
+
+def apply_page(store: Store, changes: Sequence[ChangeLike], new_cursor: int) -> int:
+    """Apply one pulled page and store its cursor in one transaction; returns the number of changes."""
+    keys = [(c.table, c.row_id) for c in changes if c.table in TABLES]
+    touched: set[str] = set()
+    with store.transaction() as txn:
+        pending = _pending_fields(store, keys)
+        old_bases = bases(store, list(pending))
+        upserts: dict[str, list[list]] = {}
+        new_bases: list[tuple] = []
+        removals: list[ChangeLike] = []
+        persons: list[str] = []
+        for change in changes:
+            table = change.table
+            if table not in TABLES:
+                continue  # a table this version does not know (a newer server): skipped, not fatal
+            if change.op == "remove":
+                removals.append(change)
+                continue
+            cols = _COLUMNS[table]
+            data = change.row or {}
+            key = (table, change.row_id)
+            if key in pending:
+                server = {k: data.get(k) for k in cols}
+                server["id"] = change.row_id
+                row, base = _rebase(store, table, server, pending[key], old_bases.get(key))
+                values = [row[c] for c in cols]
+            else:  # the common case, kept lean: a first sync moves every row through here
+                values = list(map(data.get, cols))
+                values[0] = change.row_id
+                base = data
+            upserts.setdefault(table, []).append(values)
+            # Insert-only records never conflict (the server ignores their base): no copy to keep.
+            if base is not None and table not in INSERT_ONLY:
+                new_bases.append((table, change.row_id, _encode(base), change.version))
+            if table == "cases":
+                touched.add(change.row_id)
+            elif table == "persons":
+                persons.append(change.row_id)
+            else:
+                case_id = data.get("case_id")
+                if case_id:
+                    touched.add(case_id)
+        for table, rows in upserts.items():
+            store.conn.executemany(_upsert_sql(table), rows)
+        if new_bases:
+            store.conn.executemany(_BASE_SQL, new_bases)
+        for change in removals:
+            _remove(store, txn, change.table, change.row_id)
+        for i in range(0, len(persons), _CHUNK):  # their cases show the person's name: reindex them
+            chunk = persons[i : i + _CHUNK]
+            sql = f"SELECT id FROM cases WHERE person_id IN ({','.join('?' * len(chunk))})"
+            touched.update(r[0] for r in store.conn.execute(sql, chunk))
+        # Index here, in bulk, rather than case by case when the transaction ends.
+        touched |= txn.touched_cases
+        txn.touched_cases.clear()
+        reindex_cases(store, touched)
+        store.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [CURSOR_KEY, str(new_cursor)],
+        )
+    return len(changes)
+
+
+def reindex_cases(store: Store, case_ids: Iterable[str]) -> None:
+    """What `indexing.reindex_cases` does (case_index, case_search and growth status of these cases), with
+    one statement per kind of write for up to 500 cases. Call inside a transaction."""
+    db, conn = store.db, store.conn
+    ids = sorted(set(case_ids))
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        rows = list(indexing._rows(db, f"WHERE c.id IN ({marks})", chunk))
+        # A case's search entry is keyed by the case's rowid (kept by upserts): drop the old one first.
+        conn.executemany("DELETE FROM case_search WHERE rowid = ?", [(r["rowid"],) for r in rows])
+        live = [r for r in rows if not r["deleted"]]
+        dead = [(r["id"],) for r in rows if r["deleted"]]
+        if dead:
+            conn.executemany("DELETE FROM case_index WHERE case_id = ?", dead)
+        if live:
+            conn.executemany(indexing._INSERT_INDEX, [indexing.all_index_values(r) for r in live])
+            conn.executemany(_SEARCH_SQL, [indexing._search_values(r) for r in live])
+        refresh_growth(db, chunk)
+        missing = sorted(set(chunk) - {r["id"] for r in rows})
+        if missing:
+            # Not (or no longer) on the device: children that arrived before their case, or a case that left
+            # the scope. Only an indexed one has entries to drop (the search one needs a scan: no rowid left).
+            marks = ",".join("?" * len(missing))
+            gone = [
+                r[0]
+                for r in conn.execute(f"SELECT case_id FROM case_index WHERE case_id IN ({marks})", missing)
+            ]
+            if gone:
+                marks = ",".join("?" * len(gone))
+                conn.execute(f"DELETE FROM case_index WHERE case_id IN ({marks})", gone)
+                conn.execute(f"DELETE FROM case_search WHERE case_id IN ({marks})", gone)

@@ -1,0 +1,81 @@
+"""caseworker.sync.state: which cases wait to be sent or have open conflicts, the second connection a
+background sync uses, and wiping a revoked device's data. Also: a key slot remembers the parameters it was
+derived with (the app re-opens profiles made under other costs, e.g. the tests' cheap ones)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from caseworker.security import keyslots
+from caseworker.store import cases, syncstate
+from caseworker.store import repository as repo
+from caseworker.store.profile import is_profile, open_profile
+from caseworker.sync import state
+from caseworker.sync.engine import sync
+from caseworker.sync.tokens import TokenStore
+from tests.core.sync_support import PASSWORD
+
+
+def test_case_states_follow_the_outbox_and_open_conflicts(devices, server) -> None:
+    ani, sri = devices("ani"), devices("sri")
+    person, case_id = ani.new_case()
+    assert state.is_server_profile(ani.store)
+    assert state.case_states(ani.store) == {case_id: state.PENDING}
+    assert state.case_state(ani.store, case_id) == (state.PENDING, 2)  # the person and the case
+    ani.sync()
+    assert state.case_states(ani.store) == {}
+    assert state.case_state(ani.store, case_id) == (state.SYNCED, 0)
+    assert state.last_sync_at(ani.store)
+
+    cases.add_note(ani.store, case_id, "Kunjungan rumah.")
+    repo.update(ani.store, "persons", person, {"name": "Bayi Melati Putri"})
+    assert state.pending_case_ids(ani.store) == {case_id}
+    assert state.case_state(ani.store, case_id) == (state.PENDING, 2)
+    ani.sync()
+
+    sri.sync()
+    repo.update(sri.store, "cases", case_id, {"risk": "high"})
+    repo.update(ani.store, "cases", case_id, {"risk": "low"})
+    sri.sync()
+    ani.sync()
+    assert state.conflict_case_ids(ani.store) == {case_id}
+    assert state.case_states(ani.store) == {case_id: state.CONFLICT}
+    assert state.open_conflict_count(ani.store) == 1
+    assert [c["field"] for c in state.case_conflicts(ani.store, case_id)] == ["risk"]
+    assert state.case_state(ani.store, case_id)[0] == state.CONFLICT
+
+
+def test_a_sync_over_the_second_connection_is_seen_by_the_first(devices, server) -> None:
+    ani = devices("ani")
+    _, case_id = ani.new_case()
+    connection = state.sync_connection(ani.store)
+    try:
+        result = sync(connection, ani.transport)
+    finally:
+        state.close_sync_connection(connection)
+    assert result.completed and syncstate.pending_count(ani.store) == 0
+    assert state.case_state(ani.store, case_id) == (state.SYNCED, 0)
+
+
+def test_a_revoked_profile_remembers_it_and_can_be_wiped(devices, server) -> None:
+    ani = devices("ani")
+    folder, device_id = ani.store.profile_dir, ani.store.device_id
+    assert TokenStore(device_id).load() is not None
+    state.mark_revoked(ani.store)
+    ani.store.close()
+    reopened = open_profile(folder, "ani", PASSWORD)
+    assert state.is_revoked(reopened)
+    reopened.close()
+    state.wipe_local_data(folder, device_id)
+    assert not is_profile(folder) and not folder.exists()
+    assert TokenStore(device_id).load() is None
+
+
+def test_a_key_slot_keeps_the_parameters_it_was_made_with(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(keyslots, "TIME_COST", 1)
+    monkeypatch.setattr(keyslots, "MEMORY_KIB", 1024)
+    key = keyslots.new_database_key()
+    slot = keyslots.make_slot("ani", PASSWORD, key)
+    assert (slot.time_cost, slot.memory_kib) == (1, 1024)
+    monkeypatch.undo()
+    assert keyslots.unwrap(slot, PASSWORD) == key

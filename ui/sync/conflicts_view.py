@@ -1,0 +1,150 @@
+"""The "Konflik" page: every open sync conflict of this device as a card (both values, who and when), each
+resolved with one click; the case line opens the case. Resolving writes through the core
+(caseworker.sync.conflicts.resolve_conflict) and reaches the other devices with the next sync."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from caseworker.errors import KnownError
+from caseworker.store.store import Store
+from caseworker.sync.conflicts import list_conflicts, resolve_conflict
+from ui.errors import show_error
+from ui.i18n import register, tr
+from ui.style import icon
+from ui.sync.conflict_card import ConflictCard
+from ui.widgets import label
+
+register(
+    {
+        "conflicts.title": ("Konflik sinkronisasi", "Sync conflicts"),
+        "conflicts.intro": (
+            "Dua orang mengubah data yang sama saat tidak terhubung. Tidak ada yang hilang: pilih nilai yang "
+            "benar. Pilihan Anda dikirim ke server pada sinkronisasi berikutnya.",
+            "Two people changed the same data while offline. Nothing was lost: choose the right value. Your "
+            "choice is sent to the server with the next sync.",
+        ),
+        "conflicts.count": ("{n} konflik terbuka", "{n} open conflicts"),
+        "conflicts.none": ("Tidak ada konflik", "No conflicts"),
+        "conflicts.none.text": (
+            "Semua perubahan sudah sejalan dengan server.",
+            "All changes agree with the server.",
+        ),
+        "conflicts.case_line": ("{number} · {name}", "{number} · {name}"),
+    }
+)
+
+
+def resolve_one(parent: QWidget, store: Store, conflict_id: str, keep: str) -> bool:
+    """Keep one side of a conflict; a problem (already resolved elsewhere…) is shown, never raised."""
+    try:
+        resolve_conflict(store, conflict_id, keep=keep)
+    except KnownError as exc:
+        show_error(parent, exc)
+        return False
+    return True
+
+
+def case_lines(store: Store, conflicts: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
+    """conflict id -> (case id, "SDA-26-7F3K2Q · Siti Aminah") for the conflicts that belong to a case here."""
+    out: dict[str, tuple[str, str]] = {}
+    for c in conflicts:
+        if c["case_id"]:
+            row = store.one(
+                "SELECT case_id, case_number, name FROM case_index WHERE case_id = ?", [c["case_id"]]
+            )
+        elif c["table"] == "persons":
+            row = store.one(
+                "SELECT case_id, case_number, name FROM case_index WHERE person_id = ? AND deleted = 0"
+                " ORDER BY opened_at DESC LIMIT 1",
+                [c["row_id"]],
+            )
+        else:
+            row = None
+        if row:
+            line = tr("conflicts.case_line", number=row["case_number"] or "", name=row["name"] or "")
+            out[c["id"]] = (row["case_id"], line)
+    return out
+
+
+class ConflictsView(QWidget):
+    caseRequested = Signal(str)  # noqa: N815 - the workspace connects side pages by these names
+    changed = Signal()
+
+    def __init__(self, store: Store, workers: dict[str, str]) -> None:
+        super().__init__()
+        self.setObjectName("Page")
+        self.store, self.workers = store, workers
+        self.cards: list[ConflictCard] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 12)
+        layout.setSpacing(8)
+        head = QHBoxLayout()
+        head.addWidget(label(tr("conflicts.title"), "title"))
+        head.addSpacing(10)
+        self.count = label("", "muted")
+        head.addWidget(self.count, 0, Qt.AlignmentFlag.AlignBottom)
+        head.addStretch(1)
+        layout.addLayout(head)
+        intro = label(tr("conflicts.intro"), "muted", wrap=True)
+        intro.setMaximumWidth(900)
+        layout.addWidget(intro)
+        layout.addSpacing(4)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.body = QWidget()
+        self.body.setObjectName("Page")
+        self.list = QVBoxLayout(self.body)
+        self.list.setContentsMargins(0, 0, 6, 0)
+        self.list.setSpacing(10)
+        self.scroll.setWidget(self.body)
+        layout.addWidget(self.scroll, 1)
+        self.empty = self._empty()
+        layout.addWidget(self.empty, 1)
+
+    def _empty(self) -> QWidget:
+        box = QWidget()
+        lay = QVBoxLayout(box)
+        lay.addStretch(1)
+        mark = QLabel()
+        mark.setPixmap(icon("check", "#1c7a43").pixmap(40, 40))
+        mark.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        lay.addWidget(mark)
+        title = label(tr("conflicts.none"), "subtitle")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        lay.addWidget(title)
+        text = label(tr("conflicts.none.text"), "muted")
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        lay.addWidget(text)
+        lay.addStretch(2)
+        return box
+
+    def refresh(self) -> None:
+        """Read the open conflicts again (a handful: read here, on the UI thread) and rebuild the cards."""
+        conflicts = list_conflicts(self.store)
+        lines = case_lines(self.store, conflicts)
+        while self.list.count():
+            item = self.list.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.cards = []
+        for c in conflicts:
+            case_id, line = lines.get(c["id"], (None, ""))
+            card = ConflictCard(c, self.workers, line, case_id)
+            card.resolve.connect(self._resolve)
+            card.open_case.connect(self.caseRequested)
+            self.list.addWidget(card)
+            self.cards.append(card)
+        self.list.addStretch(1)
+        self.count.setText(tr("conflicts.count", n=len(conflicts)) if conflicts else "")
+        self.scroll.setVisible(bool(conflicts))
+        self.empty.setVisible(not conflicts)
+
+    def _resolve(self, conflict_id: str, keep: str) -> None:
+        resolve_one(self, self.store, conflict_id, keep)
+        self.refresh()
+        self.changed.emit()

@@ -1,0 +1,268 @@
+"""Running a sync from the app: the engine (caseworker.sync.engine.sync) on a worker thread over its own
+database connection, a progress dialog with Cancel, and the outcome in words.
+
+Cancel is safe at any moment: the engine stops between push batches and pull pages, and each pulled page
+is applied with its cursor in one transaction, so the next sync continues where this one stopped.
+A session that expired asks for the password and continues; a revoked device is handed to the window
+(`revoked`), which locks and offers to wipe the local data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from caseworker.errors import KnownError
+from caseworker.store import syncstate
+from caseworker.store.store import Store
+from caseworker.sync import state
+from caseworker.sync.engine import SyncResult, sync
+from caseworker.sync.transport import DeviceRevoked, LoginExpired, SyncError
+from ui import errors
+from ui.i18n import register, tr
+from ui.progress import ProgressDialog
+from ui.tasks import JobControl
+
+register(
+    {
+        "sync.title": ("Sinkronisasi dengan server", "Syncing with the server"),
+        "sync.connecting": ("Menghubungi server…", "Contacting the server…"),
+        "sync.login": ("Masuk ke server…", "Signing in to the server…"),
+        "sync.push": ("Mengirim perubahan: {done} dari {total}", "Sending changes: {done} of {total}"),
+        "sync.pull": ("Menerima data dari server: {n}", "Receiving data from the server: {n}"),
+        "sync.done": (
+            "Sinkronisasi selesai: {pushed} terkirim, {pulled} diterima.",
+            "Sync complete: {pushed} sent, {pulled} received.",
+        ),
+        "sync.done_conflicts": (
+            "Sinkronisasi selesai: {pushed} terkirim, {pulled} diterima, {conflicts} konflik perlu dipilih.",
+            "Sync complete: {pushed} sent, {pulled} received, {conflicts} conflicts to choose.",
+        ),
+        "sync.incomplete": (
+            "Sinkronisasi belum selesai: {pushed} terkirim, {pulled} diterima.",
+            "Sync not complete: {pushed} sent, {pulled} received.",
+        ),
+        "sync.cancelled": (
+            "Sinkronisasi dibatalkan. Yang sudah terkirim dan diterima tetap tersimpan.",
+            "Sync cancelled. What was already sent and received is kept.",
+        ),
+        "sync.failed.title": ("Sinkronisasi belum berhasil", "Sync did not complete"),
+        "sync.offline": (
+            "Tidak ada koneksi ke server. Periksa internet atau jaringan kantor, lalu coba lagi (F5).\n\n"
+            "Semua pekerjaan tetap tersimpan di laptop ini dan akan dikirim pada sinkronisasi berikutnya.",
+            "There is no connection to the server. Check the internet or the office network, then try again "
+            "(F5).\n\nAll your work stays saved on this laptop and will be sent with the next sync.",
+        ),
+        "sync.notes.title": ("Sinkronisasi selesai, dengan catatan", "Sync complete, with notes"),
+        "sync.rejected": (
+            "{n} perubahan ditolak server dan tidak dikirim ulang:",
+            "{n} changes were refused by the server and will not be sent again:",
+        ),
+        "sync.tip": (
+            "Kirim perubahan dan terima data terbaru dari server (F5).",
+            "Send your changes and receive the latest data from the server (F5).",
+        ),  # fmt: skip
+        "sync.tip.standalone": (
+            "Profil ini bekerja mandiri di laptop ini, tanpa server: tidak ada yang perlu disinkronkan.",
+            "This profile works on this laptop alone, without a server: there is nothing to sync.",
+        ),
+    }
+)
+
+
+def tell(parent: QWidget | None, title: str, text: str, warning: bool = True) -> QMessageBox:
+    """A non-blocking message box, listed in ui.errors.shown like the others (tests read it there)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    errors.shown.append(box)
+    box.finished.connect(lambda _=0: errors.shown.remove(box) if box in errors.shown else None)
+    box.open()
+    return box
+
+
+def is_offline(exc: BaseException) -> bool:
+    return isinstance(exc, SyncError) and exc.key == "sync_offline"
+
+
+def _report(control: JobControl, phase: str, done: int, total: int | None) -> None:
+    if phase == "push":
+        control.progress(done, total or 0, tr("sync.push", done=done, total=total or done))
+    else:
+        control.progress(0, 0, tr("sync.pull", n=f"{done:,}".replace(",", ".")))
+
+
+class SyncController(QObject):
+    """One per signed-in store. `refreshed` after every attempt (data may have changed, even when it failed
+    half-way); `online_changed("online" | "offline")`; `revoked` when the server locked this device out."""
+
+    refreshed = Signal()
+    online_changed = Signal(str)
+    revoked = Signal()
+    message = Signal(str)
+
+    def __init__(self, window: QWidget, store: Store, transport_factory: Callable[[str, str], Any] | None = None,
+                 transport: Any = None) -> None:  # fmt: skip
+        super().__init__(window)
+        self.window, self.store = window, store
+        self.factory = transport_factory
+        self.transport = transport
+        self.dialog: ProgressDialog | None = None
+        self.password_dialog = None
+        self.online = "unknown"
+        self.last_result: SyncResult | None = None
+        self.last_error: BaseException | None = None
+        self.closed = False
+        self.pull_limit: int | None = None  # tests make pages small
+
+    def available(self) -> bool:
+        return state.is_server_profile(self.store)
+
+    def tooltip(self) -> str:
+        return tr("sync.tip") if self.available() else tr("sync.tip.standalone")
+
+    def running(self) -> bool:
+        return self.dialog is not None
+
+    def _transport(self) -> Any:
+        if self.transport is None:
+            from caseworker.sync.enrol import http_transport, transport_for
+
+            self.transport = transport_for(self.store, self.factory or http_transport)
+        return self.transport
+
+    def start(self, password: str | None = None) -> bool:
+        """Begin a sync (False when one is running, or the profile has no server)."""
+        if self.closed or self.running() or not self.available():
+            return False
+        try:
+            transport = self._transport()
+        except KnownError as exc:
+            errors.show_error(self.window, exc)
+            return False
+        store, username, limit = self.store, self.store.user.username, self.pull_limit
+
+        def work(control: JobControl) -> SyncResult:
+            if password is not None:
+                control.progress(0, 0, tr("sync.login"))
+                transport.login(username, password)
+            control.progress(0, 0, tr("sync.connecting"))
+            connection = state.sync_connection(store)
+            try:
+                extra = {"pull_limit": limit} if limit else {}
+                return sync(connection, transport, cancel=lambda: control.cancelled,
+                            progress=lambda phase, done, total: _report(control, phase, done, total), **extra)  # fmt: skip
+            finally:
+                state.close_sync_connection(connection)
+
+        self.last_error = None
+        dialog = ProgressDialog(self.window, tr("sync.title"), work, self._done, self._failed)
+        dialog.job.cancelled.connect(self._cancelled)
+        dialog.job.progress.connect(self._busy_when_unknown)
+        dialog.text.setText(tr("sync.connecting"))
+        self.dialog = dialog
+        dialog.start()
+        return True
+
+    def cancel(self) -> None:
+        if self.dialog is not None:
+            self.dialog.cancel_button.click()
+
+    def _busy_when_unknown(self, _done: int, total: int, _text: str) -> None:
+        if total <= 0 and self.dialog is not None:
+            self.dialog.bar.setRange(0, 0)
+
+    def _finish(self) -> bool:
+        """Forget the finished run; False when the store was closed meanwhile (nothing to show then)."""
+        if self.dialog is not None:
+            self.dialog.deleteLater()
+            self.dialog = None
+        if self.closed:
+            self._close_transport()
+            return False
+        return True
+
+    def _set_online(self, value: str) -> None:
+        self.online = value
+        self.online_changed.emit(value)
+
+    # -- outcomes -------------------------------------------------------------------------------------
+    def _done(self, result: SyncResult) -> None:
+        if not self._finish():
+            return
+        self.last_result = result
+        self._set_online("online")
+        key = "sync.done_conflicts" if result.conflicts else "sync.done"
+        if not result.completed:  # e.g. this app is too old for the server: the reason is in result.errors
+            key = "sync.incomplete"
+        self.message.emit(tr(key, **result.summary()))
+        notes = [*result.errors, *result.warnings]
+        if result.rejected:
+            notes.append(tr("sync.rejected", n=result.rejected))
+            notes += [f"• {r['table_name']}: {r['reason']}" for r in syncstate.rejected(self.store)[-10:]]
+        from caseworker.sync.tokens import keyring_notice
+
+        notice = keyring_notice()
+        if notice:
+            notes.append(notice)
+        if notes:
+            title = tr("sync.notes.title") if result.completed else tr("sync.failed.title")
+            tell(self.window, title, "\n".join(notes), warning=not result.completed)
+        self.refreshed.emit()
+
+    def _cancelled(self) -> None:
+        if not self._finish():
+            return
+        self.message.emit(tr("sync.cancelled"))
+        self.refreshed.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        if not self._finish():
+            return
+        self.last_error = exc
+        if isinstance(exc, LoginExpired):
+            self._set_online("online")
+            self.ask_password()
+        elif isinstance(exc, DeviceRevoked):
+            self._set_online("online")
+            self.revoked.emit()
+        elif isinstance(exc, SyncError) and exc.key == "sync_bad_login":
+            self.ask_password(exc.text())
+        elif is_offline(exc):
+            self._set_online("offline")
+            tell(self.window, tr("sync.failed.title"), tr("sync.offline"))
+        elif isinstance(exc, KnownError):
+            tell(self.window, tr("sync.failed.title"), exc.text())
+        else:
+            errors.show_error(self.window, exc)
+        self.refreshed.emit()
+
+    def ask_password(self, error: str = "") -> None:
+        from ui.sync.password import PasswordDialog
+
+        dialog = PasswordDialog(self.store.user.username, error, self.window)
+        dialog.password_given.connect(lambda pw: self.start(password=pw))
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        self.password_dialog = dialog
+        dialog.open()
+
+    # -- end ------------------------------------------------------------------------------------------
+    def _close_transport(self) -> None:
+        if self.transport is not None and hasattr(self.transport, "close"):
+            with contextlib.suppress(Exception):
+                self.transport.close()
+        self.transport = None
+
+    def shutdown(self) -> None:
+        """The store is closing (logout, quit): stop a running sync at its next safe point."""
+        self.closed = True
+        if self.dialog is not None:
+            self.dialog.job.cancel()
+        else:
+            self._close_transport()
