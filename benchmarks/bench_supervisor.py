@@ -30,11 +30,6 @@ from caseworker.demo import DEMO_PASSWORD, fill_demo_profile  # noqa: E402
 from caseworker.store import reviews  # noqa: E402
 from caseworker.store.profile import is_profile, open_profile  # noqa: E402
 
-# PySide6 6.12's QtCharts drops a reference to None on every QBarSet call, and the dashboard's chart makes
-# dozens per refresh: after enough refreshes CPython fails with "Fatal Python error: none_dealloc". Holding
-# extra references keeps the benchmark alive (the app itself still has the bug).
-_NONE_REFS = [None] * 1_000_000
-
 
 def timed(fn: Callable[[], object], runs: int, setup: Callable[[], object] | None = None) -> list[float]:
     """Wall times in ms of `runs` runs after one warm-up (`setup` runs untimed before each)."""
@@ -95,10 +90,11 @@ def main() -> None:
 
     from PySide6.QtWidgets import QApplication
 
-    from ui import style
+    from ui import qtfix, style
     from ui.supervisor import DashboardView, ReviewQueueView
     from ui.supervisor.dashboard_data import STUNTING, Drill, case_ids, facility_view
 
+    qtfix.apply()  # as the app does: PySide6 6.12 reference-count bugs would abort a long run
     app = QApplication.instance() or QApplication([])
     style.apply(app)
 

@@ -33,6 +33,7 @@ register(
         "act.new_case": ("Kasus baru…", "New case…"),
         "act.find": ("Cari kasus", "Find a case"),
         "act.print": ("Cetak ringkasan kasus…", "Print case summary…"),
+        "act.print_list": ("Cetak semua kasus di daftar…", "Print every case in the list…"),
         "act.stage": ("Ubah tahap…", "Change stage…"),
         "act.sync": ("Sinkronkan sekarang", "Sync now"),
         "act.lock": ("Kunci layar", "Lock screen"),
@@ -305,6 +306,7 @@ class MainWindow(QMainWindow):
         case_menu.addAction(act("new_case", tr("act.new_case"), self.new_case, "Ctrl+N", "plus"))
         case_menu.addAction(act("find", tr("act.find"), self.find, "Ctrl+F", "search"))
         case_menu.addAction(act("print", tr("act.print"), self.print_current, "Ctrl+P", "print"))
+        case_menu.addAction(act("print_list", tr("act.print_list"), self.print_list, "Ctrl+Shift+P", "print"))
         case_menu.addAction(act("stage", tr("act.stage"), self.change_stage, None, "stage"))
 
         sync_menu = bar.addMenu(tr("menu.sync"))
@@ -408,6 +410,15 @@ class MainWindow(QMainWindow):
             show_info(self, tr("act.print"), tr("print.pick"))
             return
         self.print_case(case_id)
+
+    def print_list(self) -> None:
+        """One PDF per case of the list as filtered on screen (a case conference, a referral batch)."""
+        from ui.printing import print_cases
+
+        if self.workspace is None or self.store is None or not self._active():
+            return
+        ids = self.workspace.list_page.model.ids()
+        print_cases(self, self.store, ids, on_printed=self.workspace.data_changed)
 
     def print_case(self, case_id: str) -> None:
         from ui.printing import print_case

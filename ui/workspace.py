@@ -201,9 +201,9 @@ class Workspace(QWidget):
         from ui import supervisor
 
         if key == "review":
-            page = supervisor.review_view_for(self.store)
+            page = supervisor.review_view_for(self.store, self.reader)
         elif key == "dashboard":
-            page = supervisor.DashboardView(self.store)
+            page = supervisor.DashboardView(self.store, reader=self.reader)
             page.casesRequested.connect(self.show_case_ids)
         else:
             page = supervisor.DuplicatesView(self.store)

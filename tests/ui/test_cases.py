@@ -272,3 +272,17 @@ def test_closing_needs_a_supervisors_approval(qtbot, window) -> None:
     dialog.action.click()
     assert view.case["status"] == "closed" and view.status_badge.isVisible()
     assert not view.stage_button.isEnabled()
+
+
+def test_print_list_offers_every_case_shown(qtbot, signed_in) -> None:
+    from ui.printing import BatchPrintDialog
+
+    window = signed_in
+    window.workspace.select_nav("facility")
+    wait_idle(qtbot, window)
+    shown = _search(qtbot, window, "s")
+    window.actions_["print_list"].trigger()
+    dialog = window.findChild(BatchPrintDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.case_ids == window.workspace.list_page.model.ids() and len(shown) == len(dialog.case_ids)
+    dialog.reject()
