@@ -78,7 +78,7 @@ def create_app(database: Database | str, settings: Settings | None = None) -> Fa
             status="ok",
             server_time=auth.iso(time.time()),
             protocol_version=p.PROTOCOL_VERSION,
-            schema_version=schema.SCHEMA_VERSION,
+            schema_version=schema.DATA_VERSION,
         )
 
     @app.post("/auth/login", response_model=p.LoginResponse)
@@ -114,7 +114,7 @@ def create_app(database: Database | str, settings: Settings | None = None) -> Fa
         since: int = Query(0, ge=0),
         limit: int = Query(p.DEFAULT_PULL_LIMIT, ge=1, le=p.MAX_PULL_LIMIT),
         protocol_version: int = Query(p.PROTOCOL_VERSION),
-        schema_version: int = Query(schema.SCHEMA_VERSION),
+        schema_version: int = Query(schema.DATA_VERSION),
         pr: Principal = Depends(principal),
     ) -> Response:
         response = pull.pull(db, pr, since, limit, protocol_version, schema_version)

@@ -36,7 +36,7 @@ class Rejected(Exception):
 
 
 def outdated(protocol_version: int, schema_version: int) -> bool:
-    return protocol_version < p.PROTOCOL_VERSION or schema_version < schema.SCHEMA_VERSION
+    return protocol_version < p.PROTOCOL_VERSION or schema_version < schema.DATA_VERSION
 
 
 def push(database: Database, pr: Principal, req: p.PushRequest) -> p.PushResponse:

@@ -16,7 +16,7 @@ from operator import itemgetter
 from typing import Any
 
 from caseworker.store.ids import now_iso
-from caseworker.store.schema import CASE_RECORDS, COMMON, SCHEMA_VERSION, TABLES
+from caseworker.store.schema import CASE_RECORDS, COMMON, DATA_VERSION, TABLES
 from caseworker.store.store import Store
 
 _COLUMNS: dict[str, tuple[str, ...]] = {t: (*COMMON, *cols) for t, cols in TABLES.items()}
@@ -153,7 +153,7 @@ def _write_group(store: Store, txn_id: str, table: str, columns: tuple[str, ...]
         f" json_object({fields}), 0, printf('%s-%06d-%s', :now, :hlc + rowid - :before, :device), :schema,"
         f" :now, :me FROM {table} WHERE rowid > :before ORDER BY rowid",
         {"ts": _time_prefix(), "txn": txn_id, "table": table, "now": now, "hlc": store.hlc_counter,
-         "before": before, "device": store.device_id[-8:], "schema": SCHEMA_VERSION, "me": store.user.username},
+         "before": before, "device": store.device_id[-8:], "schema": DATA_VERSION, "me": store.user.username},
     )  # fmt: skip
     case_expr = "id" if table == "cases" else ("case_id" if "case_id" in TABLES[table] else "NULL")
     conn.execute(

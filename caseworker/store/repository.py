@@ -11,7 +11,7 @@ from typing import Any
 from caseworker.errors import NotFound
 from caseworker.store import permissions
 from caseworker.store.ids import now_iso, uuid7
-from caseworker.store.schema import SCHEMA_VERSION, TABLES
+from caseworker.store.schema import DATA_VERSION, TABLES
 from caseworker.store.store import Store
 
 
@@ -46,7 +46,7 @@ def _outbox(
             json.dumps(fields, ensure_ascii=False),
             base_version,
             next_hlc(store),
-            SCHEMA_VERSION,
+            DATA_VERSION,
             now_iso(),
             store.user.username,
         ],

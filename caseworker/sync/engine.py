@@ -19,7 +19,7 @@ from typing import Any
 from caseworker import i18n
 from caseworker.store import syncstate
 from caseworker.store.attachments import blob_path, get_blob, put_blob
-from caseworker.store.schema import SCHEMA_VERSION
+from caseworker.store.schema import DATA_VERSION
 from caseworker.store.store import Store
 from caseworker.sync import protocol as p
 from caseworker.sync.apply import apply_page
@@ -134,7 +134,7 @@ class _Run:
             request = p.PushRequest(
                 device_id=self.store.device_id,
                 protocol_version=p.PROTOCOL_VERSION,
-                schema_version=SCHEMA_VERSION,
+                schema_version=DATA_VERSION,
                 mutations=mutations,
             )
             response = self.transport.push(request)
@@ -190,7 +190,7 @@ class _Run:
                     base=base,
                     base_version=row["base_version"] or 0,
                     hlc=row["hlc"],
-                    schema_version=row["schema_version"] or SCHEMA_VERSION,
+                    schema_version=row["schema_version"] or DATA_VERSION,
                     created_at=row["created_at"],
                     created_by=row["created_by"],
                 )

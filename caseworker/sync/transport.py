@@ -14,7 +14,7 @@ import httpx
 
 from caseworker import i18n
 from caseworker.errors import KnownError
-from caseworker.store.schema import SCHEMA_VERSION
+from caseworker.store.schema import DATA_VERSION
 from caseworker.sync import protocol as p
 from caseworker.sync.tokens import Tokens, TokenStore
 
@@ -124,7 +124,7 @@ class HttpTransport:
         tokens: TokenStore | None = None,
         timeout: float = 120.0,
         protocol_version: int = p.PROTOCOL_VERSION,
-        schema_version: int = SCHEMA_VERSION,
+        schema_version: int = DATA_VERSION,
     ) -> None:
         if client is None:
             if not base_url:

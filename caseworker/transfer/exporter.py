@@ -21,7 +21,7 @@ from caseworker.store import queries
 from caseworker.store import repository as repo
 from caseworker.store.cases import mask_id
 from caseworker.store.ids import now_iso
-from caseworker.store.schema import SCHEMA_VERSION
+from caseworker.store.schema import DATA_VERSION
 from caseworker.store.store import Store
 from caseworker.transfer import messages  # noqa: F401  (registers the messages)
 from caseworker.transfer.columns import COLUMNS, EXPORT_EXTRA, neutralise
@@ -159,7 +159,7 @@ def _stream(
 
 
 def _write_json(path: Path, store: Store, cases: Iterator[dict[str, Any]], redact: bool) -> None:
-    head = {"format": "caseworker-export", "schema_version": SCHEMA_VERSION, "exported_at": now_iso(),
+    head = {"format": "caseworker-export", "schema_version": DATA_VERSION, "exported_at": now_iso(),
             "exported_by": store.user.username, "facility": store.user.facility_code, "redacted": redact}  # fmt: skip
     with path.open("w", encoding="utf-8", newline="\n") as f:
         f.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "cases": [\n')

@@ -161,7 +161,7 @@ def test_outdated_client_pushes_everything_and_shows_the_invalid_edit(devices, s
     ani = devices("ani")
     _, case_id = ani.new_case()
     ani.sync()
-    monkeypatch.setattr(engine, "SCHEMA_VERSION", 0)  # this client now speaks an older schema
+    monkeypatch.setattr(engine, "DATA_VERSION", 0)  # this client now speaks an older schema
     ani.http.schema_version = 0
     repo.update(ani.store, "cases", case_id, {"presenting_problem": "tetap terkirim"})
     repo.update(ani.store, "cases", case_id, {"risk": 5})  # wrong type: the server refuses it

@@ -6,7 +6,7 @@ import secrets
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from caseworker.store.schema import SCHEMA_VERSION
+from caseworker.store.schema import DATA_VERSION
 from caseworker.sync.protocol import PROTOCOL_VERSION
 
 if TYPE_CHECKING:
@@ -41,12 +41,12 @@ class Device:
         self.headers = {"Authorization": f"Bearer {body['access_token']}"}
         return body
 
-    def push(self, *mutations: dict[str, Any], schema_version: int = SCHEMA_VERSION) -> list[dict[str, Any]]:
+    def push(self, *mutations: dict[str, Any], schema_version: int = DATA_VERSION) -> list[dict[str, Any]]:
         resp = self.push_raw(list(mutations), schema_version=schema_version)
         assert resp.status_code == 200, resp.text
         return resp.json()["results"]
 
-    def push_raw(self, mutations: list[dict[str, Any]], schema_version: int = SCHEMA_VERSION):
+    def push_raw(self, mutations: list[dict[str, Any]], schema_version: int = DATA_VERSION):
         body = {
             "device_id": self.device_id,
             "protocol_version": PROTOCOL_VERSION,
@@ -91,7 +91,7 @@ def mutation(
         "base": base,
         "base_version": base_version,
         "hlc": "2026-10-17T08:00:00Z-000001-abcdef12",
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": DATA_VERSION,
         "created_at": "2026-10-17T08:00:00Z",
         "created_by": by,
     }

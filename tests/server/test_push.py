@@ -161,6 +161,17 @@ def test_outdated_client_may_push_but_is_told_to_update(client, world):
     assert ani.pull_page()["update_required"] is False
 
 
+def test_a_device_with_an_older_local_store_version_but_the_same_data_is_not_outdated(client, world):
+    """Local migrations (indexes, local tables) bump SCHEMA_VERSION only; sync compares DATA_VERSION."""
+    from caseworker.store.schema import DATA_VERSION, SCHEMA_VERSION
+
+    assert DATA_VERSION <= SCHEMA_VERSION
+    ani = Device(client, "ani")
+    resp = ani.push_raw([person_insert(new_id())], schema_version=DATA_VERSION)
+    assert resp.json()["update_required"] is False
+    assert ani.pull_page(schema_version=DATA_VERSION)["update_required"] is False
+
+
 def test_push_for_another_device_is_refused(client, world):
     ani = Device(client, "ani")
     body = {"device_id": "someone-else", "protocol_version": 1, "schema_version": 1, "mutations": []}
