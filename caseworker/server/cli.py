@@ -125,7 +125,8 @@ def _serve(url: str, host: str, port: int) -> None:
 
     setup_logging()
     app = create_app(url)
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")
+    # Keep idle connections longer than a laptop's pause between sync calls (uvicorn's default is 5 s).
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", timeout_keep_alive=75)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -112,6 +112,9 @@ def _error_code(resp: httpx.Response) -> tuple[str, str]:
         return "", resp.text[:200]
 
 
+_STALE_CONNECTION = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
+
+
 class HttpTransport:
     """The sync API over HTTP(S) with httpx. `client` may be any httpx.Client (FastAPI's TestClient in tests)."""
 
@@ -139,10 +142,17 @@ class HttpTransport:
 
     # -- plumbing ---------------------------------------------------------------------------------------
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        try:
-            return self.client.request(method, path, **kwargs)
-        except httpx.TransportError as exc:
-            raise SyncError("sync_offline", detail=type(exc).__name__) from exc
+        for attempt in (1, 2):
+            try:
+                return self.client.request(method, path, **kwargs)
+            except _STALE_CONNECTION as exc:
+                # A kept-alive connection the server closed meanwhile: every call of the protocol is
+                # idempotent (pushes by mutation id, blob parts by offset), so one more try is safe.
+                if attempt == 2:
+                    raise SyncError("sync_offline", detail=type(exc).__name__) from exc
+            except httpx.TransportError as exc:
+                raise SyncError("sync_offline", detail=type(exc).__name__) from exc
+        raise AssertionError("unreachable")
 
     def _raise_for(self, resp: httpx.Response) -> None:
         code, message = _error_code(resp)
