@@ -16,11 +16,12 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
 from sqlalchemy import create_engine
 
-from caseworker.errors import NotAllowed
+from caseworker.errors import KnownError, NotAllowed
 from caseworker.server.db import metadata
 from caseworker.store import cases
 from caseworker.store import repository as repo
 from caseworker.store.schema import TABLES
+from caseworker.sync import rejections
 from caseworker.sync.transport import SyncError
 from tests.core.sync_support import Device, FaultyTransport, Server, cheap_crypto, local_rows
 
@@ -120,13 +121,32 @@ def make_machine(url_for_example):
                 self.server.close()
                 shutil.rmtree(self.tmp, ignore_errors=True)
 
-        def converge(self) -> None:
-            for d in self.devices.values():
-                d.transport.flush()
+        def sync_rounds(self) -> None:
             for _round in range(3):  # push everything, then pull everything, then the conflict flags
                 for d in self.devices.values():
                     d.sync_until_done()
                     self.check_scope(d)
+
+        def settle_refusals(self) -> None:
+            """What the authors of refused changes do: send again what they may now change, discard the
+            rest. Until then a refused new record stays on its author's laptop only (and is listed)."""
+            for d in self.devices.values():
+                for refusal in rejections.rejections(d.store):
+                    try:
+                        rejections.resend(d.store, refusal.mutation_id)
+                    except KnownError:
+                        rejections.discard(d.store, refusal.mutation_id)
+            self.sync_rounds()
+            for d in self.devices.values():
+                for refusal in rejections.rejections(d.store):
+                    rejections.discard(d.store, refusal.mutation_id)
+            self.sync_rounds()
+
+        def converge(self) -> None:
+            for d in self.devices.values():
+                d.transport.flush()
+            self.sync_rounds()
+            self.settle_refusals()
             for name, device in self.devices.items():
                 assert device.pending() == 0
                 oracle = Device(self.server, self.tmp / f"oracle-{name}", name)

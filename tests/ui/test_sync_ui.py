@@ -385,3 +385,48 @@ def test_a_revoked_device_is_locked_and_can_be_wiped_after_a_warning(qtbot, live
     qtbot.waitUntil(lambda: window.welcome_page is not None, timeout=5000)
     assert not is_profile(folder) and not (folder / "caseworker.db").exists()
     close_boxes()
+
+
+def test_a_refused_note_is_shown_and_can_be_discarded(
+    qtbot, live, device, laptop, tmp_path, monkeypatch
+) -> None:
+    """Sri hands Ani's case to Budi while Ani writes a note offline: the server refuses the note; Ani sees
+    it under Konflik with the reason and its words, and decides."""
+    from ui.sync import conflicts_view
+
+    window = laptop
+    sri = device("sri")
+    _, case_id = sri.new_case("Dewi Lestari", assigned_to="ani")
+    sri.sync()
+    press_f5(qtbot, window)
+    note_id = cases.add_note(window.store, case_id, "Ibu belum bisa datang minggu ini")
+    window.workspace.data_changed()
+    repo.update(sri.store, "cases", case_id, {"assigned_to": "budi"})
+    sri.sync()
+    press_f5(qtbot, window)
+    assert window.sync.last_result.rejected == 1
+    assert any("ditolak" in t for t in shown_texts())  # the sync's summary says so
+    close_boxes()
+    assert window.workspace.counts["conflicts"] == 1
+
+    window.workspace.select_nav("conflicts")
+    wait_idle(qtbot, window)
+    page = window.workspace.side_pages["conflicts"]
+    assert page.cards == [] and page.scroll.isVisible()
+    [card] = page.refusal_cards
+    assert card.title.text() == "Catatan baru ditolak server"
+    assert "dipindahkan ke pekerja lain" in card.reason.text()
+    assert "Ibu belum bisa datang minggu ini" in card.content.text()
+    window.grab().save(str(tmp_path / "refused.png"))
+
+    card.resend_button.click()  # still Budi's case: refused on the laptop already, in words
+    [text] = shown_texts()
+    assert "tidak ditugaskan kepada Anda" in text
+    close_boxes()
+
+    monkeypatch.setattr(conflicts_view, "confirm", lambda *args: True)
+    card.discard_button.click()
+    wait_idle(qtbot, window)
+    assert page.refusal_cards == [] and page.empty.isVisible()
+    assert window.store.one("SELECT id FROM notes WHERE id = ?", [note_id]) is None
+    assert window.workspace.counts["conflicts"] == 0

@@ -1,6 +1,9 @@
 """The "Konflik" page: every open sync conflict of this device as a card (both values, who and when), each
 resolved with one click; the case line opens the case. Resolving writes through the core
-(caseworker.sync.conflicts.resolve_conflict) and reaches the other devices with the next sync."""
+(caseworker.sync.conflicts.resolve_conflict) and reaches the other devices with the next sync.
+
+Below them, the changes the server refused (ui.sync.refusal_card): sent again or discarded by their author,
+never dropped on their own."""
 
 from __future__ import annotations
 
@@ -11,12 +14,14 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLay
 
 from caseworker.errors import KnownError
 from caseworker.store.store import Store
+from caseworker.sync import rejections
 from caseworker.sync.conflicts import list_conflicts, resolve_conflict
 from ui.errors import show_error
 from ui.i18n import register, tr
 from ui.style import icon
 from ui.sync.conflict_card import ConflictCard
-from ui.widgets import label
+from ui.sync.refusal_card import RefusalCard
+from ui.widgets import confirm, label
 
 register(
     {
@@ -34,6 +39,18 @@ register(
             "All changes agree with the server.",
         ),
         "conflicts.case_line": ("{number} · {name}", "{number} · {name}"),
+        "refusals.title": ("Ditolak server ({n})", "Refused by the server ({n})"),
+        "refusals.intro": (
+            "Perubahan ini tidak diterima server, biasanya karena kasus sudah dipindahkan. Kirim ulang bila "
+            "kasus sudah kembali kepada Anda, atau buang setelah isinya Anda sampaikan ke pemegang kasus.",
+            "The server did not accept these changes, usually because the case was reassigned. Send one "
+            "again once the case is back with you, or discard it after passing its content to the case holder.",
+        ),
+        "refusals.discard.title": ("Buang perubahan ini?", "Discard this change?"),
+        "refusals.discard.text": (
+            "{what} akan dihapus dari laptop ini dan tidak dapat dikembalikan.",
+            "{what} will be removed from this laptop and cannot be brought back.",
+        ),
     }
 )
 
@@ -46,6 +63,18 @@ def resolve_one(parent: QWidget, store: Store, conflict_id: str, keep: str) -> b
         show_error(parent, exc)
         return False
     return True
+
+
+def refusal_case_lines(store: Store, refusals: list[rejections.Rejection]) -> dict[str, str]:
+    """mutation id -> the case line, for refusals whose case is on this laptop."""
+    found = {}
+    for r in refusals:
+        if r.case_id:
+            row = store.one("SELECT case_number, name FROM case_index WHERE case_id = ?", [r.case_id])
+            if row:
+                found[r.mutation_id] = tr("conflicts.case_line", number=row["case_number"] or "",
+                                          name=row["name"] or "")  # fmt: skip
+    return found
 
 
 def case_lines(store: Store, conflicts: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
@@ -79,6 +108,7 @@ class ConflictsView(QWidget):
         self.setObjectName("Page")
         self.store, self.workers = store, workers
         self.cards: list[ConflictCard] = []
+        self.refusal_cards: list[RefusalCard] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
         layout.setSpacing(8)
@@ -139,10 +169,52 @@ class ConflictsView(QWidget):
             card.open_case.connect(self.caseRequested)
             self.list.addWidget(card)
             self.cards.append(card)
+        self._add_refusals(rejections.rejections(self.store))
         self.list.addStretch(1)
         self.count.setText(tr("conflicts.count", n=len(conflicts)) if conflicts else "")
-        self.scroll.setVisible(bool(conflicts))
-        self.empty.setVisible(not conflicts)
+        anything = bool(conflicts or self.refusal_cards)
+        self.scroll.setVisible(anything)
+        self.empty.setVisible(not anything)
+
+    def _add_refusals(self, refusals: list[rejections.Rejection]) -> None:
+        self.refusal_cards = []
+        if not refusals:
+            return
+        self.list.addSpacing(8)
+        self.list.addWidget(label(tr("refusals.title", n=len(refusals)), "subtitle"))
+        intro = label(tr("refusals.intro"), "muted", wrap=True)
+        intro.setMaximumWidth(900)
+        self.list.addWidget(intro)
+        lines = refusal_case_lines(self.store, refusals)
+        for r in refusals:
+            card = RefusalCard(r, self.workers, lines.get(r.mutation_id, ""), r.mutation_id in lines)
+            card.resend.connect(self._resend)
+            card.discard.connect(self._discard)
+            card.open_case.connect(self.caseRequested)
+            self.list.addWidget(card)
+            self.refusal_cards.append(card)
+
+    def _resend(self, mutation_id: str) -> None:
+        try:
+            rejections.resend(self.store, mutation_id)
+        except KnownError as exc:
+            show_error(self, exc)
+            return
+        self.refresh()
+        self.changed.emit()
+
+    def _discard(self, mutation_id: str) -> None:
+        card = next((c for c in self.refusal_cards if c.refusal.mutation_id == mutation_id), None)
+        what = card.title.text() if card else ""
+        if not confirm(self, tr("refusals.discard.title"), tr("refusals.discard.text", what=what)):
+            return
+        try:
+            rejections.discard(self.store, mutation_id)
+        except KnownError as exc:
+            show_error(self, exc)
+            return
+        self.refresh()
+        self.changed.emit()
 
     def _resolve(self, conflict_id: str, keep: str) -> None:
         resolve_one(self, self.store, conflict_id, keep)

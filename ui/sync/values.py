@@ -7,7 +7,7 @@ from typing import Any
 
 from caseworker.domain import reference, stages
 from caseworker.domain.issues import field_label as core_field_label
-from ui import case_form, case_history, person_form  # noqa: F401 - they register the field labels used here
+from ui import case_form, case_history, person_form, record_dialogs  # noqa: F401 - they register the field labels used here
 from ui.case_form import risk_name
 from ui.i18n import fmt_date, fmt_datetime, known_keys, register, tr
 
@@ -24,8 +24,9 @@ register(
     }
 )
 
-_PREFIX = {"cases": "case", "persons": "person"}
-_SPECIAL = {("cases", "stage"): "conflict.field.stage", ("cases", "category_code"): "case.category"}
+_PREFIX = {"cases": "case", "persons": "person", "notes": "note"}
+_SPECIAL = {("cases", "stage"): "conflict.field.stage", ("cases", "category_code"): "case.category",
+            ("notes", "noted_at"): "note.date"}  # fmt: skip
 
 
 def field_name(table: str, field: str) -> str:
@@ -51,6 +52,8 @@ def value_text(table: str, field: str, value: Any, workers: dict[str, str] | Non
         return tr("conflict.value.empty")
     if field == "risk":
         return risk_name(str(value))
+    if (table, field) == ("notes", "kind") and f"note.kind.{value}" in known_keys():
+        return tr(f"note.kind.{value}")
     if field == "stage":
         return stages.stage_name(str(value))
     if field == "category_code":
