@@ -137,8 +137,11 @@ class Workspace(QWidget):
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.nav.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.nav.setStyleSheet("QListWidget#NavList { border: none; }")
+        joined = sync_state.is_server_profile(store)
         for key in NAV_KEYS:
             if key in SUPERVISOR_ONLY and not store.user.is_supervisor:
+                continue
+            if key == "conflicts" and not joined:  # a standalone laptop never syncs: nothing to conflict
                 continue
             title = (
                 tr("nav.returned") if key == "review" and not store.user.is_supervisor else tr(f"nav.{key}")
