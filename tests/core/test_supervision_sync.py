@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from caseworker.errors import KnownError
-from caseworker.store import cases, reviews
+from caseworker.store import cases, duplicates, reviews
 from tests.core.sync_support import Device, Server, cheap_crypto, local_rows
 
 
@@ -104,3 +104,29 @@ def test_reassignment_moves_the_case_between_two_workers_profiles(
         for device in made:
             device.close()
         srv.close()
+
+
+def test_the_same_client_registered_on_two_laptops_offline_is_merged_by_the_supervisor(devices, server):
+    """Ani and Budi each register the same woman (same NIK) without a connection; after sync the pair is in
+    Sri's duplicate queue; her merge (made offline) keeps both cases and reaches both workers."""
+    ani, budi, sri = devices("ani"), devices("budi"), devices("sri")
+    child = {"name": "Putri Ayu Lestari", "nik": "3515085708900002", "sex": "P", "birth_date": "1990-08-17"}
+    kept = cases.register_person(ani.store, child).id
+    ani_case = cases.open_case(ani.store, kept, "01")
+    other = cases.register_person(budi.store, {**child, "name": "Putri Ayu"}).id
+    budi_case = cases.open_case(budi.store, other, "01")
+    cases.add_note(budi.store, budi_case, "Datang bersama neneknya")
+    for device in (ani, budi, sri):
+        device.sync()
+
+    [pair] = duplicates.candidates(sri.store)
+    assert pair["reason"] == "same_nik" and {pair["person"]["id"], pair["other"]["id"]} == {kept, other}
+    duplicates.merge(sri.store, kept, other)
+    for device in (sri, ani, budi):
+        device.sync()
+
+    for device in (ani, budi, sri):
+        assert device.row("persons", other)["deleted"] == 1
+        assert {device.row("cases", c)["person_id"] for c in (ani_case, budi_case)} == {kept}
+        assert duplicates.candidates(device.store) == []
+    assert [n["text"] for n in local_rows(ani.store, "notes").values()] == ["Datang bersama neneknya"]
