@@ -154,6 +154,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+SERVER_PIDS: dict[str, int] = {}  # base URL -> process id of the running server (for CPU figures)
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
 def running_server(url: str, log: Path | None = None) -> Iterator[str]:
     """Start `caseworker-server serve` on a free loopback port; yields the base URL. `log` keeps its JSON log."""
@@ -166,6 +175,7 @@ def running_server(url: str, log: Path | None = None) -> Iterator[str]:
         stderr=stderr,
     )
     base = f"http://127.0.0.1:{port}"
+    SERVER_PIDS[base] = proc.pid
     try:
         for _ in range(400):
             with contextlib.suppress(httpx.TransportError):

@@ -34,7 +34,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from argon2 import PasswordHasher  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from benchmarks.bench_server_common import PASSWORD, database_url, running_server  # noqa: E402
+from benchmarks.bench_server_common import (  # noqa: E402
+    PASSWORD,
+    SERVER_PIDS,
+    database_url,
+    process_cpu_seconds,
+    running_server,
+)
 from benchmarks.bench_sync import seed_cases  # noqa: E402
 from caseworker.server import admin, auth  # noqa: E402
 from caseworker.server.db import Database, applied_mutations, changelog  # noqa: E402
@@ -199,12 +205,14 @@ def main() -> None:
             setup_start = time.perf_counter()
             barrier.wait()
             go_at = time.time()
+            server_cpu_at_go = process_cpu_seconds(SERVER_PIDS[base])
             print(
                 f"set up (enrol, first sync, edits) in {time.perf_counter() - setup_start:.1f} s; all sync now"
             )
             outcomes: list[dict[str, Any]] = []
             for _ in procs:
                 outcomes.extend(results.get())
+            server_cpu = process_cpu_seconds(SERVER_PIDS[base]) - server_cpu_at_go
             for proc in procs:
                 proc.join()
         server_lines = log.read_text().splitlines()
@@ -222,6 +230,8 @@ def main() -> None:
     if cpu:
         print(f"client CPU per sync (the devices' own work, all on this machine): median "
               f"{statistics.median(cpu) * 1000:.0f} ms, total {sum(cpu):.1f} s")  # fmt: skip
+    print(f"server CPU for the {len(outcomes)} syncs: {server_cpu:.1f} s ({server_cpu / max(1, len(outcomes)) * 1000:.0f} ms "
+          f"per sync; one server process uses one core for Python work)")  # fmt: skip
     print(f"errors: {len(errors)}" + "".join(f"\n  {o['user']}: {o['error'][:300]}" for o in errors[:5]))
     _server_summary(server_lines, since=go_at)
     print(f"mutations pushed by completed syncs: {pushed}; missing or not applied on the server: {lost}; "
