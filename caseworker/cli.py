@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "caseworker.growth.command",
     "caseworker.commands.report_cmds",
     "caseworker.commands.sync_cmds",
+    "caseworker.commands.refused_cmds",
     "caseworker.commands.demo_cmds",
 )
 

@@ -13,10 +13,10 @@ from caseworker import i18n
 from caseworker.commands.common import add_user_arg, password, print_json, profile_dir
 from caseworker.errors import KnownError
 from caseworker.security.keyslots import SlotFile
-from caseworker.store import syncstate
 from caseworker.store.profile import SLOTS_FILE, is_profile, open_profile, write_profile
 from caseworker.store.store import Store
 from caseworker.sync import conflicts as conflicts_mod
+from caseworker.sync import rejections
 from caseworker.sync.engine import SyncResult, sync
 from caseworker.sync.enrol import enrol, http_transport, transport_for
 from caseworker.sync.tokens import keyring_notice
@@ -38,8 +38,8 @@ i18n.register(
             "Sync not complete: {pushed} sent, {pulled} received.",
         ),
         "sync_rejected_line": (
-            "Ditolak server: {table} {row} ({op}): {reason}",
-            "Refused by the server: {table} {row} ({op}): {reason}",
+            "Ditolak server: {table} {row} ({op}): {reason} (lihat `caseworker refused list`)",
+            "Refused by the server: {table} {row} ({op}): {reason} (see `caseworker refused list`)",
         ),
         "sync_failed": ("Sinkronisasi gagal: {detail}", "Sync failed: {detail}"),
         "conflicts_none": ("Tidak ada konflik terbuka.", "No open conflicts."),
@@ -157,12 +157,8 @@ def _report(store: Store, result: SyncResult, as_json: bool) -> None:
         return
     key = "sync_done" if result.completed else "sync_incomplete"
     print(i18n.text(key, **result.summary()))
-    for r in syncstate.rejected(store):
-        print(
-            i18n.text(
-                "sync_rejected_line", table=r["table_name"], row=r["row_id"], op=r["op"], reason=r["reason"]
-            )
-        )
+    for r in rejections.rejections(store):
+        print(i18n.text("sync_rejected_line", table=r.table, row=r.row_id, op=r.op, reason=r.reason_text()))
 
 
 def _show(value: Any) -> str:

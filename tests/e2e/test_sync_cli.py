@@ -107,7 +107,7 @@ def live_server(database_url: str) -> Iterator[ServerProcess]:
     server_cli(
         database_url, "facility", "add", "SDA", "--name", "UPT PPSAB Sidoarjo", "--address", "Jl. Raya 1"
     )
-    for name, role in (("ani", "worker"), ("sri", "supervisor")):
+    for name, role in (("ani", "worker"), ("budi", "worker"), ("sri", "supervisor")):
         server_cli(database_url, "user", "add", name, "--role", role, "--facility", "SDA")
     srv = ServerProcess(database_url)
     srv.start()
@@ -168,6 +168,38 @@ def test_enrol_sync_and_resolve_a_conflict_through_the_cli(live_server: ServerPr
         "conflict": 0,
     }
     store.close()
+
+
+def test_a_refused_change_is_listed_and_decided_through_the_cli(live_server: ServerProcess, tmp_path: Path):
+    ani_dir, sri_dir = tmp_path / "ani", tmp_path / "sri"
+    sync_json(ani_dir, "--server", live_server.url, "--user", "ani")
+    sync_json(sri_dir, "--server", live_server.url, "--user", "sri")
+    sri = open_profile(sri_dir, "sri", PASSWORD)
+    person = cases.register_person(sri, {"name": "Dewi Lestari", "sex": "P", "birth_date": "2025-03-01"}).id
+    case_id = cases.open_case(sri, person, "01", assigned_to="ani")
+    sri.close()
+    sync_json(sri_dir)
+    sync_json(ani_dir)
+    ani = open_profile(ani_dir, "ani", PASSWORD)
+    cases.add_note(ani, case_id, "Ibu belum bisa datang")
+    ani.close()
+    sri = open_profile(sri_dir, "sri", PASSWORD)
+    repo.update(sri, "cases", case_id, {"assigned_to": "budi"})
+    sri.close()
+    sync_json(sri_dir)
+
+    done = cli("--profile", str(ani_dir), "sync")
+    assert done.returncode == 0 and "refused list" in done.stdout, done.stderr
+    listed = cli("--profile", str(ani_dir), "refused", "list", "--json")
+    [refused] = json.loads(listed.stdout)
+    assert (refused["table"], refused["op"], refused["reason"]) == ("notes", "insert", "not_allowed")
+    assert refused["fields"]["text"] == "Ibu belum bisa datang" and "reassigned" in refused["reason_text"]
+    again = cli("--profile", str(ani_dir), "refused", "resend", refused["mutation_id"])
+    assert again.returncode == 2 and "not assigned to you" in again.stderr  # still Budi's case
+    gone = cli("--profile", str(ani_dir), "refused", "discard", refused["mutation_id"])
+    assert gone.returncode == 0, gone.stderr
+    assert "No change was refused" in cli("--profile", str(ani_dir), "refused", "list").stdout
+    assert sync_json(ani_dir)["rejected"] == 0
 
 
 def test_failures_exit_non_zero_with_a_reason_and_lose_nothing(live_server: ServerProcess, tmp_path: Path):
