@@ -261,6 +261,7 @@ def test_a_same_field_conflict_is_shown_and_resolved_with_one_click(
     assert card.field_label.text() == "Tingkat risiko"
     assert (card.mine_value.text(), card.their_value.text()) == ("Rendah", "Tinggi")
     assert "Sri" in card.keep_theirs.text()
+    assert card.write_button is None  # a coded field: one of the two values
     window.grab().save(str(tmp_path / "conflicts.png"))
 
     card.open_button.click()  # the case line opens the case, with the banner
@@ -430,3 +431,34 @@ def test_a_refused_note_is_shown_and_can_be_discarded(
     assert page.refusal_cards == [] and page.empty.isVisible()
     assert window.store.one("SELECT id FROM notes WHERE id = ?", [note_id]) is None
     assert window.workspace.counts["conflicts"] == 0
+
+
+def test_a_text_conflict_can_be_settled_with_a_combined_value(qtbot, live, device, laptop) -> None:
+    window = laptop
+    sri = device("sri")
+    case_id = new_case(window, "Bayi Melati")
+    press_f5(qtbot, window)
+    sri.sync()
+    repo.update(sri.store, "cases", case_id, {"presenting_problem": "Ditinggal di depan panti"})
+    sri.sync()
+    repo.update(window.store, "cases", case_id, {"presenting_problem": "Ibu tidak mampu merawat"})
+    window.workspace.data_changed()
+    press_f5(qtbot, window)
+    window.workspace.select_nav("conflicts")
+    wait_idle(qtbot, window)
+    [card] = window.workspace.side_pages["conflicts"].cards
+    card.write_button.click()
+    dialog = card.dialog
+    assert dialog.isVisible() and dialog.editor.toPlainText() == "Ibu tidak mampu merawat"
+    dialog.editor.setPlainText("")
+    dialog.save_button.click()  # an empty value is refused, in words
+    assert dialog.isVisible() and dialog.problem.text() == "Tulis nilainya dulu."
+    dialog.editor.setPlainText("Ditinggal di depan panti; ibu tidak mampu merawat")
+    dialog.save_button.click()
+    wait_idle(qtbot, window)
+    row = window.store.one("SELECT presenting_problem FROM cases WHERE id = ?", [case_id])
+    assert row["presenting_problem"] == "Ditinggal di depan panti; ibu tidak mampu merawat"
+    assert window.workspace.counts["conflicts"] == 0
+    press_f5(qtbot, window)
+    sri.sync()
+    assert sri.row("cases", case_id)["presenting_problem"] == row["presenting_problem"]

@@ -70,12 +70,13 @@ class ConflictBanner(QFrame):
         for c in conflicts:
             card = ConflictCard(c, self.workers)
             card.resolve.connect(self._resolve)
+            card.resolve_value.connect(lambda cid, value: self._resolve(cid, None, value))
             self.list.addWidget(card)
             self.cards.append(card)
         n = len(conflicts)
         self.title.setText(tr("banner.title") if n == 1 else tr("banner.title_many", n=n))
         self.setVisible(n > 0)
 
-    def _resolve(self, conflict_id: str, keep: str) -> None:
-        resolve_one(self, self.store, conflict_id, keep)
+    def _resolve(self, conflict_id: str, keep: str | None, value: str | None = None) -> None:
+        resolve_one(self, self.store, conflict_id, keep, value)
         self.resolved.emit()

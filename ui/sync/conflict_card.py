@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from ui.i18n import fmt_datetime, register, tr
 from ui.style import icon
+from ui.sync.value_dialog import ValueDialog, is_free_text
 from ui.sync.values import field_name, value_text
 from ui.widgets import Badge, button, label
 
@@ -46,6 +47,7 @@ class ConflictCard(QFrame):
     """`resolve(conflict_id, keep)` with keep "mine" or "theirs"; `open_case(case_id)` from the case line."""
 
     resolve = Signal(str, str)
+    resolve_value = Signal(str, str)  # conflict id, a value the person wrote
     open_case = Signal(str)
 
     def __init__(self, conflict: dict[str, Any], workers: dict[str, str], case_line: str = "",
@@ -88,6 +90,19 @@ class ConflictCard(QFrame):
             tr("conflict.keep_theirs", who=short_name(theirs_who)), "theirs",
         )  # fmt: skip
         outer.addLayout(sides)
+        self.write_button = None
+        self.dialog = None
+        if is_free_text(fld, c["my_value"], c["their_value"]):
+            self.write_button = button(tr("conflict.write"), "edit", flat=True)
+            self.write_button.clicked.connect(
+                lambda: self._write(value_text(table, fld, c["my_value"], workers) if c["my_value"] else "",
+                                    tr("conflict.theirs", who=theirs_who),
+                                    value_text(table, fld, c["their_value"], workers))
+            )  # fmt: skip
+            row = QHBoxLayout()
+            row.addWidget(self.write_button)
+            row.addStretch(1)
+            outer.addLayout(row)
 
     def _side(self, layout: QHBoxLayout, title: str, value: str, by: str, current: bool, action: str,
               keep: str) -> tuple[QWidget, QWidget]:  # fmt: skip
@@ -116,6 +131,13 @@ class ConflictCard(QFrame):
         box.addLayout(row)
         layout.addWidget(frame, 1)
         return shown, choose
+
+    def _write(self, mine: str, theirs_title: str, theirs: str) -> None:
+        self.dialog = ValueDialog(self.field_label.text(), mine, theirs_title, theirs, self)
+        self.dialog.accepted.connect(
+            lambda: self.resolve_value.emit(self.conflict["id"], self.dialog.value())
+        )
+        self.dialog.open()
 
     def _chosen(self, keep: str) -> None:
         self.keep_mine.setEnabled(False)

@@ -55,10 +55,13 @@ register(
 )
 
 
-def resolve_one(parent: QWidget, store: Store, conflict_id: str, keep: str) -> bool:
-    """Keep one side of a conflict; a problem (already resolved elsewhere…) is shown, never raised."""
+def resolve_one(
+    parent: QWidget, store: Store, conflict_id: str, keep: str | None = None, value: str | None = None
+) -> bool:
+    """Keep one side of a conflict, or write a new value; a problem (already resolved elsewhere…) is shown,
+    never raised."""
     try:
-        resolve_conflict(store, conflict_id, keep=keep)
+        resolve_conflict(store, conflict_id, keep=keep, value=value)
     except KnownError as exc:
         show_error(parent, exc)
         return False
@@ -166,6 +169,7 @@ class ConflictsView(QWidget):
             case_id, line = lines.get(c["id"], (None, ""))
             card = ConflictCard(c, self.workers, line, case_id)
             card.resolve.connect(self._resolve)
+            card.resolve_value.connect(lambda cid, value: self._resolve(cid, None, value))
             card.open_case.connect(self.caseRequested)
             self.list.addWidget(card)
             self.cards.append(card)
@@ -216,7 +220,7 @@ class ConflictsView(QWidget):
         self.refresh()
         self.changed.emit()
 
-    def _resolve(self, conflict_id: str, keep: str) -> None:
-        resolve_one(self, self.store, conflict_id, keep)
+    def _resolve(self, conflict_id: str, keep: str | None, value: str | None = None) -> None:
+        resolve_one(self, self.store, conflict_id, keep, value)
         self.refresh()
         self.changed.emit()
