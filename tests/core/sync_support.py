@@ -4,9 +4,7 @@ through caseworker.sync.enrol, and a transport that loses, repeats and delays ca
 
 from __future__ import annotations
 
-import os
 import random
-import secrets
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +13,6 @@ from typing import Any
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from caseworker.security import keyslots
 from caseworker.server import admin, auth
@@ -27,13 +24,13 @@ from caseworker.sync import protocol as p
 from caseworker.sync.engine import SyncResult, sync
 from caseworker.sync.enrol import enrol
 from caseworker.sync.transport import HttpTransport, SyncError
+from tests.pg_support import PG_ENV, fresh_pg_database
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message=".*httpx2.*")
     from fastapi.testclient import TestClient
 
 PASSWORD = "rahasia-123"
-PG_ENV = "CASEWORKER_TEST_PG_URL"
 USERS = [
     ("ani", "worker", "SDA"),
     ("budi", "worker", "SDA"),
@@ -55,20 +52,8 @@ def cheap_crypto(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="session")
 def pg_base_url() -> Iterator[str | None]:
-    base = os.environ.get(PG_ENV)
-    if not base:
-        yield None
-        return
-    name = f"cw_sync_{secrets.token_hex(4)}"
-    engine = create_engine(base, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
+    with fresh_pg_database("cw_sync") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

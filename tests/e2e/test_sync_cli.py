@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -16,12 +15,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from caseworker.store import cases, syncstate
 from caseworker.store import repository as repo
 from caseworker.store.profile import open_profile, read_profile
+from tests.pg_support import PG_ENV, fresh_pg_database
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "rahasia-123"
@@ -86,19 +84,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'server.db'}"
         return
-    base = os.environ.get("CASEWORKER_TEST_PG_URL")
-    if not base:
-        pytest.skip("set CASEWORKER_TEST_PG_URL to run against PostgreSQL")
-    name = f"cw_e2e_{secrets.token_hex(4)}"
-    engine = create_engine(base, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
+    with fresh_pg_database("cw_e2e") as url:
+        if url is None:
+            pytest.skip(f"set {PG_ENV} to run against PostgreSQL")
+        yield url
 
 
 @pytest.fixture

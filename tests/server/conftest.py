@@ -3,28 +3,24 @@ the app under FastAPI's TestClient, and small helpers to log in, push and pull."
 
 from __future__ import annotations
 
-import os
-import secrets
 import warnings
 from collections.abc import Iterator
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine
 
 from caseworker.server import admin, auth
 from caseworker.server.app import create_app
 from caseworker.server.auth import Settings
 from caseworker.server.db import Database, metadata
+from tests.pg_support import PG_ENV, fresh_pg_database
 from tests.server.helpers import PASSWORD
 
 with warnings.catch_warnings():
     # Starlette 1.x would rather use httpx2; httpx (a project dependency) still works for the TestClient.
     warnings.filterwarnings("ignore", message=".*httpx2.*")
     from fastapi.testclient import TestClient
-
-PG_ENV = "CASEWORKER_TEST_PG_URL"
 
 
 @pytest.fixture(autouse=True)
@@ -35,20 +31,8 @@ def _fast_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="session")
 def _pg_session_url() -> Iterator[str | None]:
-    base = os.environ.get(PG_ENV)
-    if not base:
-        yield None
-        return
-    name = f"cw_test_{secrets.token_hex(4)}"
-    engine = create_engine(base, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
+    with fresh_pg_database("cw_test") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
