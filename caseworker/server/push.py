@@ -10,11 +10,20 @@ import json
 import time
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from caseworker.server import rows as r
 from caseworker.server.auth import Principal, iso
-from caseworker.server.db import Database, SeqAllocator, applied_mutations, facilities, lock_sequence
+from caseworker.server.db import (
+    Database,
+    SeqAllocator,
+    applied_mutations,
+    changelog,
+    device_cases,
+    facilities,
+    lock_sequence,
+)
 from caseworker.server.errors import ApiError
 from caseworker.server.scope import WRITE_ROLES, RowScope, may_change_case, may_change_record
 from caseworker.store import schema
@@ -28,6 +37,11 @@ CONFLICT_RESOLUTION_FIELDS = frozenset({"status", "resolution", "resolved_by", "
 # Built once (see caseworker.server.db): every mutation runs them.
 _SEEN = select(applied_mutations).where(applied_mutations.c.mutation_id == bindparam("mutation_id"))
 _APPLIED = applied_mutations.insert()
+_CASES_OF_ROWS = (
+    select(changelog.c.case_id)
+    .where(changelog.c.table_name == bindparam("t"), changelog.c.row_id.in_(bindparam("ids", expanding=True)))
+    .distinct()
+)
 
 
 class Rejected(Exception):
@@ -49,9 +63,35 @@ def push(database: Database, pr: Principal, req: p.PushRequest) -> p.PushRespons
         lock_sequence(conn)
         txn = r.Txn(conn, pr, SeqAllocator(conn), now)
         results = [_apply_once(txn, m) for m in req.mutations]
+        _note_held_cases(conn, pr.device_id, [(m.table, m.row_id) for m in req.mutations])
     return p.PushResponse(
         results=results, server_time=now, update_required=outdated(req.protocol_version, req.schema_version)
     )
+
+
+def _note_held_cases(conn: Connection, device_id: str, rows: list[tuple[str, str]]) -> None:
+    """The pushing device holds the cases of the rows it wrote (it made them, or changed them locally).
+    Recorded here, not only when a pull sends a case: a case created on the device and reassigned away
+    before the device's next pull would otherwise never be removed from it."""
+    by_table: dict[str, set[str]] = {}
+    for table, row_id in rows:
+        by_table.setdefault(table, set()).add(row_id)
+    case_ids: set[str] = set()
+    for table, row_ids in by_table.items():
+        ids = sorted(row_ids)
+        for i in range(0, len(ids), 500):  # by primary key (table_name, row_id)
+            found = conn.execute(_CASES_OF_ROWS, {"t": table, "ids": ids[i : i + 500]}).scalars()
+            case_ids.update(c for c in found if c)
+    if case_ids:
+        conn.execute(
+            _hold_if_new(conn.dialect.name), [{"device": device_id, "case": c} for c in sorted(case_ids)]
+        )
+
+
+def _hold_if_new(dialect_name: str) -> Any:
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    stmt = dialect.insert(device_cases).values(device_id=bindparam("device"), case_id=bindparam("case"))
+    return stmt.on_conflict_do_nothing(index_elements=["device_id", "case_id"])
 
 
 def _apply_once(txn: r.Txn, m: p.Mutation) -> p.MutationResult:

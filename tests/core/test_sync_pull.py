@@ -223,3 +223,50 @@ def test_no_out_of_scope_row_reaches_a_device_and_reassignment_removes_the_case(
         for d in made:
             d.close()
         srv.close()
+
+
+def test_a_case_made_on_a_laptop_and_reassigned_before_its_next_pull_leaves_the_laptop(
+    server_url: str, tmp_path: Path, monkeypatch
+):
+    """Ani's push reaches the server but her pull is cut; the supervisor hands the new case to Budi. The
+    server knows Ani's laptop holds the case from her push, so her next pull takes it (and its person and
+    note) off her laptop, as a fresh laptop of hers would never have it."""
+    cheap_crypto(monkeypatch)
+    srv = Server(server_url, sda_scope="assigned")
+
+    class PullCut:
+        def __init__(self, inner):
+            self.inner, self.cut = inner, True
+
+        def pull(self, since, limit):
+            if self.cut:
+                raise LostResponse()
+            return self.inner.pull(since, limit)
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+    ani = Device(srv, tmp_path / "ani", "ani", wrap=PullCut)
+    sri = Device(srv, tmp_path / "sri", "sri")
+    fresh = None
+    try:
+        person_id, case_id = ani.new_case("Dibawa Pergi")
+        cases.add_note(ani.store, case_id, "kunjungan pertama")
+        with pytest.raises(SyncError):
+            ani.sync()  # pushed, then the connection dropped
+        assert ani.pending() == 0 and case_id in srv.rows("cases")
+        sri.sync()
+        repo.update(sri.store, "cases", case_id, {"assigned_to": "budi"})
+        sri.sync()
+        ani.transport.cut = False
+        ani.sync()
+        assert ani.row("cases", case_id) is None and ani.row("persons", person_id) is None
+        assert local_rows(ani.store, "notes") == {}
+        fresh = Device(srv, tmp_path / "ani-fresh", "ani")
+        fresh.sync()
+        assert local_rows(fresh.store, "persons") == local_rows(ani.store, "persons") == {}
+    finally:
+        for device in (ani, sri, fresh):
+            if device is not None:
+                device.close()
+        srv.close()
