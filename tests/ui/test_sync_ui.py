@@ -406,7 +406,7 @@ def test_a_refused_note_is_shown_and_can_be_discarded(
     sri.sync()
     press_f5(qtbot, window)
     assert window.sync.last_result.rejected == 1
-    assert any("ditolak" in t for t in shown_texts())  # the sync's summary says so
+    assert any("Catatan baru ditolak server: Anda tidak berwenang" in t for t in shown_texts())  # in words
     close_boxes()
     assert window.workspace.counts["conflicts"] == 1
 

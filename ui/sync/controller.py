@@ -17,14 +17,14 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from caseworker.errors import KnownError
-from caseworker.store import syncstate
 from caseworker.store.store import Store
-from caseworker.sync import state
+from caseworker.sync import rejections, state
 from caseworker.sync.engine import SyncResult, sync
 from caseworker.sync.transport import DeviceRevoked, LoginExpired, SyncError
 from ui import errors
-from ui.i18n import register, tr
+from ui.i18n import language, register, tr
 from ui.progress import ProgressDialog
+from ui.sync.refusal_card import title_of
 from ui.tasks import JobControl
 
 register(
@@ -59,8 +59,8 @@ register(
         ),
         "sync.notes.title": ("Sinkronisasi selesai, dengan catatan", "Sync complete, with notes"),
         "sync.rejected": (
-            "{n} perubahan ditolak server dan tidak dikirim ulang:",
-            "{n} changes were refused by the server and will not be sent again:",
+            "{n} perubahan ditolak server. Lihat halaman Konflik untuk mengirim ulang atau membuangnya:",
+            "{n} changes were refused by the server. See the Conflicts page to send them again or discard them:",
         ),
         "sync.tip": (
             "Kirim perubahan dan terima data terbaru dari server (F5).",
@@ -205,7 +205,8 @@ class SyncController(QObject):
         notes = [*result.errors, *result.warnings]
         if result.rejected:
             notes.append(tr("sync.rejected", n=result.rejected))
-            notes += [f"• {r['table_name']}: {r['reason']}" for r in syncstate.rejected(self.store)[-10:]]
+            refused = rejections.rejections(self.store)[-10:]
+            notes += [f"• {title_of(r)}: {r.reason_text(language())}" for r in refused]
         from caseworker.sync.tokens import keyring_notice
 
         notice = keyring_notice()
