@@ -158,19 +158,39 @@ SERVER_PIDS: dict[str, int] = {}  # base URL -> process id of the running server
 
 
 def process_cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU time a process and its live child processes (server workers) have used so far
+    (Linux /proc)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, tail = stat.read_text().rsplit(")", 1)
+        except OSError:
+            continue  # the process ended meanwhile
+        fields = tail.split()
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 @contextlib.contextmanager
-def running_server(url: str, log: Path | None = None) -> Iterator[str]:
+def running_server(url: str, log: Path | None = None, workers: int = 1) -> Iterator[str]:
     """Start `caseworker-server serve` on a free loopback port; yields the base URL. `log` keeps its JSON log."""
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     stderr = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "caseworker.server.cli", "serve", "--port", str(port), "--database-url", url],
+        [
+            sys.executable,
+            "-m",
+            "caseworker.server.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--database-url",
+            url,
+            "--workers",
+            str(workers),
+        ],  # fmt: skip
         env=env,
         stderr=stderr,
     )

@@ -11,6 +11,11 @@ The devices run as threads in --procs client processes (2 by default: the machin
 with the server process).
 
     python benchmarks/bench_sync_load.py [--devices 100] [--cases 200] [--edits 6] [--scope facility]
+                                         [--server-workers N] [--thin]
+
+--thin times only each device's requests, prepared beforehand (the push body, the pull from its cursor, the
+directory check): a model of laptops that do their local work on their own CPU, which one 2-core machine
+running the server and all 100 clients cannot otherwise show.
     CASEWORKER_BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench  (a fresh database)
 """
 
@@ -26,6 +31,7 @@ import tempfile
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +64,49 @@ def _cheap_client_crypto() -> None:
     keyring.set_keyring(fail.Keyring())  # never the real keyring: tokens stay in memory
 
 
-def _device(base: str, folder: Path, username: str, edits: int, ready: Any, go: Any) -> dict[str, Any]:
+def _thin_requests(store: Any, transport: Any) -> Callable[[], None]:
+    """The HTTP side of this device's next sync (its push, its pull from its cursor, the directory check),
+    prepared now, so that at the start only the requests and the server's work are timed: a model of 100
+    laptops that each do their own local work on their own CPU."""
+    import httpx
+
+    from caseworker.store import syncstate
+    from caseworker.store.schema import DATA_VERSION
+    from caseworker.sync import protocol as p
+    from caseworker.sync.directory import DIRECTORY_TAG_KEY
+    from caseworker.sync.engine import _Run
+
+    batch = syncstate.outbox_batch(store, p.MAX_PUSH_BATCH, syncstate.outbox_max_seq(store))
+    mutations = _Run(store, transport, None, None, time.time, 5000).mutations(batch)
+    body = p.PushRequest(device_id=store.device_id, protocol_version=p.PROTOCOL_VERSION,
+                         schema_version=DATA_VERSION, mutations=mutations).model_dump_json().encode()  # fmt: skip
+    cursor, tag = syncstate.cursor(store), store.meta(DIRECTORY_TAG_KEY, "") or ""
+    auth = {"Authorization": f"Bearer {transport.tokens.load().access_token}"}
+    client = httpx.Client(base_url=str(transport.client.base_url), timeout=120)
+
+    def run() -> None:
+        client.post(
+            "/sync/push", content=body, headers={**auth, "Content-Type": "application/json"}
+        ).raise_for_status()
+        since = cursor
+        while True:
+            params = {"since": since, "limit": 5000, "protocol_version": p.PROTOCOL_VERSION,
+                      "schema_version": DATA_VERSION}  # fmt: skip
+            page = client.get("/sync/pull", params=params, headers=auth)
+            page.raise_for_status()
+            if b'"has_more":true' not in page.content:
+                break
+            since = json.loads(page.content)["cursor"]
+        users = client.get("/facility/users", headers={**auth, "If-None-Match": tag})
+        if users.status_code not in (200, 304):
+            users.raise_for_status()
+
+    return run
+
+
+def _device(
+    base: str, folder: Path, username: str, edits: int, ready: Any, go: Any, thin: bool = False
+) -> dict[str, Any]:
     """Set up one device, wait for the start, sync once; returns what happened."""
     from caseworker.store import cases
     from caseworker.sync.engine import sync
@@ -76,6 +124,7 @@ def _device(base: str, folder: Path, username: str, edits: int, ready: Any, go: 
         for i in range(max(0, edits - 3)):
             cases.add_note(store, case_id, f"Kunjungan {i} oleh {username}")
         out["mutations"] = store.query("SELECT mutation_id, table_name, row_id, op FROM outbox ORDER BY seq")
+        thin_run = _thin_requests(store, transport) if thin else None
     except Exception:
         out["error"] = "setup: " + traceback.format_exc(limit=3)
     ready.wait()
@@ -83,6 +132,13 @@ def _device(base: str, folder: Path, username: str, edits: int, ready: Any, go: 
     if out["error"] is None and store is not None:
         start, cpu = time.perf_counter(), time.thread_time()
         try:
+            if thin_run is not None:
+                thin_run()
+                out["latency"] = time.perf_counter() - start
+                out["cpu"] = time.thread_time() - cpu
+                out["pending_after"] = 0  # the thin run leaves the local outbox as it was (nothing applied)
+                store.close()
+                return out
             result = sync(store, transport)
             out["latency"] = time.perf_counter() - start
             out["cpu"] = time.thread_time() - cpu
@@ -97,14 +153,16 @@ def _device(base: str, folder: Path, username: str, edits: int, ready: Any, go: 
     return out
 
 
-def _client_process(base: str, folder: str, users: list[str], edits: int, barrier: Any, results: Any) -> None:
+def _client_process(
+    base: str, folder: str, users: list[str], edits: int, barrier: Any, results: Any, thin: bool = False
+) -> None:
     _cheap_client_crypto()
     ready = threading.Barrier(len(users) + 1)
     go = threading.Event()
     found: list[dict[str, Any]] = []
 
     def run(user: str) -> None:
-        found.append(_device(base, Path(folder) / user, user, edits, ready, go))
+        found.append(_device(base, Path(folder) / user, user, edits, ready, go, thin))
 
     threads = [threading.Thread(target=run, args=(u,)) for u in users]
     for t in threads:
@@ -174,6 +232,11 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=6, help="pending mutations per device (at least 4)")
     parser.add_argument("--procs", type=int, default=2, help="client processes running the devices")
     parser.add_argument("--scope", choices=("facility", "assigned"), default="facility")
+    parser.add_argument("--server-workers", type=int, default=1, help="caseworker-server serve --workers N")
+    parser.add_argument(
+        "--thin", action="store_true",
+        help="time only each sync's requests (prepared beforehand): laptops doing their local work elsewhere",
+    )  # fmt: skip
     args = parser.parse_args()
     auth._hasher = PasswordHasher(**CHEAP)  # the users' stored hashes carry these parameters
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -189,15 +252,18 @@ def main() -> None:
             admin.add_user(db, name, "worker", "SDA", f"Pekerja {name}", PASSWORD)
         seed_cases(db, args.cases)  # assigned to ani: seen by everyone in facility scope
         print(f"server: {url.split('@')[-1].split('/')[-1]}; {args.devices} devices, {args.cases} cases, "
-              f"{args.edits} edits each, worker scope {args.scope}, {args.procs} client processes")  # fmt: skip
+              f"{args.edits} edits each, worker scope {args.scope}, {args.procs} client processes"
+              f"{'; thin: requests only' if args.thin else ''}")  # fmt: skip
         ctx = mp.get_context("spawn")
         log = tmp / "server.log"
-        with running_server(url, log) as base:
+        with running_server(url, log, args.server_workers) as base:
             barrier = ctx.Barrier(args.procs + 1)
             results = ctx.Queue()
             groups = [users[i :: args.procs] for i in range(args.procs)]
             procs = [
-                ctx.Process(target=_client_process, args=(base, str(tmp), g, args.edits, barrier, results))
+                ctx.Process(
+                    target=_client_process, args=(base, str(tmp), g, args.edits, barrier, results, args.thin)
+                )
                 for g in groups
             ]
             for proc in procs:
@@ -231,7 +297,7 @@ def main() -> None:
         print(f"client CPU per sync (the devices' own work, all on this machine): median "
               f"{statistics.median(cpu) * 1000:.0f} ms, total {sum(cpu):.1f} s")  # fmt: skip
     print(f"server CPU for the {len(outcomes)} syncs: {server_cpu:.1f} s ({server_cpu / max(1, len(outcomes)) * 1000:.0f} ms "
-          f"per sync; one server process uses one core for Python work)")  # fmt: skip
+          f"per sync; each server process uses at most one core for Python work)")  # fmt: skip
     print(f"errors: {len(errors)}" + "".join(f"\n  {o['user']}: {o['error'][:300]}" for o in errors[:5]))
     _server_summary(server_lines, since=go_at)
     print(f"mutations pushed by completed syncs: {pushed}; missing or not applied on the server: {lost}; "

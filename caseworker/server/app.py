@@ -16,7 +16,7 @@ from sqlalchemy import text
 from caseworker import __version__
 from caseworker.server import admin, auth, blobs, logs, pull, push
 from caseworker.server.auth import Principal, Settings
-from caseworker.server.db import Database
+from caseworker.server.db import Database, database_url
 from caseworker.server.errors import ApiError, install_handlers
 from caseworker.store import schema
 from caseworker.sync import protocol as p
@@ -56,10 +56,22 @@ class _AccessLog:
             )
 
 
-def create_app(database: Database | str, settings: Settings | None = None) -> FastAPI:
+def app_from_environment() -> FastAPI:
+    """The app of one worker process of `caseworker-server serve --workers N` (the parent made the schema
+    and put the database URL in the environment)."""
+    from caseworker.server.logs import setup_logging
+
+    setup_logging()
+    return create_app(database_url(None), create_schema=False)
+
+
+def create_app(
+    database: Database | str, settings: Settings | None = None, create_schema: bool = True
+) -> FastAPI:
     """The server app over `database` (a Database or a URL); creates missing tables."""
     db = Database(database) if isinstance(database, str) else database
-    db.create_schema()
+    if create_schema:
+        db.create_schema()
     settings = settings or Settings()
     app = FastAPI(title="Caseworker server", version=__version__, responses=ERRORS)
     app.state.database = db

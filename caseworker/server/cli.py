@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from caseworker import i18n
 from caseworker.errors import KnownError
 from caseworker.server import admin
-from caseworker.server.db import Database, database_url
+from caseworker.server.db import DATABASE_URL_ENV, Database, database_url
 from caseworker.store.schema import ROLES
 
 
@@ -77,13 +77,17 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", parents=[common], help="run the HTTP server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument(
+        "--workers", type=int, default=1,
+        help="server processes (use up to one per CPU core; PostgreSQL recommended beyond 1)",
+    )  # fmt: skip
     return parser
 
 
 def _run(args: argparse.Namespace) -> None:
     url = database_url(args.database_url)
     if args.command == "serve":
-        _serve(url, args.host, args.port)
+        _serve(url, args.host, args.port, args.workers)
         return
     database = Database(url)
     try:
@@ -117,16 +121,29 @@ def _run(args: argparse.Namespace) -> None:
         database.dispose()
 
 
-def _serve(url: str, host: str, port: int) -> None:
+def _serve(url: str, host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
     from caseworker.server.app import create_app
     from caseworker.server.logs import setup_logging
 
     setup_logging()
-    app = create_app(url)
     # Keep idle connections longer than a laptop's pause between sync calls (uvicorn's default is 5 s).
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", timeout_keep_alive=75)
+    options = {
+        "host": host,
+        "port": port,
+        "access_log": False,
+        "log_level": "warning",
+        "timeout_keep_alive": 75,
+    }
+    if workers <= 1:
+        uvicorn.run(create_app(url), **options)
+        return
+    # Several processes share the port; each builds the app from the environment (the schema is made once,
+    # here). Python runs one thread at a time per process, so this is how a server uses more than one core.
+    Database(url).create_schema()
+    os.environ[DATABASE_URL_ENV] = url
+    uvicorn.run("caseworker.server.app:app_from_environment", factory=True, workers=workers, **options)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -178,8 +178,11 @@ blob_chunks = Table(
 )
 
 
+DATABASE_URL_ENV = "CASEWORKER_DATABASE_URL"
+
+
 def database_url(explicit: str | None = None) -> str:
-    return explicit or os.environ.get("CASEWORKER_DATABASE_URL") or DEFAULT_DATABASE_URL
+    return explicit or os.environ.get(DATABASE_URL_ENV) or DEFAULT_DATABASE_URL
 
 
 class Database:

@@ -45,8 +45,9 @@ def server_cli(url: str, *args: str) -> None:
 
 
 class ServerProcess:
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, workers: int = 1) -> None:
         self.database_url = database_url
+        self.workers = workers
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
@@ -54,7 +55,7 @@ class ServerProcess:
     def start(self) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "caseworker.server.cli", "serve", "--database-url", self.database_url,
-             "--host", "127.0.0.1", "--port", str(self.port)],
+             "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers)],
             env=_env(), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )  # fmt: skip
         deadline = time.monotonic() + 60
@@ -189,6 +190,29 @@ def test_a_refused_change_is_listed_and_decided_through_the_cli(live_server: Ser
     assert gone.returncode == 0, gone.stderr
     assert "No change was refused" in cli("--profile", str(ani_dir), "refused", "list").stdout
     assert sync_json(ani_dir)["rejected"] == 0
+
+
+def test_a_server_with_two_worker_processes_syncs_two_laptops(database_url: str, tmp_path: Path):
+    server_cli(database_url, "init", "--admin", "root")
+    server_cli(database_url, "facility", "add", "SDA", "--name", "UPT PPSAB Sidoarjo")
+    for name, role in (("ani", "worker"), ("sri", "supervisor")):
+        server_cli(database_url, "user", "add", name, "--role", role, "--facility", "SDA")
+    srv = ServerProcess(database_url, workers=2)
+    srv.start()
+    try:
+        ani_dir, sri_dir = tmp_path / "ani", tmp_path / "sri"
+        sync_json(ani_dir, "--server", srv.url, "--user", "ani")
+        store = open_profile(ani_dir, "ani", PASSWORD)
+        for i in range(5):
+            person = cases.register_person(
+                store, {"name": f"Anak {i}", "sex": "L", "birth_date": "2025-03-01"}
+            )
+            cases.open_case(store, person.id, "01")
+        store.close()
+        assert sync_json(ani_dir)["pushed"] == 10
+        assert sync_json(sri_dir, "--server", srv.url, "--user", "sri")["pulled"] == 10
+    finally:
+        srv.stop()
 
 
 def test_failures_exit_non_zero_with_a_reason_and_lose_nothing(live_server: ServerProcess, tmp_path: Path):
