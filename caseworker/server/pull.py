@@ -13,12 +13,12 @@ import json
 import time
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, delete, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from starlette.responses import Response
 
 from caseworker.server.auth import Principal, iso
-from caseworker.server.db import Database, device_cases, devices, max_seq
+from caseworker.server.db import Database, changelog, device_cases, devices, max_seq
 from caseworker.server.push import outdated
 from caseworker.server.scope import page_query
 from caseworker.sync import protocol as p
@@ -111,8 +111,17 @@ _HELD = select(_D.case_id).where(
     _D.removed_at_cursor.is_(None),
 )
 _DONE_RESET = update(devices).where(devices.c.device_id == bindparam("device")).values(needs_reset=0)
+# A removal is acknowledged when the device pulls from a cursor at or past the page that carried it, and
+# the case's row has not moved on since (a later change gives it a new seq: if the device lost the page
+# with the removal meanwhile, only the row at its new seq can carry the removal again).
 _FORGET = delete(device_cases).where(
-    _D.device_id == bindparam("device"), _D.removed_at_cursor <= bindparam("since")
+    _D.device_id == bindparam("device"),
+    _D.removed_at_cursor <= bindparam("since"),
+    ~exists().where(
+        changelog.c.table_name == "cases",
+        changelog.c.row_id == _D.case_id,
+        changelog.c.seq > bindparam("since"),
+    ),
 )
 _REMOVING = (
     update(device_cases)

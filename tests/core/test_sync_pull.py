@@ -270,3 +270,49 @@ def test_a_case_made_on_a_laptop_and_reassigned_before_its_next_pull_leaves_the_
             if device is not None:
                 device.close()
         srv.close()
+
+
+def test_a_lost_removal_is_sent_again_after_the_case_changed_again(
+    server_url: str, tmp_path: Path, monkeypatch
+):
+    """The page carrying a case's removal is lost; the case then changes again (a new seq) before the laptop
+    pulls past it. The server must not take the removal as received: it comes again with the new seq."""
+    cheap_crypto(monkeypatch)
+    srv = Server(server_url, sda_scope="assigned")
+
+    class LoseOnePull:
+        def __init__(self, inner):
+            self.inner, self.lose = inner, False
+
+        def pull(self, since, limit):
+            page = self.inner.pull(since, limit)  # the server answered...
+            if self.lose:
+                self.lose = False
+                raise LostResponse()  # ...but the answer never arrived
+            return page
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+    ani = Device(srv, tmp_path / "ani", "ani", wrap=LoseOnePull)
+    sri = Device(srv, tmp_path / "sri", "sri")
+    try:
+        _, moved = sri.new_case("Pindah Tangan", assigned_to="ani")
+        sri.sync()
+        ani.sync()
+        assert ani.row("cases", moved) is not None
+        repo.update(sri.store, "cases", moved, {"assigned_to": "budi"})
+        sri.sync()
+        ani.transport.lose = True
+        with pytest.raises(SyncError):
+            ani.sync()  # the removal was sent and lost
+        sri.new_case("Kasus Baru Ani", assigned_to="ani")  # rows the laptop will pull past the lost page with
+        repo.update(sri.store, "cases", moved, {"risk": "high"})  # the moved case gets a new seq
+        sri.sync()
+        ani.sync(pull_limit=1)
+        assert ani.row("cases", moved) is None
+        assert {r["name"] for r in ani.store.query("SELECT name FROM persons")} == {"Kasus Baru Ani"}
+    finally:
+        ani.close()
+        sri.close()
+        srv.close()
