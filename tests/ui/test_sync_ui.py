@@ -413,7 +413,7 @@ def test_a_refused_note_is_shown_and_can_be_discarded(
     window.workspace.select_nav("conflicts")
     wait_idle(qtbot, window)
     page = window.workspace.side_pages["conflicts"]
-    assert page.cards == [] and page.scroll.isVisible()
+    assert page.cards == [] and page.scroll.isVisible() and not page.intro.isVisible()
     [card] = page.refusal_cards
     assert card.title.text() == "Catatan baru ditolak server"
     assert "dipindahkan ke pekerja lain" in card.reason.text()

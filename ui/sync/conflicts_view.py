@@ -122,9 +122,9 @@ class ConflictsView(QWidget):
         head.addWidget(self.count, 0, Qt.AlignmentFlag.AlignBottom)
         head.addStretch(1)
         layout.addLayout(head)
-        intro = label(tr("conflicts.intro"), "muted", wrap=True)
-        intro.setMaximumWidth(900)
-        layout.addWidget(intro)
+        self.intro = label(tr("conflicts.intro"), "muted", wrap=True)
+        self.intro.setMaximumWidth(900)
+        layout.addWidget(self.intro)
         layout.addSpacing(4)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
@@ -177,6 +177,7 @@ class ConflictsView(QWidget):
         self.list.addStretch(1)
         self.count.setText(tr("conflicts.count", n=len(conflicts)) if conflicts else "")
         anything = bool(conflicts or self.refusal_cards)
+        self.intro.setVisible(bool(conflicts) or not anything)  # about conflicts: not over refusals alone
         self.scroll.setVisible(anything)
         self.empty.setVisible(not anything)
 
