@@ -200,7 +200,8 @@ PEOPLE = [("rina", "worker", "Rina Kartikasari, S.Sos"), ("yusuf", "worker", "Yu
 
 
 def sync_shots(out: Path, tmp: Path, settings, pump, settle) -> None:  # noqa: ANN001
-    """A server app (in this process, through FastAPI's TestClient), two laptops and a same-field conflict."""
+    """A server app (in this process, through FastAPI's TestClient), two laptops, a same-field conflict and
+    a change the server refused."""
     import warnings
 
     from caseworker.server import admin
@@ -265,8 +266,11 @@ def sync_shots(out: Path, tmp: Path, settings, pump, settle) -> None:  # noqa: A
     rina = window.store
     shared = ids[1]
     repo.update(other, "cases", shared, {"risk": "high"})
+    handed_over = ids[2]  # Rina writes a note while the supervisor hands the case to Yusuf: refused
+    repo.update(other, "cases", handed_over, {"assigned_to": "yusuf"})
     sync(other, other_http)
     repo.update(rina, "cases", shared, {"risk": "low"})
+    cases.add_note(rina, handed_over, "Ibu meminta kunjungan ulang minggu depan setelah gajian.")
     window.sync.start()
     for _ in range(200):
         if not window.sync.running():
