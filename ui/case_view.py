@@ -68,6 +68,11 @@ register(
             "Kasus ini sama dengan data di server.",
             "This case matches the server's data.",
         ),
+        "view.sync.refused": ("Ada perubahan ditolak server", "A change was refused by the server"),
+        "view.sync.refused.tip": (
+            "Lihat halaman Konflik: kirim ulang perubahan itu atau buang.",
+            "See the Conflicts page: send that change again or discard it.",
+        ),
         "view.sync.pending": ("Belum dikirim: {n} perubahan", "Not yet sent: {n} changes"),
         "view.sync.pending.tip": (
             "Perubahan tersimpan di laptop ini dan dikirim ke server pada sinkronisasi berikutnya (F5).",
@@ -294,6 +299,11 @@ class CaseView(QWidget):
         kind, waiting = state.case_state(self.store, self.case_id)
         self.conflict_badge.setVisible(kind == state.CONFLICT)
         self.sync_badge.setVisible(kind != state.CONFLICT or waiting > 0)
+        if kind == state.REFUSED:
+            self.sync_badge.setText(tr("view.sync.refused"))
+            self.sync_badge.setToolTip(tr("view.sync.refused.tip"))
+            self.sync_badge.set_kind("high")
+            return
         pending = waiting > 0
         self.sync_badge.setText(tr("view.sync.pending", n=waiting) if pending else tr("view.sync.synced"))
         self.sync_badge.setToolTip(tr("view.sync.pending.tip") if pending else tr("view.sync.synced.tip"))

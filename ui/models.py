@@ -41,6 +41,10 @@ register(
             "Konflik sinkronisasi: pilih nilai yang benar",
             "Sync conflict: choose the right value",
         ),
+        "row.sync.refused": (
+            "Server menolak perubahan kasus ini: lihat halaman Konflik",
+            "The server refused a change of this case: see the Conflicts page",
+        ),
         "row.sync.synced": ("Sudah sama dengan server", "In step with the server"),
     }
 )
@@ -52,11 +56,12 @@ CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _NEXT_DUE = CASE_COLUMNS.index("next_due")
 _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole,
                     Qt.ItemDataRole.ToolTipRole})  # fmt: skip
-# The case's sync state ("pending" | "conflict" | "synced"); None on a standalone profile.
+# The case's sync state ("pending" | "conflict" | "refused" | "synced"); None on a standalone profile.
 SYNC_STATE_ROLE = Qt.ItemDataRole.UserRole + 3
 SYNC_ICONS = {
     "pending": ("sync-pending", "#8a5300"),
     "conflict": ("conflict", "#b42318"),
+    "refused": ("sync-pending", "#b42318"),
     "synced": ("sync-done", "#8b98a5"),
 }
 _FONT: list[QFont] = []

@@ -22,6 +22,9 @@ from caseworker.sync.tokens import TokenStore
 
 PENDING = "pending"
 CONFLICT = "conflict"
+REFUSED = (
+    "refused"  # the server refused a change of the case: its author decides (caseworker.sync.rejections)
+)
 SYNCED = "synced"
 
 # Tables whose rows belong to a case through their case_id column.
@@ -80,15 +83,27 @@ def open_conflict_count(store: Store) -> int:
     return int(row[0])
 
 
+def refused_case_ids(store: Store) -> set[str]:
+    """Cases with a change the server refused that still waits for its author's decision."""
+    if store.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sync_rejected'").fetchone() is None:
+        return set()
+    rows = store.conn.execute(
+        "SELECT CASE WHEN table_name = 'cases' THEN row_id ELSE json_extract(fields, '$.case_id') END"
+        " FROM sync_rejected"
+    )
+    return {r[0] for r in rows if r[0]}
+
+
 def case_states(store: Store) -> dict[str, str]:
-    """case id -> CONFLICT or PENDING for every case that is not simply in step with the server."""
+    """case id -> CONFLICT, REFUSED or PENDING for every case that is not simply in step with the server."""
     states = dict.fromkeys(pending_case_ids(store), PENDING)
+    states.update(dict.fromkeys(refused_case_ids(store), REFUSED))
     states.update(dict.fromkeys(conflict_case_ids(store), CONFLICT))
     return states
 
 
 def case_state(store: Store, case_id: str) -> tuple[str, int]:
-    """(CONFLICT | PENDING | SYNCED, number of changes of this case waiting to be sent)."""
+    """(CONFLICT | REFUSED | PENDING | SYNCED, number of changes of this case waiting to be sent)."""
     case = store.one("SELECT id, person_id FROM cases WHERE id = ?", [case_id]) or {}
     person = case.get("person_id")
     # One indexed look-up per table (outbox(table_name, row_id)), added up.
@@ -106,6 +121,8 @@ def case_state(store: Store, case_id: str) -> tuple[str, int]:
     waiting = store.conn.execute("SELECT " + " + ".join(parts), params).fetchone()[0]
     if case_conflicts(store, case_id, person):
         return CONFLICT, int(waiting)
+    if case_id in refused_case_ids(store):
+        return REFUSED, int(waiting)
     return (PENDING if waiting else SYNCED), int(waiting)
 
 

@@ -10,7 +10,7 @@ import pytest
 from caseworker.errors import KnownError, NotAllowed
 from caseworker.store import cases
 from caseworker.store import repository as repo
-from caseworker.sync import rejections
+from caseworker.sync import rejections, state
 from tests.core.sync_support import Device, Server, cheap_crypto
 
 
@@ -41,6 +41,8 @@ def test_a_refused_note_is_listed_with_its_reason_and_content(devices, server) -
     assert refusal.on_device and "dipindahkan ke pekerja lain" in refusal.reason_text("id")
     assert "reassigned" in refusal.reason_text("en")
     assert note_id not in server.rows("notes")
+    assert state.case_states(ani.store)[case_id] == state.REFUSED  # the case list marks it
+    assert state.case_state(ani.store, case_id)[0] == state.REFUSED
 
 
 def test_resend_is_checked_against_todays_permissions(devices, server) -> None:
@@ -66,6 +68,7 @@ def test_discard_takes_the_refused_note_off_the_laptop(devices, server) -> None:
     [refusal] = rejections.rejections(ani.store)
     rejections.discard(ani.store, refusal.mutation_id)
     assert ani.row("notes", note_id) is None and rejections.count(ani.store) == 0 and ani.pending() == 0
+    assert case_id not in state.case_states(ani.store)
     audit = ani.store.query("SELECT action FROM audit WHERE row_id = ? ORDER BY rowid", [note_id])
     assert audit[-1]["action"] == "discard_rejected"
     ani.sync()

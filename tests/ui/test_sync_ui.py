@@ -409,6 +409,11 @@ def test_a_refused_note_is_shown_and_can_be_discarded(
     assert any("Catatan baru ditolak server: Anda tidak berwenang" in t for t in shown_texts())  # in words
     close_boxes()
     assert window.workspace.counts["conflicts"] == 1
+    window.workspace.select_nav("facility")
+    wait_idle(qtbot, window)
+    assert list_state(window, case_id) == "refused"
+    view = window.workspace.open_case(case_id)
+    assert view.sync_badge.isVisible() and view.sync_badge.text() == "Ada perubahan ditolak server"
 
     window.workspace.select_nav("conflicts")
     wait_idle(qtbot, window)
@@ -431,6 +436,9 @@ def test_a_refused_note_is_shown_and_can_be_discarded(
     assert page.refusal_cards == [] and page.empty.isVisible()
     assert window.store.one("SELECT id FROM notes WHERE id = ?", [note_id]) is None
     assert window.workspace.counts["conflicts"] == 0
+    window.workspace.select_nav("facility")
+    wait_idle(qtbot, window)
+    assert list_state(window, case_id) == "synced"
 
 
 def test_a_text_conflict_can_be_settled_with_a_combined_value(qtbot, live, device, laptop) -> None:
