@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from dataclasses import asdict
 
 from caseworker import i18n
 from caseworker.commands.common import add_user_arg, print_json
 from caseworker.commands.sync_cmds import _open
+from caseworker.store.store import Store
 from caseworker.sync import rejections
 
 i18n.register(
@@ -71,21 +73,19 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_resend(args: argparse.Namespace) -> int:
+def _decide(args: argparse.Namespace, decide: Callable[[Store, str], None], done_key: str) -> int:
     store = _open(args)
     try:
-        rejections.resend(store, args.id)
+        decide(store, args.id)
     finally:
         store.close()
-    print(i18n.text("refused_resent", id=args.id))
+    print(i18n.text(done_key, id=args.id))
     return 0
+
+
+def cmd_resend(args: argparse.Namespace) -> int:
+    return _decide(args, rejections.resend, "refused_resent")
 
 
 def cmd_discard(args: argparse.Namespace) -> int:
-    store = _open(args)
-    try:
-        rejections.discard(store, args.id)
-    finally:
-        store.close()
-    print(i18n.text("refused_discarded", id=args.id))
-    return 0
+    return _decide(args, rejections.discard, "refused_discarded")

@@ -97,9 +97,16 @@ def rejections(store: Store) -> list[Rejection]:
     return found
 
 
+def recorded(store: Store) -> bool:
+    """Whether this store has a table of refusals yet (reads only: fine on a reader connection)."""
+    return (
+        store.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sync_rejected'").fetchone() is not None
+    )
+
+
 def count(store: Store) -> int:
-    """How many refusals wait for a decision (reads only: fine on a reader connection)."""
-    if store.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sync_rejected'").fetchone() is None:
+    """How many refusals wait for a decision (reads only)."""
+    if not recorded(store):
         return 0
     return store.conn.execute("SELECT count(*) FROM sync_rejected").fetchone()[0]
 

@@ -18,6 +18,7 @@ from caseworker.store.ids import now_iso
 from caseworker.store.profile import PROFILE_FILE, SLOTS_FILE, write_profile
 from caseworker.store.schema import TABLES
 from caseworker.store.store import Store
+from caseworker.sync import rejections
 from caseworker.sync.tokens import TokenStore
 
 PENDING = "pending"
@@ -85,7 +86,7 @@ def open_conflict_count(store: Store) -> int:
 
 def refused_case_ids(store: Store) -> set[str]:
     """Cases with a change the server refused that still waits for its author's decision."""
-    if store.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sync_rejected'").fetchone() is None:
+    if not rejections.recorded(store):
         return set()
     rows = store.conn.execute(
         "SELECT CASE WHEN table_name = 'cases' THEN row_id ELSE json_extract(fields, '$.case_id') END"
