@@ -217,6 +217,8 @@ def test_f5_sends_a_new_case_and_brings_another_devices_case(
     mine = new_case(window, "Bayi Melati")
     window.workspace.select_nav("facility")
     wait_idle(qtbot, window)
+    # the list and its sync marks arrive from the background reader: wait for them, then check
+    qtbot.waitUntil(lambda: list_state(window, mine) is not None, timeout=5000)
     assert list_state(window, mine) == "pending"
     assert "Perubahan belum dikirim: 0" not in window.pending_label.text()
 
