@@ -94,12 +94,14 @@ def _thin_requests(store: Any, transport: Any) -> Callable[[], None]:
                       "schema_version": DATA_VERSION}  # fmt: skip
             page = client.get("/sync/pull", params=params, headers=auth)
             page.raise_for_status()
-            if b'"has_more":true' not in page.content:
+            answer = json.loads(page.content)
+            if not answer["has_more"]:
                 break
-            since = json.loads(page.content)["cursor"]
-        users = client.get("/facility/users", headers={**auth, "If-None-Match": tag})
-        if users.status_code not in (200, 304):
-            users.raise_for_status()
+            since = answer["cursor"]
+        if answer.get("directory_etag") != tag:  # as the client does: ask only for a changed list
+            users = client.get("/facility/users", headers={**auth, "If-None-Match": tag})
+            if users.status_code not in (200, 304):
+                users.raise_for_status()
 
     return run
 

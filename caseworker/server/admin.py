@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, delete, select, update
 from caseworker import i18n
 from caseworker.errors import KnownError
 from caseworker.server.auth import hash_password, iso
-from caseworker.server.db import Database, devices, facilities, tokens, users
+from caseworker.server.db import Database, devices, facilities, new_directory_tag, tokens, users
 from caseworker.store.schema import ROLES
 
 MIN_PASSWORD_LENGTH = 8
@@ -70,6 +70,7 @@ def add_facility(
         conn.execute(
             facilities.insert().values(code=code, name=name, address=address, worker_scope=worker_scope)
         )
+        new_directory_tag(conn, code)
 
 
 def set_facility(
@@ -124,6 +125,7 @@ def add_user(
                 created_at=iso(time.time()),
             )
         )
+        new_directory_tag(conn, facility)
 
 
 def set_user(
@@ -152,6 +154,8 @@ def set_user(
         if active is not None:
             values["active"] = int(active)
         conn.execute(update(users).where(users.c.username == name).values(**values))
+        for code in {row.facility_code, new_facility}:
+            new_directory_tag(conn, code)
         if (new_role, new_facility) != (row.role, row.facility_code):
             conn.execute(update(devices).where(devices.c.username == name).values(needs_reset=1))
         # Disabling keeps the tokens so clients learn "user_disabled"; re-enabling never revives them.

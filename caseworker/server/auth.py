@@ -48,6 +48,7 @@ class Principal:
     worker_scope: str
     device_id: str
     full_name: str | None = None
+    directory_tag: str | None = None  # of the facility's list of users (see db.directory_tags)
 
 
 def hash_password(password: str) -> str:
@@ -184,11 +185,13 @@ _SESSION = (
         t.devices.c.revoked_at,
         t.devices.c.username.label("device_user"),
         t.facilities.c.worker_scope,
+        t.directory_tags.c.tag.label("directory_tag"),
     )
     .select_from(
         t.tokens.join(t.users, t.users.c.username == t.tokens.c.username)
         .join(t.devices, t.devices.c.device_id == t.tokens.c.device_id)
         .outerjoin(t.facilities, t.facilities.c.code == t.users.c.facility_code)
+        .outerjoin(t.directory_tags, t.directory_tags.c.facility_code == t.users.c.facility_code)
     )
     .where(t.tokens.c.token_hash == bindparam("token_hash"))
 )  # built once: every request runs it
@@ -219,6 +222,7 @@ def authenticate(database: Database, settings: Settings, authorization: str | No
         worker_scope=(row.worker_scope or "facility") if row.facility_code else "facility",
         device_id=row.device_id,
         full_name=row.full_name,
+        directory_tag=row.directory_tag,
     )
 
 

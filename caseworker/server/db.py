@@ -9,6 +9,7 @@ PostgreSQL: a transaction-scoped advisory lock), so commit order equals seq orde
 from __future__ import annotations
 
 import os
+import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,6 +52,15 @@ facilities = Table(
     Column("name", Text, nullable=False),
     Column("address", Text),
     Column("worker_scope", String(20), nullable=False, server_default="facility"),
+)
+
+# A random tag per facility, new whenever its list of users changes: the ETag of GET /facility/users, also
+# sent with every pull page so a device asks for the list only when it changed (one request fewer a sync).
+directory_tags = Table(
+    "directory_tags",
+    metadata,
+    Column("facility_code", String(20), primary_key=True),
+    Column("tag", String(40), nullable=False),
 )
 
 users = Table(
@@ -208,6 +218,11 @@ class Database:
                 for index in table.indexes:
                     index.create(conn, checkfirst=True)
             upsert(conn, meta, {"key": "server_db_version", "value": str(SERVER_DB_VERSION)}, ["key"])
+            untagged = select(facilities.c.code).where(
+                facilities.c.code.not_in(select(directory_tags.c.facility_code))
+            )
+            for code in conn.execute(untagged).scalars().all():  # a database made before the tags
+                new_directory_tag(conn, code)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -280,6 +295,21 @@ def lock_sequence(conn: Connection) -> None:
 
 def max_seq(conn: Connection) -> int:
     return conn.execute(_MAX_SEQ).scalar() or 0
+
+
+def new_directory_tag(conn: Connection, facility_code: str | None) -> None:
+    """The facility's list of users changed (or may have): devices fetch it again on their next sync."""
+    if facility_code:
+        tag = secrets.token_hex(12)
+        upsert(conn, directory_tags, {"facility_code": facility_code, "tag": tag}, ["facility_code"])
+
+
+def execute_rows(conn: Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """One plain SQL statement (`?` placeholders) for many rows, straight through the driver's executemany:
+    SQLAlchemy's own executemany prepares every row's parameters in Python, which costs more than running
+    the small upserts of the sync paths."""
+    if rows:
+        conn.exec_driver_sql(sql.replace("?", "%s") if conn.dialect.name == "postgresql" else sql, rows)
 
 
 def upsert(conn: Connection, table: Table, values: dict[str, Any], keys: list[str]) -> None:

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, delete, exists, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from starlette.responses import Response
 
 from caseworker.server.auth import Principal, iso
-from caseworker.server.db import Database, changelog, device_cases, devices, max_seq
+from caseworker.server.db import Database, changelog, device_cases, devices, execute_rows, max_seq
 from caseworker.server.push import outdated
 from caseworker.server.scope import page_query
 from caseworker.sync import protocol as p
@@ -27,12 +25,18 @@ _PROBE_LIMIT = 100  # visible cases in a page up to which _held is asked before 
 _MAX_SCAN = 1_000_000  # changelog seqs one pull reads at most (a sparse scope answers in several pulls)
 
 
+def directory_etag(pr: Principal) -> str | None:
+    """The ETag of the user's facility list (GET /facility/users), when the server keeps a tag for it."""
+    return f'"{pr.directory_tag}"' if pr.directory_tag else None
+
+
 def _body(
-    parts: list[str], cursor: int, has_more: bool, now: str, update_required: bool, reset: bool
+    pr: Principal, parts: list[str], cursor: int, has_more: bool, now: str, update_required: bool, reset: bool
 ) -> Response:
     flags = (
         f'"cursor":{cursor},"has_more":{json.dumps(has_more)},"server_time":"{now}",'
-        f'"update_required":{json.dumps(update_required)},"reset":{json.dumps(reset)}'
+        f'"update_required":{json.dumps(update_required)},"reset":{json.dumps(reset)},'
+        f'"directory_etag":{json.dumps(directory_etag(pr))}'
     )
     return Response('{"changes":[' + ",".join(parts) + "]," + flags + "}", media_type="application/json")
 
@@ -43,13 +47,13 @@ def pull(
     now = iso(time.time())
     limit = max(1, min(limit, p.MAX_PULL_LIMIT))
     if outdated(protocol_version, schema_version):
-        return _body([], since, False, now, True, False)
+        return _body(pr, [], since, False, now, True, False)
     with database.read() as conn:
         needs_reset = conn.execute(_NEEDS_RESET, {"device": pr.device_id}).scalar()
         upto = max_seq(conn)
         if since > upto or (needs_reset and since != 0):
             # The scope changed under the device (or the server was restored): start again from zero.
-            return _body([], 0, True, now, False, True)
+            return _body(pr, [], 0, True, now, False, True)
         rows, cursor, has_more = _scan(conn, pr, since, upto, limit)
         # One pass over plain tuples (a first sync sends 100,000+ rows through here).
         parts: list[str] = []
@@ -77,7 +81,7 @@ def pull(
     if needs_reset or removed or added - already:
         with database.write() as conn:
             _record(conn, pr.device_id, since, cursor, added - already, removed, bool(needs_reset))
-    return _body(parts, cursor, has_more, now, False, False)
+    return _body(pr, parts, cursor, has_more, now, False, False)
 
 
 def _scan(conn: Connection, pr: Principal, since: int, upto: int, limit: int) -> tuple[list[Row], int, bool]:
@@ -128,20 +132,11 @@ _REMOVING = (
     .where(_D.device_id == bindparam("device"), _D.case_id == bindparam("case"))
     .values(removed_at_cursor=bindparam("cursor"))
 )
-_HOLD: dict[str, Any] = {}
-
-
-def _hold(dialect_name: str) -> Any:
-    """Held from now on (again, if a removal was pending): an upsert by primary key."""
-    if dialect_name not in _HOLD:
-        dialect = postgresql if dialect_name == "postgresql" else sqlite
-        stmt = dialect.insert(device_cases).values(device_id=bindparam("device"), case_id=bindparam("case"))
-        _HOLD[dialect_name] = stmt.on_conflict_do_update(
-            index_elements=["device_id", "case_id"],
-            set_={"removed_at_cursor": None},
-            where=_D.removed_at_cursor.is_not(None),
-        )
-    return _HOLD[dialect_name]
+# Held from now on (again, if a removal was pending): an upsert by primary key.
+_HOLD = (
+    "INSERT INTO device_cases (device_id, case_id) VALUES (?, ?) ON CONFLICT (device_id, case_id)"
+    " DO UPDATE SET removed_at_cursor = NULL WHERE device_cases.removed_at_cursor IS NOT NULL"
+)
 
 
 def _held(conn: Connection, device_id: str, case_ids: set[str]) -> set[str]:
@@ -161,6 +156,6 @@ def _record(
     # The device pulled from `since`, so it applied every page up to there: forget acknowledged removals.
     conn.execute(_FORGET, {"device": device_id, "since": since})
     if added:
-        conn.execute(_hold(conn.dialect.name), [{"device": device_id, "case": cid} for cid in sorted(added)])
+        execute_rows(conn, _HOLD, [(device_id, case_id) for case_id in sorted(added)])
     for case_id in sorted(removed):
         conn.execute(_REMOVING, {"device": device_id, "case": case_id, "cursor": cursor})

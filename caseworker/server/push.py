@@ -11,7 +11,6 @@ import time
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from caseworker.server import rows as r
 from caseworker.server.auth import Principal, iso
@@ -20,7 +19,7 @@ from caseworker.server.db import (
     SeqAllocator,
     applied_mutations,
     changelog,
-    device_cases,
+    execute_rows,
     facilities,
     lock_sequence,
 )
@@ -37,6 +36,9 @@ CONFLICT_RESOLUTION_FIELDS = frozenset({"status", "resolution", "resolved_by", "
 # Built once (see caseworker.server.db): every mutation runs them.
 _SEEN = select(applied_mutations).where(applied_mutations.c.mutation_id == bindparam("mutation_id"))
 _APPLIED = applied_mutations.insert()
+_HOLD_IF_NEW = (
+    "INSERT INTO device_cases (device_id, case_id) VALUES (?, ?) ON CONFLICT (device_id, case_id) DO NOTHING"
+)
 _CASES_OF_ROWS = (
     select(changelog.c.case_id)
     .where(changelog.c.table_name == bindparam("t"), changelog.c.row_id.in_(bindparam("ids", expanding=True)))
@@ -82,16 +84,7 @@ def _note_held_cases(conn: Connection, device_id: str, rows: list[tuple[str, str
         for i in range(0, len(ids), 500):  # by primary key (table_name, row_id)
             found = conn.execute(_CASES_OF_ROWS, {"t": table, "ids": ids[i : i + 500]}).scalars()
             case_ids.update(c for c in found if c)
-    if case_ids:
-        conn.execute(
-            _hold_if_new(conn.dialect.name), [{"device": device_id, "case": c} for c in sorted(case_ids)]
-        )
-
-
-def _hold_if_new(dialect_name: str) -> Any:
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    stmt = dialect.insert(device_cases).values(device_id=bindparam("device"), case_id=bindparam("case"))
-    return stmt.on_conflict_do_nothing(index_elements=["device_id", "case_id"])
+    execute_rows(conn, _HOLD_IF_NEW, [(device_id, case_id) for case_id in sorted(case_ids)])
 
 
 def _apply_once(txn: r.Txn, m: p.Mutation) -> p.MutationResult:

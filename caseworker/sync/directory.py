@@ -31,9 +31,12 @@ def save_directory(store: Store, users: list[p.FacilityUser]) -> None:
                 store.conn.execute("UPDATE users SET active = 0 WHERE username = ?", [name])
 
 
-def refresh_directory(store: Store, transport: Transport) -> bool:
+def refresh_directory(store: Store, transport: Transport, current_tag: str | None = None) -> bool:
     """Fetch and keep the facility's users; False when the server could not say (an older server).
-    A transport that can ask "changed since this tag?" (HttpTransport) only gets the list when it changed."""
+    `current_tag`: the list's tag as the last pull page gave it; when the saved list carries it, nothing
+    is asked. A transport that can ask "changed since this tag?" (HttpTransport) only gets a changed list."""
+    if current_tag and store.meta(DIRECTORY_TAG_KEY) == current_tag:
+        return True
     changed = getattr(transport, "facility_users_changed", None)
     if changed is not None:
         with contextlib.suppress(SyncError):

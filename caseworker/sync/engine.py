@@ -101,6 +101,7 @@ class _Run:
         self.clock = clock
         self.pull_limit = pull_limit
         self.result = SyncResult()
+        self.directory_etag: str | None = None  # of the facility's users, as the last pull page said
 
     def check_cancel(self) -> None:
         if self.cancel is None:
@@ -242,6 +243,7 @@ class _Run:
                             ahead.result()  # let the request finish before the transport is reused
                     raise
                 self.result.pulled += len(page.changes)
+                self.directory_etag = page.directory_etag
                 since = page.cursor
                 self.progress("pull", self.result.pulled, None)
                 if not page.has_more:
@@ -322,7 +324,7 @@ def sync(
             run.result.errors.append(i18n.text("sync_update_required"))
         else:
             run.download_blobs()
-            refresh_directory(store, transport)
+            refresh_directory(store, transport, run.directory_etag)
             run.result.completed = True
             syncstate.record_sync(store, run.result.pulled, run.result.pushed)
     run.result.conflicts = open_conflicts(store)

@@ -243,6 +243,9 @@ class PullResponse(_Model):
     server_time: str
     update_required: bool = False
     reset: bool = False
+    # The ETag the facility's list of users has now (servers from 2026-11 on): a device whose saved list
+    # carries it need not ask for the list.
+    directory_etag: str | None = None
 
 
 class HealthResponse(_Model):
