@@ -18,7 +18,6 @@ from caseworker.server.db import (
     Database,
     SeqAllocator,
     applied_mutations,
-    changelog,
     execute_rows,
     facilities,
     lock_sequence,
@@ -33,16 +32,14 @@ IMMUTABLE = frozenset({"id", "created_at", "created_by", "case_id"})
 CONFLICT_RESOLUTION_FIELDS = frozenset({"status", "resolution", "resolved_by", "resolved_at"})
 
 
-# Built once (see caseworker.server.db): every mutation runs them.
-_SEEN = select(applied_mutations).where(applied_mutations.c.mutation_id == bindparam("mutation_id"))
-_APPLIED = applied_mutations.insert()
+# Built once (see caseworker.server.db): every push runs them.
+_SEEN = select(applied_mutations).where(applied_mutations.c.mutation_id.in_(bindparam("ids", expanding=True)))
+_APPLIED = (
+    "INSERT INTO applied_mutations (mutation_id, device_id, username, txn_id, table_name, row_id, op, status,"
+    " reason, version, conflict_ids, hlc, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 _HOLD_IF_NEW = (
     "INSERT INTO device_cases (device_id, case_id) VALUES (?, ?) ON CONFLICT (device_id, case_id) DO NOTHING"
-)
-_CASES_OF_ROWS = (
-    select(changelog.c.case_id)
-    .where(changelog.c.table_name == bindparam("t"), changelog.c.row_id.in_(bindparam("ids", expanding=True)))
-    .distinct()
 )
 
 
@@ -64,63 +61,80 @@ def push(database: Database, pr: Principal, req: p.PushRequest) -> p.PushRespons
     with database.write() as conn:
         lock_sequence(conn)
         txn = r.Txn(conn, pr, SeqAllocator(conn), now)
-        results = [_apply_once(txn, m) for m in req.mutations]
-        _note_held_cases(conn, pr.device_id, [(m.table, m.row_id) for m in req.mutations])
+        r.preload(txn, _rows_read(req.mutations))
+        seen = _seen(conn, [m.mutation_id for m in req.mutations])
+        results: list[p.MutationResult] = []
+        applied: list[tuple[Any, ...]] = []
+        for m in req.mutations:
+            if m.mutation_id in seen:
+                results.append(seen[m.mutation_id].model_copy(update={"status": "duplicate"}))
+                continue
+            result = _apply_or_refuse(txn, m)
+            seen[m.mutation_id] = result.model_copy(update={"original_status": result.status})
+            results.append(result)
+            applied.append(_applied_row(txn, m, result))
+        execute_rows(conn, _APPLIED, applied)
+        _note_held_cases(txn, [(m.table, m.row_id) for m in req.mutations])
     return p.PushResponse(
         results=results, server_time=now, update_required=outdated(req.protocol_version, req.schema_version)
     )
 
 
-def _note_held_cases(conn: Connection, device_id: str, rows: list[tuple[str, str]]) -> None:
+def _rows_read(mutations: list[p.Mutation]) -> set[tuple[str, str]]:
+    """The rows applying these mutations reads first: their own, and the case or person each refers to."""
+    keys: set[tuple[str, str]] = set()
+    for m in mutations:
+        keys.add((m.table, m.row_id))
+        for table, column in (("cases", "case_id"), ("persons", "person_id")):
+            ref = m.fields.get(column)
+            if isinstance(ref, str):
+                keys.add((table, ref))
+    return keys
+
+
+def _seen(conn: Connection, mutation_ids: list[str]) -> dict[str, p.MutationResult]:
+    """What the server answered before to the mutations of this batch it already applied (a retried push)."""
+    found: dict[str, p.MutationResult] = {}
+    for i in range(0, len(mutation_ids), 500):
+        for row in conn.execute(_SEEN, {"ids": mutation_ids[i : i + 500]}):
+            found[row.mutation_id] = p.MutationResult(
+                mutation_id=row.mutation_id,
+                status="duplicate",
+                original_status=row.status,
+                reason=row.reason,
+                version=row.version,
+                conflict_ids=json.loads(row.conflict_ids or "[]"),
+            )
+    return found
+
+
+def _note_held_cases(txn: r.Txn, rows: list[tuple[str, str]]) -> None:
     """The pushing device holds the cases of the rows it wrote (it made them, or changed them locally).
     Recorded here, not only when a pull sends a case: a case created on the device and reassigned away
     before the device's next pull would otherwise never be removed from it."""
-    by_table: dict[str, set[str]] = {}
-    for table, row_id in rows:
-        by_table.setdefault(table, set()).add(row_id)
     case_ids: set[str] = set()
-    for table, row_ids in by_table.items():
-        ids = sorted(row_ids)
-        for i in range(0, len(ids), 500):  # by primary key (table_name, row_id)
-            found = conn.execute(_CASES_OF_ROWS, {"t": table, "ids": ids[i : i + 500]}).scalars()
-            case_ids.update(c for c in found if c)
-    execute_rows(conn, _HOLD_IF_NEW, [(device_id, case_id) for case_id in sorted(case_ids)])
+    for table, row_id in dict.fromkeys(rows):
+        stored = r.load(txn, table, row_id)
+        if stored is not None and stored.scope.case_id:
+            case_ids.add(stored.scope.case_id)
+    device = txn.principal.device_id
+    execute_rows(txn.conn, _HOLD_IF_NEW, [(device, case_id) for case_id in sorted(case_ids)])
 
 
-def _apply_once(txn: r.Txn, m: p.Mutation) -> p.MutationResult:
-    seen = txn.conn.execute(_SEEN, {"mutation_id": m.mutation_id}).first()
-    if seen is not None:
-        return p.MutationResult(
-            mutation_id=m.mutation_id,
-            status="duplicate",
-            original_status=seen.status,
-            reason=seen.reason,
-            version=seen.version,
-            conflict_ids=json.loads(seen.conflict_ids or "[]"),
-        )
+def _apply_or_refuse(txn: r.Txn, m: p.Mutation) -> p.MutationResult:
     try:
-        result = _apply(txn, m)
+        return _apply(txn, m)
     except Rejected as exc:
-        result = p.MutationResult(mutation_id=m.mutation_id, status="rejected", reason=exc.reason)
-    txn.conn.execute(
-        _APPLIED,
-        {
-            "mutation_id": m.mutation_id,
-            "device_id": txn.principal.device_id,
-            "username": txn.principal.username,
-            "txn_id": m.txn_id,
-            "table_name": m.table[:40],
-            "row_id": m.row_id,
-            "op": m.op,
-            "status": result.status,
-            "reason": result.reason,
-            "version": result.version,
-            "conflict_ids": json.dumps(result.conflict_ids),
-            "hlc": m.hlc,
-            "applied_at": txn.now,
-        },
-    )
-    return result
+        return p.MutationResult(mutation_id=m.mutation_id, status="rejected", reason=exc.reason)
+
+
+def _applied_row(txn: r.Txn, m: p.Mutation, result: p.MutationResult) -> tuple[Any, ...]:
+    """The applied_mutations row (see _APPLIED) recording this answer, for a retry of the push."""
+    pr = txn.principal
+    return (
+        m.mutation_id, pr.device_id, pr.username, m.txn_id, m.table[:40], m.row_id, m.op, result.status,
+        result.reason, result.version, json.dumps(result.conflict_ids), m.hlc, txn.now,
+    )  # fmt: skip
 
 
 def _check_fields(m: p.Mutation) -> None:

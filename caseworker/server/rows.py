@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, select, update
+from sqlalchemy import Connection, and_, bindparam, select, tuple_, update
 
 from caseworker.server.auth import Principal
 from caseworker.server.db import SeqAllocator, changelog
@@ -30,6 +30,10 @@ _C = changelog.c
 _LOAD = select(
     _C.data, _C.version, _C.facility_code, _C.case_id, _C.assigned_to, _C.created_by, _C.person_id
 ).where(_C.table_name == bindparam("t"), _C.row_id == bindparam("r"))
+_LOAD_MANY = select(
+    _C.table_name, _C.row_id, _C.data, _C.version, _C.facility_code, _C.case_id, _C.assigned_to,
+    _C.created_by, _C.person_id,
+).where(tuple_(_C.table_name, _C.row_id).in_(bindparam("keys", expanding=True)))  # fmt: skip
 _INSERT = changelog.insert()
 _UPDATE = update(changelog).where(_C.table_name == bindparam("t"), _C.row_id == bindparam("r"))
 _CHILDREN = (
@@ -76,22 +80,43 @@ class Stored:
 
 @dataclass
 class Txn:
-    """One push transaction: connection, user, seq allocator, server time."""
+    """One push transaction: connection, user, seq allocator, server time, and the rows read so far.
+
+    The rows are kept (by table and id, None for "not on the server") because a push reads the same few
+    rows again and again (a case for each of its notes); every write here updates them, so they stay what
+    the database holds within this transaction, which holds the write lock throughout."""
 
     conn: Connection
     principal: Principal
     seqs: SeqAllocator
     now: str
+    rows: dict[tuple[str, str], Stored | None] = field(default_factory=dict)
+
+
+def _stored(table: str, row_id: str, row: Any) -> Stored:
+    scope = RowScope(row.facility_code, row.case_id, row.assigned_to, row.created_by, row.person_id)
+    return Stored(table, row_id, json.loads(row.data), row.version, scope)
 
 
 def load(txn: Txn, table: str, row_id: str | None) -> Stored | None:
     if not row_id:
         return None
-    row = txn.conn.execute(_LOAD, {"t": table, "r": row_id}).first()
-    if row is None:
-        return None
-    scope = RowScope(row.facility_code, row.case_id, row.assigned_to, row.created_by, row.person_id)
-    return Stored(table, row_id, json.loads(row.data), row.version, scope)
+    key = (table, row_id)
+    if key not in txn.rows:
+        row = txn.conn.execute(_LOAD, {"t": table, "r": row_id}).first()
+        txn.rows[key] = _stored(table, row_id, row) if row is not None else None
+    found = txn.rows[key]
+    return replace(found, data=dict(found.data)) if found is not None else None  # callers may change data
+
+
+def preload(txn: Txn, keys: set[tuple[str, str]]) -> None:
+    """Read these rows in one query (the rows a push is about to read one by one)."""
+    wanted = sorted(k for k in keys if k[1] and k not in txn.rows)
+    for i in range(0, len(wanted), 400):
+        chunk = wanted[i : i + 400]
+        found = {(row.table_name, row.row_id): row for row in txn.conn.execute(_LOAD_MANY, {"keys": chunk})}
+        for key in chunk:
+            txn.rows[key] = _stored(*key, found[key]) if key in found else None
 
 
 def scope_for(txn: Txn, table: str, row_id: str, data: dict[str, Any]) -> RowScope:
@@ -137,9 +162,11 @@ def write(
         txn.conn.execute(_INSERT, {"table_name": table, "row_id": row_id, **values})
     else:
         txn.conn.execute(_UPDATE, {"t": table, "r": row_id, **values})
+    txn.rows[(table, row_id)] = Stored(table, row_id, data, version, scope)
 
 
 def _bump(txn: Txn, table: str, row_id: str, **scope_columns: Any) -> None:
+    txn.rows.pop((table, row_id), None)  # read again when needed
     txn.conn.execute(
         _UPDATE, {"t": table, "r": row_id, "seq": txn.seqs.next(), "changed_at": txn.now, **scope_columns}
     )
