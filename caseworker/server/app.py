@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import time
 from collections import Counter
+from collections.abc import AsyncIterator
 from typing import Any
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response, StreamingResponse
@@ -16,7 +20,7 @@ from sqlalchemy import text
 from caseworker import __version__
 from caseworker.server import admin, auth, blobs, logs, pull, push
 from caseworker.server.auth import Principal, Settings
-from caseworker.server.db import Database, database_url
+from caseworker.server.db import DEFAULT_THREADS, THREADS_ENV, Database, database_url
 from caseworker.server.errors import ApiError, install_handlers
 from caseworker.store import schema
 from caseworker.sync import protocol as p
@@ -38,6 +42,7 @@ class _AccessLog:
             return
         start = time.perf_counter()
         status = {"code": 500}
+        noted = logs.request_started()  # the endpoint's thread shares this context's dict
 
         async def _send(message: dict) -> None:
             if message["type"] == "http.response.start":
@@ -48,12 +53,23 @@ class _AccessLog:
             await self.app(scope, receive, _send)
         finally:
             logs.event(
-                "request",
+                str(noted.pop("event", "request")),
                 method=scope["method"],
                 path=scope["path"],
                 status=status["code"],
                 ms=round((time.perf_counter() - start) * 1000, 1),
+                **noted,
             )
+
+
+def _thread_pool(threads: int | None) -> Any:
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = threads or int(os.environ.get(THREADS_ENV) or DEFAULT_THREADS)
+        yield
+
+    return lifespan
 
 
 def app_from_environment() -> FastAPI:
@@ -66,14 +82,20 @@ def app_from_environment() -> FastAPI:
 
 
 def create_app(
-    database: Database | str, settings: Settings | None = None, create_schema: bool = True
+    database: Database | str,
+    settings: Settings | None = None,
+    create_schema: bool = True,
+    threads: int | None = None,
 ) -> FastAPI:
-    """The server app over `database` (a Database or a URL); creates missing tables."""
+    """The server app over `database` (a Database or a URL); creates missing tables. `threads`: requests
+    served at once by this process (default DEFAULT_THREADS)."""
     db = Database(database) if isinstance(database, str) else database
     if create_schema:
         db.create_schema()
     settings = settings or Settings()
-    app = FastAPI(title="Caseworker server", version=__version__, responses=ERRORS)
+    app = FastAPI(
+        title="Caseworker server", version=__version__, responses=ERRORS, lifespan=_thread_pool(threads)
+    )
     app.state.database = db
     app.state.settings = settings
     install_handlers(app)
@@ -99,9 +121,9 @@ def create_app(
         try:
             result = auth.login(db, settings, req, address)
         except ApiError as exc:
-            logs.event("login", device_id=req.device_id, result=exc.code)
+            logs.note("login", device_id=req.device_id, result=exc.code)
             raise
-        logs.event("login", device_id=req.device_id, result="ok")
+        logs.note("login", device_id=req.device_id, result="ok")
         return result
 
     @app.post("/auth/refresh", response_model=p.RefreshResponse)
@@ -111,14 +133,14 @@ def create_app(
     @app.post("/auth/logout", status_code=204)
     def logout(pr: Principal = Depends(principal)) -> Response:
         auth.logout(db, pr)
-        logs.event("logout", device_id=pr.device_id)
+        logs.note("logout", device_id=pr.device_id)
         return Response(status_code=204)
 
     @app.post("/sync/push", response_model=p.PushResponse)
     def sync_push(req: p.PushRequest, pr: Principal = Depends(principal)) -> p.PushResponse:
         result = push.push(db, pr, req)
         counts = Counter(r.status for r in result.results)
-        logs.event("push", device_id=pr.device_id, mutations=len(req.mutations), **counts)
+        logs.note("push", device_id=pr.device_id, mutations=len(req.mutations), **counts)
         return result
 
     @app.get("/sync/pull", response_model=p.PullResponse)
@@ -130,7 +152,7 @@ def create_app(
         pr: Principal = Depends(principal),
     ) -> Response:
         response = pull.pull(db, pr, since, limit, protocol_version, schema_version)
-        logs.event("pull", device_id=pr.device_id, since=since, bytes=len(response.body))
+        logs.note("pull", device_id=pr.device_id, since=since, bytes=len(response.body))
         return response
 
     @app.get(
@@ -171,7 +193,7 @@ def create_app(
         blobs.check_name(sha256)
         chunk = await request.body()
         stored, complete = await run_in_threadpool(blobs.append, db, pr, sha256, offset, size, chunk)
-        logs.event("blob_put", device_id=pr.device_id, bytes=len(chunk), complete=complete)
+        logs.note("blob_put", device_id=pr.device_id, bytes=len(chunk), complete=complete)
         return Response(headers={"X-Blob-Size": str(stored), "X-Blob-Complete": str(int(complete))})
 
     @app.get("/blobs/{sha256}")

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from caseworker import i18n
 from caseworker.errors import KnownError
 from caseworker.server import admin
-from caseworker.server.db import DATABASE_URL_ENV, Database, database_url
+from caseworker.server.db import DATABASE_URL_ENV, DEFAULT_THREADS, THREADS_ENV, Database, database_url
 from caseworker.store.schema import ROLES
 
 
@@ -79,7 +79,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument(
         "--workers", type=int, default=1,
-        help="server processes (use up to one per CPU core; PostgreSQL recommended beyond 1)",
+        help="server processes (one per CPU core serves most devices at once)",
+    )  # fmt: skip
+    serve.add_argument(
+        "--threads", type=int, default=None,
+        help=f"requests each process works on at once (default {DEFAULT_THREADS})",
     )  # fmt: skip
     return parser
 
@@ -87,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
 def _run(args: argparse.Namespace) -> None:
     url = database_url(args.database_url)
     if args.command == "serve":
-        _serve(url, args.host, args.port, args.workers)
+        _serve(url, args.host, args.port, args.workers, args.threads)
         return
     database = Database(url)
     try:
@@ -121,7 +125,7 @@ def _run(args: argparse.Namespace) -> None:
         database.dispose()
 
 
-def _serve(url: str, host: str, port: int, workers: int = 1) -> None:
+def _serve(url: str, host: str, port: int, workers: int = 1, threads: int | None = None) -> None:
     import uvicorn
 
     from caseworker.server.app import create_app
@@ -137,12 +141,14 @@ def _serve(url: str, host: str, port: int, workers: int = 1) -> None:
         "timeout_keep_alive": 75,
     }
     if workers <= 1:
-        uvicorn.run(create_app(url), **options)
+        uvicorn.run(create_app(url, threads=threads), **options)
         return
     # Several processes share the port; each builds the app from the environment (the schema is made once,
     # here). Python runs one thread at a time per process, so this is how a server uses more than one core.
     Database(url).create_schema()
     os.environ[DATABASE_URL_ENV] = url
+    if threads:
+        os.environ[THREADS_ENV] = str(threads)
     uvicorn.run("caseworker.server.app:app_from_environment", factory=True, workers=workers, **options)
 
 

@@ -6,8 +6,11 @@ import json
 import logging
 import sys
 import time
+from contextvars import ContextVar
 
 log = logging.getLogger("caseworker.server")
+# The fields of the request being served (see app._AccessLog): its line carries what the endpoint noted.
+_request: ContextVar[dict[str, object] | None] = ContextVar("caseworker_request_log", default=None)
 
 
 class JsonFormatter(logging.Formatter):
@@ -35,3 +38,20 @@ def setup_logging(level: int = logging.INFO) -> None:
 def event(name: str, **fields: object) -> None:
     """Log one event with its fields (ids, counts, statuses)."""
     log.info(name, extra={"fields": fields})
+
+
+def request_started() -> dict[str, object]:
+    """Collect what the endpoint notes for this request's one log line (see `note`)."""
+    fields: dict[str, object] = {}
+    _request.set(fields)
+    return fields
+
+
+def note(name: str, **fields: object) -> None:
+    """An event of the request being served: it names the request's log line and adds its fields there
+    (one line per request); outside a request, its own line."""
+    current = _request.get()
+    if current is None:
+        event(name, **fields)
+    else:
+        current.update(fields, event=name)

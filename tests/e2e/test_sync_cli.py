@@ -45,9 +45,9 @@ def server_cli(url: str, *args: str) -> None:
 
 
 class ServerProcess:
-    def __init__(self, database_url: str, workers: int = 1) -> None:
+    def __init__(self, database_url: str, *options: str) -> None:
         self.database_url = database_url
-        self.workers = workers
+        self.options = options  # of `serve`
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
@@ -55,7 +55,7 @@ class ServerProcess:
     def start(self) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "caseworker.server.cli", "serve", "--database-url", self.database_url,
-             "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers)],
+             "--host", "127.0.0.1", "--port", str(self.port), *self.options],
             env=_env(), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )  # fmt: skip
         deadline = time.monotonic() + 60
@@ -197,7 +197,7 @@ def test_a_server_with_two_worker_processes_syncs_two_laptops(database_url: str,
     server_cli(database_url, "facility", "add", "SDA", "--name", "UPT PPSAB Sidoarjo")
     for name, role in (("ani", "worker"), ("sri", "supervisor")):
         server_cli(database_url, "user", "add", name, "--role", role, "--facility", "SDA")
-    srv = ServerProcess(database_url, workers=2)
+    srv = ServerProcess(database_url, "--workers", "2", "--threads", "2")
     srv.start()
     try:
         ani_dir, sri_dir = tmp_path / "ani", tmp_path / "sri"
