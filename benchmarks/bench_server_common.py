@@ -172,6 +172,21 @@ def process_cpu_seconds(pid: int) -> float:
     return total
 
 
+def postgres_cpu_seconds() -> float:
+    """User + system CPU time of the PostgreSQL processes running now (a local server: its backends do the
+    database's share of the work on the same cores)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, tail = stat.read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        if head.endswith("(postgres"):
+            fields = tail.split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 @contextlib.contextmanager
 def running_server(url: str, log: Path | None = None, workers: int = 1) -> Iterator[str]:
     """Start `caseworker-server serve` on a free loopback port; yields the base URL. `log` keeps its JSON log."""

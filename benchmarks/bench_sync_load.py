@@ -44,6 +44,7 @@ from benchmarks.bench_server_common import (  # noqa: E402
     PASSWORD,
     SERVER_PIDS,
     database_url,
+    postgres_cpu_seconds,
     process_cpu_seconds,
     running_server,
 )
@@ -276,6 +277,7 @@ def main() -> None:
             barrier.wait()
             go_at = time.time()
             server_cpu_at_go = process_cpu_seconds(SERVER_PIDS[base])
+            postgres_cpu_at_go = postgres_cpu_seconds()
             print(
                 f"set up (enrol, first sync, edits) in {time.perf_counter() - setup_start:.1f} s; all sync now"
             )
@@ -283,6 +285,7 @@ def main() -> None:
             for _ in procs:
                 outcomes.extend(results.get())
             server_cpu = process_cpu_seconds(SERVER_PIDS[base]) - server_cpu_at_go
+            postgres_cpu = postgres_cpu_seconds() - postgres_cpu_at_go
             for proc in procs:
                 proc.join()
         server_lines = log.read_text().splitlines()
@@ -302,6 +305,8 @@ def main() -> None:
               f"{statistics.median(cpu) * 1000:.0f} ms, total {sum(cpu):.1f} s")  # fmt: skip
     print(f"server CPU for the {len(outcomes)} syncs: {server_cpu:.1f} s ({server_cpu / max(1, len(outcomes)) * 1000:.0f} ms "
           f"per sync; each server process uses at most one core for Python work)")  # fmt: skip
+    if url.startswith("postgresql"):
+        print(f"PostgreSQL's CPU for them: {postgres_cpu:.1f} s (on the same cores)")
     print(f"errors: {len(errors)}" + "".join(f"\n  {o['user']}: {o['error'][:300]}" for o in errors[:5]))
     _server_summary(server_lines, since=go_at)
     print(f"mutations pushed by completed syncs: {pushed}; missing or not applied on the server: {lost}; "

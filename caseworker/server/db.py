@@ -303,7 +303,7 @@ _SEQ_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
 
 
 class SeqAllocator:
-    """Hands out changelog seqs inside one write transaction; takes the sequence lock on first use."""
+    """Hands out changelog seqs inside one write transaction, which holds the sequence lock (lock_sequence)."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -311,7 +311,6 @@ class SeqAllocator:
 
     def next(self) -> int:
         if self._next is None:
-            lock_sequence(self.conn)
             current = self.conn.execute(_MAX_SEQ).scalar()
             self._next = (current or 0) + 1
         value = self._next

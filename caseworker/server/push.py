@@ -73,8 +73,9 @@ def push(database: Database, pr: Principal, req: p.PushRequest) -> p.PushRespons
             seen[m.mutation_id] = result.model_copy(update={"original_status": result.status})
             results.append(result)
             applied.append(_applied_row(txn, m, result))
-        execute_rows(conn, _APPLIED, applied)
         _note_held_cases(txn, [(m.table, m.row_id) for m in req.mutations])
+        txn.flush()
+        execute_rows(conn, _APPLIED, applied)
     return p.PushResponse(
         results=results, server_time=now, update_required=outdated(req.protocol_version, req.schema_version)
     )
@@ -114,6 +115,8 @@ def _note_held_cases(txn: r.Txn, rows: list[tuple[str, str]]) -> None:
     before the device's next pull would otherwise never be removed from it."""
     case_ids: set[str] = set()
     for table, row_id in dict.fromkeys(rows):
+        if table in ("persons", "relations"):
+            continue  # rows of no case
         stored = r.load(txn, table, row_id)
         if stored is not None and stored.scope.case_id:
             case_ids.add(stored.scope.case_id)

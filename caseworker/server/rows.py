@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, select, tuple_, update
 
 from caseworker.server.auth import Principal
-from caseworker.server.db import SeqAllocator, changelog
+from caseworker.server.db import SeqAllocator, changelog, execute_rows
 from caseworker.server.scope import RowScope, assigned_only
 from caseworker.store import schema
 from caseworker.sync.protocol import CONFLICT_COLUMNS
@@ -34,7 +34,10 @@ _LOAD_MANY = select(
     _C.table_name, _C.row_id, _C.data, _C.version, _C.facility_code, _C.case_id, _C.assigned_to,
     _C.created_by, _C.person_id,
 ).where(tuple_(_C.table_name, _C.row_id).in_(bindparam("keys", expanding=True)))  # fmt: skip
-_INSERT = changelog.insert()
+_INSERT = (
+    "INSERT INTO changelog (table_name, row_id, seq, data, version, deleted, facility_code, case_id,"
+    " assigned_to, created_by, person_id, sha256, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 _UPDATE = update(changelog).where(_C.table_name == bindparam("t"), _C.row_id == bindparam("r"))
 _CHILDREN = (
     select(_C.table_name, _C.row_id)
@@ -91,6 +94,18 @@ class Txn:
     seqs: SeqAllocator
     now: str
     rows: dict[tuple[str, str], Stored | None] = field(default_factory=dict)
+    # New changelog rows not yet sent: written together (one executemany) before the next statement on
+    # the changelog or at the end (flush), rather than one round trip each.
+    inserts: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def execute(self, statement: Any, params: dict[str, Any]) -> Any:
+        """A statement on the changelog, after the rows written so far."""
+        self.flush()
+        return self.conn.execute(statement, params)
+
+    def flush(self) -> None:
+        execute_rows(self.conn, _INSERT, self.inserts)
+        self.inserts = []
 
 
 def _stored(table: str, row_id: str, row: Any) -> Stored:
@@ -103,7 +118,7 @@ def load(txn: Txn, table: str, row_id: str | None) -> Stored | None:
         return None
     key = (table, row_id)
     if key not in txn.rows:
-        row = txn.conn.execute(_LOAD, {"t": table, "r": row_id}).first()
+        row = txn.execute(_LOAD, {"t": table, "r": row_id}).first()
         txn.rows[key] = _stored(table, row_id, row) if row is not None else None
     found = txn.rows[key]
     return replace(found, data=dict(found.data)) if found is not None else None  # callers may change data
@@ -114,7 +129,7 @@ def preload(txn: Txn, keys: set[tuple[str, str]]) -> None:
     wanted = sorted(k for k in keys if k[1] and k not in txn.rows)
     for i in range(0, len(wanted), 400):
         chunk = wanted[i : i + 400]
-        found = {(row.table_name, row.row_id): row for row in txn.conn.execute(_LOAD_MANY, {"keys": chunk})}
+        found = {(row.table_name, row.row_id): row for row in txn.execute(_LOAD_MANY, {"keys": chunk})}
         for key in chunk:
             txn.rows[key] = _stored(*key, found[key]) if key in found else None
 
@@ -159,22 +174,22 @@ def write(
         "changed_at": txn.now,
     }
     if new:
-        txn.conn.execute(_INSERT, {"table_name": table, "row_id": row_id, **values})
+        txn.inserts.append((table, row_id, *values.values()))  # written with the next statement
     else:
-        txn.conn.execute(_UPDATE, {"t": table, "r": row_id, **values})
+        txn.execute(_UPDATE, {"t": table, "r": row_id, **values})
     txn.rows[(table, row_id)] = Stored(table, row_id, data, version, scope)
 
 
 def _bump(txn: Txn, table: str, row_id: str, **scope_columns: Any) -> None:
     txn.rows.pop((table, row_id), None)  # read again when needed
-    txn.conn.execute(
+    txn.execute(
         _UPDATE, {"t": table, "r": row_id, "seq": txn.seqs.next(), "changed_at": txn.now, **scope_columns}
     )
 
 
 def rescope_case_children(txn: Txn, case_id: str, scope: RowScope, old_person: str | None = None) -> None:
     """Move the case's records (new scope) and its person(s) to new seqs. The caller writes the case last."""
-    children = txn.conn.execute(_CHILDREN, {"case_id": case_id}).all()
+    children = txn.execute(_CHILDREN, {"case_id": case_id}).all()
     for child in children:
         _bump(
             txn,
@@ -184,7 +199,7 @@ def rescope_case_children(txn: Txn, case_id: str, scope: RowScope, old_person: s
             assigned_to=scope.assigned_to,
         )
     for person_id in dict.fromkeys(p for p in (old_person, scope.person_id) if p):
-        person_rows = txn.conn.execute(_PERSON_ROWS, {"person_id": person_id}).all()
+        person_rows = txn.execute(_PERSON_ROWS, {"person_id": person_id}).all()
         for row in reversed(person_rows):  # relations and conflicts first, the person last
             _bump(txn, row.table_name, row.row_id)
 
@@ -224,7 +239,7 @@ def affected_cases(txn: Txn, scope: RowScope) -> list[str]:
     """The cases a conflict on a row with this scope belongs to (the case, or every case of the person)."""
     if scope.case_id:
         return [scope.case_id]
-    return list(txn.conn.execute(_CASES_OF_PERSON, {"person_id": scope.person_id}).scalars())
+    return list(txn.execute(_CASES_OF_PERSON, {"person_id": scope.person_id}).scalars())
 
 
 def refresh_conflict_flag(txn: Txn, case_id: str) -> None:
@@ -233,7 +248,7 @@ def refresh_conflict_flag(txn: Txn, case_id: str) -> None:
     if case is None:
         return
     person_id = case.data.get("person_id")
-    rows = txn.conn.execute(_CONFLICTS_OF, {"case_id": case_id, "person_id": person_id}).scalars()
+    rows = txn.execute(_CONFLICTS_OF, {"case_id": case_id, "person_id": person_id}).scalars()
     flag = int(any(json.loads(d).get("status") == "open" for d in rows))
     if (case.data.get("conflict") or 0) != flag:
         case.data["conflict"] = flag

@@ -176,6 +176,7 @@ def test_late_committing_transaction_is_not_skipped(client, world):
         txn = rows.Txn(conn, principal_of(ani), SeqAllocator(conn), iso(time.time()))
         data = {"name": "late", "facility_code": "SDA", "created_by": "ani", "deleted": 0}
         rows.write(txn, "persons", late_id, data, 1, RowScope("SDA", None, None, "ani", late_id), new=True)
+        txn.flush()
         # Another push starts meanwhile; it must wait for our commit to get a later seq.
         other_id = new_id()
         request = p.PushRequest(
