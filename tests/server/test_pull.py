@@ -228,3 +228,11 @@ def test_a_sparse_scope_pages_through_a_large_changelog_in_bounded_scans(client,
     assert len({(c["table"], c["row_id"]) for c in changes}) == len(changes) == 6
     assert empty_pages >= 1  # the scan stopped inside the other facility's rows and answered a cursor
     assert ani.pull_all() == []
+
+
+def test_row_ids_needing_escapes_arrive_intact(client, world):
+    """Pages are assembled as text; an id a device chose with quotes or backslashes stays valid JSON."""
+    ani, budi = Device(client, "ani"), Device(client, "budi")
+    odd = 'orang "kecil" \\ 1'
+    ani.push(person_insert(odd))
+    assert [c["row_id"] for c in budi.pull_all()] == [odd]
