@@ -14,8 +14,9 @@ with the server process).
                                          [--server-workers N] [--thin]
 
 --thin times only each device's requests, prepared beforehand (the push body, the pull from its cursor, the
-directory check): a model of laptops that do their local work on their own CPU, which one 2-core machine
-running the server and all 100 clients cannot otherwise show.
+directory check when the pull says the list changed): a model of laptops that do their local work on their
+own CPU, which one 2-core machine running the server and all 100 clients cannot otherwise show. With a
+PostgreSQL URL, its CPU for the burst is printed too (it shares the same cores).
     CASEWORKER_BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench  (a fresh database)
 """
 
