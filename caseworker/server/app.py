@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import json
@@ -62,11 +63,14 @@ class _AccessLog:
             )
 
 
-def _thread_pool(threads: int | None) -> Any:
+def _serving(threads: int | None) -> Any:
     @contextlib.asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         limiter = anyio.to_thread.current_default_thread_limiter()
         limiter.total_tokens = threads or int(os.environ.get(THREADS_ENV) or DEFAULT_THREADS)
+        # Pushes take turns for the changelog's write lock anyway; waiting here rather than in a thread
+        # leaves the threads to the pulls meanwhile.
+        app.state.push_turn = asyncio.Lock()
         yield
 
     return lifespan
@@ -94,7 +98,7 @@ def create_app(
         db.create_schema()
     settings = settings or Settings()
     app = FastAPI(
-        title="Caseworker server", version=__version__, responses=ERRORS, lifespan=_thread_pool(threads)
+        title="Caseworker server", version=__version__, responses=ERRORS, lifespan=_serving(threads)
     )
     app.state.database = db
     app.state.settings = settings
@@ -137,8 +141,9 @@ def create_app(
         return Response(status_code=204)
 
     @app.post("/sync/push", response_model=p.PushResponse)
-    def sync_push(req: p.PushRequest, pr: Principal = Depends(principal)) -> p.PushResponse:
-        result = push.push(db, pr, req)
+    async def sync_push(req: p.PushRequest, pr: Principal = Depends(principal)) -> p.PushResponse:
+        async with app.state.push_turn:
+            result = await run_in_threadpool(push.push, db, pr, req)
         counts = Counter(r.status for r in result.results)
         logs.note("push", device_id=pr.device_id, mutations=len(req.mutations), **counts)
         return result

@@ -343,6 +343,20 @@ def execute_rows(conn: Connection, sql: str, rows: list[tuple[Any, ...]]) -> Non
         conn.exec_driver_sql(sql.replace("?", "%s") if conn.dialect.name == "postgresql" else sql, rows)
 
 
+def execute_rows_together(conn: Connection, batches: list[tuple[str, list[tuple[Any, ...]]]]) -> None:
+    """Several execute_rows at once: on PostgreSQL in one pipeline, one round trip for all of them (they
+    are the last writes of a push, made while every other push waits for the sequence lock)."""
+    if conn.dialect.name != "postgresql":
+        for sql, rows in batches:
+            execute_rows(conn, sql, rows)
+        return
+    driver = conn.connection.driver_connection
+    with driver.pipeline(), driver.cursor() as cursor:
+        for sql, rows in batches:
+            if rows:
+                cursor.executemany(sql.replace("?", "%s"), rows)
+
+
 def upsert(conn: Connection, table: Table, values: dict[str, Any], keys: list[str]) -> None:
     """INSERT or UPDATE on the primary key, on SQLite and PostgreSQL alike."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite

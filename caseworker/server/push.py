@@ -18,7 +18,7 @@ from caseworker.server.db import (
     Database,
     SeqAllocator,
     applied_mutations,
-    execute_rows,
+    execute_rows_together,
     facilities,
     lock_sequence,
 )
@@ -73,9 +73,10 @@ def push(database: Database, pr: Principal, req: p.PushRequest) -> p.PushRespons
             seen[m.mutation_id] = result.model_copy(update={"original_status": result.status})
             results.append(result)
             applied.append(_applied_row(txn, m, result))
-        _note_held_cases(txn, [(m.table, m.row_id) for m in req.mutations])
-        txn.flush()
-        execute_rows(conn, _APPLIED, applied)
+        held = _held_cases(txn, [(m.table, m.row_id) for m in req.mutations])
+        execute_rows_together(
+            conn, [(r.INSERT_SQL, txn.take_inserts()), (_HOLD_IF_NEW, held), (_APPLIED, applied)]
+        )
     return p.PushResponse(
         results=results, server_time=now, update_required=outdated(req.protocol_version, req.schema_version)
     )
@@ -109,10 +110,10 @@ def _seen(conn: Connection, mutation_ids: list[str]) -> dict[str, p.MutationResu
     return found
 
 
-def _note_held_cases(txn: r.Txn, rows: list[tuple[str, str]]) -> None:
-    """The pushing device holds the cases of the rows it wrote (it made them, or changed them locally).
-    Recorded here, not only when a pull sends a case: a case created on the device and reassigned away
-    before the device's next pull would otherwise never be removed from it."""
+def _held_cases(txn: r.Txn, rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(device, case) rows for device_cases: the pushing device holds the cases of the rows it wrote (it
+    made them, or changed them locally). Recorded here, not only when a pull sends a case: a case created
+    on the device and reassigned away before the device's next pull would otherwise never leave it."""
     case_ids: set[str] = set()
     for table, row_id in dict.fromkeys(rows):
         if table in ("persons", "relations"):
@@ -120,8 +121,7 @@ def _note_held_cases(txn: r.Txn, rows: list[tuple[str, str]]) -> None:
         stored = r.load(txn, table, row_id)
         if stored is not None and stored.scope.case_id:
             case_ids.add(stored.scope.case_id)
-    device = txn.principal.device_id
-    execute_rows(txn.conn, _HOLD_IF_NEW, [(device, case_id) for case_id in sorted(case_ids)])
+    return [(txn.principal.device_id, case_id) for case_id in sorted(case_ids)]
 
 
 def _apply_or_refuse(txn: r.Txn, m: p.Mutation) -> p.MutationResult:

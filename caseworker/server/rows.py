@@ -34,7 +34,7 @@ _LOAD_MANY = select(
     _C.table_name, _C.row_id, _C.data, _C.version, _C.facility_code, _C.case_id, _C.assigned_to,
     _C.created_by, _C.person_id,
 ).where(tuple_(_C.table_name, _C.row_id).in_(bindparam("keys", expanding=True)))  # fmt: skip
-_INSERT = (
+INSERT_SQL = (
     "INSERT INTO changelog (table_name, row_id, seq, data, version, deleted, facility_code, case_id,"
     " assigned_to, created_by, person_id, sha256, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
@@ -97,6 +97,7 @@ class Txn:
     # New changelog rows not yet sent: written together (one executemany) before the next statement on
     # the changelog or at the end (flush), rather than one round trip each.
     inserts: list[tuple[Any, ...]] = field(default_factory=list)
+    written: set[tuple[str, str]] = field(default_factory=set)  # rows given a seq in this transaction
 
     def execute(self, statement: Any, params: dict[str, Any]) -> Any:
         """A statement on the changelog, after the rows written so far."""
@@ -104,8 +105,12 @@ class Txn:
         return self.conn.execute(statement, params)
 
     def flush(self) -> None:
-        execute_rows(self.conn, _INSERT, self.inserts)
-        self.inserts = []
+        execute_rows(self.conn, INSERT_SQL, self.take_inserts())
+
+    def take_inserts(self) -> list[tuple[Any, ...]]:
+        """The new rows not yet sent, for the caller to write (with INSERT_SQL)."""
+        pending, self.inserts = self.inserts, []
+        return pending
 
 
 def _stored(table: str, row_id: str, row: Any) -> Stored:
@@ -178,10 +183,12 @@ def write(
     else:
         txn.execute(_UPDATE, {"t": table, "r": row_id, **values})
     txn.rows[(table, row_id)] = Stored(table, row_id, data, version, scope)
+    txn.written.add((table, row_id))
 
 
 def _bump(txn: Txn, table: str, row_id: str, **scope_columns: Any) -> None:
     txn.rows.pop((table, row_id), None)  # read again when needed
+    txn.written.add((table, row_id))
     txn.execute(
         _UPDATE, {"t": table, "r": row_id, "seq": txn.seqs.next(), "changed_at": txn.now, **scope_columns}
     )
@@ -200,6 +207,8 @@ def rescope_case_children(txn: Txn, case_id: str, scope: RowScope, old_person: s
         )
     for person_id in dict.fromkeys(p for p in (old_person, scope.person_id) if p):
         person_rows = txn.execute(_PERSON_ROWS, {"person_id": person_id}).all()
+        if all((row.table_name, row.row_id) in txn.written for row in person_rows):
+            continue  # (a person registered in this push) their seqs are new already, before the case's
         for row in reversed(person_rows):  # relations and conflicts first, the person last
             _bump(txn, row.table_name, row.row_id)
 

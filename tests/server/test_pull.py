@@ -212,8 +212,8 @@ def test_a_sparse_scope_pages_through_a_large_changelog_in_bounded_scans(client,
     monkeypatch.setattr(pull, "_MAX_SCAN", 5)
     ani, wati = Device(client, "ani"), Device(client, "wati")
     mine = [new_case(ani)[1]]
-    for _ in range(6):
-        new_case(wati, facility="MLG")  # 12 rows ani never sees
+    for _ in range(10):
+        new_case(wati, facility="MLG")  # 20 rows ani never sees
     mine += [new_case(ani)[1], new_case(ani)[1]]
     changes, empty_pages = [], 0
     while True:
