@@ -63,14 +63,52 @@ class _AccessLog:
             )
 
 
+class _PushQueue:
+    """The pushes of this process, applied in groups (push.push_together). Pushes take turns for the
+    changelog's write lock anyway: those that arrive while a group is applied wait here, holding no thread
+    (the threads serve pulls meanwhile), and then go together in one turn of the lock."""
+
+    MAX_GROUP = 32
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.waiting: list[tuple[Principal, p.PushRequest, asyncio.Future[p.PushResponse]]] = []
+        self.draining: asyncio.Task[None] | None = None
+
+    async def submit(self, pr: Principal, req: p.PushRequest) -> p.PushResponse:
+        answer: asyncio.Future[p.PushResponse] = asyncio.get_running_loop().create_future()
+        self.waiting.append((pr, req, answer))
+        if self.draining is None:
+            self.draining = asyncio.create_task(self._drain())
+        return await answer
+
+    async def _drain(self) -> None:
+        try:
+            while self.waiting:
+                group = self.waiting[: self.MAX_GROUP]
+                del self.waiting[: self.MAX_GROUP]
+                try:
+                    requests = [(pr, req) for pr, req, _ in group]
+                    answers = await run_in_threadpool(push.push_together, self.database, requests)
+                except Exception as exc:  # every waiting device gets the error
+                    answers = [exc] * len(group)
+                for (_, _, answer), outcome in zip(group, answers, strict=True):
+                    if answer.done():  # the device went away meanwhile
+                        continue
+                    if isinstance(outcome, Exception):
+                        answer.set_exception(outcome)
+                    else:
+                        answer.set_result(outcome)
+        finally:
+            self.draining = None
+
+
 def _serving(threads: int | None) -> Any:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         limiter = anyio.to_thread.current_default_thread_limiter()
         limiter.total_tokens = threads or int(os.environ.get(THREADS_ENV) or DEFAULT_THREADS)
-        # Pushes take turns for the changelog's write lock anyway; waiting here rather than in a thread
-        # leaves the threads to the pulls meanwhile.
-        app.state.push_turn = asyncio.Lock()
+        app.state.pushes = _PushQueue(app.state.database)
         yield
 
     return lifespan
@@ -142,8 +180,7 @@ def create_app(
 
     @app.post("/sync/push", response_model=p.PushResponse)
     async def sync_push(req: p.PushRequest, pr: Principal = Depends(principal)) -> p.PushResponse:
-        async with app.state.push_turn:
-            result = await run_in_threadpool(push.push, db, pr, req)
+        result = await app.state.pushes.submit(pr, req)
         counts = Counter(r.status for r in result.results)
         logs.note("push", device_id=pr.device_id, mutations=len(req.mutations), **counts)
         return result

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
@@ -53,33 +54,81 @@ def outdated(protocol_version: int, schema_version: int) -> bool:
 
 
 def push(database: Database, pr: Principal, req: p.PushRequest) -> p.PushResponse:
+    _check(pr, req)
+    return _apply_together(database, [(pr, req)])[0]
+
+
+def push_together(
+    database: Database, requests: list[tuple[Principal, p.PushRequest]]
+) -> list[p.PushResponse | Exception]:
+    """Several devices' pushes in one transaction, one turn of the changelog's write lock: the same as
+    applying them one after another (each sees what the ones before it wrote), at a fraction of the lock
+    time when many devices push at once. Each gets its own answer or error; if applying the group fails,
+    each is applied alone, so only the one at fault fails."""
+    answers: list[p.PushResponse | Exception | None] = [None] * len(requests)
+    valid: list[int] = []
+    for i, (pr, req) in enumerate(requests):
+        try:
+            _check(pr, req)
+            valid.append(i)
+        except ApiError as exc:
+            answers[i] = exc
+    try:
+        for i, response in zip(valid, _apply_together(database, [requests[i] for i in valid]), strict=True):
+            answers[i] = response
+    except Exception as exc:
+        for i in valid:
+            try:
+                answers[i] = push(database, *requests[i]) if len(valid) > 1 else exc
+            except Exception as alone:
+                answers[i] = alone
+    return [a for a in answers if a is not None]
+
+
+def _check(pr: Principal, req: p.PushRequest) -> None:
     if req.protocol_version < p.MIN_PUSH_PROTOCOL_VERSION:
         raise ApiError(426, "protocol_too_old")
     if req.device_id != pr.device_id:
         raise ApiError(403, "wrong_device")
+
+
+def _apply_together(
+    database: Database, requests: list[tuple[Principal, p.PushRequest]]
+) -> list[p.PushResponse]:
+    if not requests:
+        return []
     now = iso(time.time())
+    responses: list[p.PushResponse] = []
     with database.write() as conn:
         lock_sequence(conn)
-        txn = r.Txn(conn, pr, SeqAllocator(conn), now)
-        r.preload(txn, _rows_read(req.mutations))
-        seen = _seen(conn, [m.mutation_id for m in req.mutations])
-        results: list[p.MutationResult] = []
+        shared = r.Txn(conn, requests[0][0], SeqAllocator(conn), now)
+        seen: dict[str, p.MutationResult] = {}  # answered in this transaction, or before (a retried push)
         applied: list[tuple[Any, ...]] = []
-        for m in req.mutations:
-            if m.mutation_id in seen:
-                results.append(seen[m.mutation_id].model_copy(update={"status": "duplicate"}))
-                continue
-            result = _apply_or_refuse(txn, m)
-            seen[m.mutation_id] = result.model_copy(update={"original_status": result.status})
-            results.append(result)
-            applied.append(_applied_row(txn, m, result))
-        held = _held_cases(txn, [(m.table, m.row_id) for m in req.mutations])
+        held: list[tuple[str, str]] = []
+        for pr, req in requests:
+            txn = replace(shared, principal=pr)  # the same rows, pending writes and seqs
+            r.preload(txn, _rows_read(req.mutations))
+            seen.update(_seen(conn, [m.mutation_id for m in req.mutations if m.mutation_id not in seen]))
+            results: list[p.MutationResult] = []
+            for m in req.mutations:
+                if m.mutation_id in seen:
+                    results.append(seen[m.mutation_id].model_copy(update={"status": "duplicate"}))
+                    continue
+                result = _apply_or_refuse(txn, m)
+                seen[m.mutation_id] = result.model_copy(
+                    update={"status": "duplicate", "original_status": result.status}
+                )
+                results.append(result)
+                applied.append(_applied_row(txn, m, result))
+            held += _held_cases(txn, [(m.table, m.row_id) for m in req.mutations])
+            update_required = outdated(req.protocol_version, req.schema_version)
+            responses.append(
+                p.PushResponse(results=results, server_time=now, update_required=update_required)
+            )
         execute_rows_together(
-            conn, [(r.INSERT_SQL, txn.take_inserts()), (_HOLD_IF_NEW, held), (_APPLIED, applied)]
+            conn, [(r.INSERT_SQL, shared.take_inserts()), (_HOLD_IF_NEW, held), (_APPLIED, applied)]
         )
-    return p.PushResponse(
-        results=results, server_time=now, update_required=outdated(req.protocol_version, req.schema_version)
-    )
+    return responses
 
 
 def _rows_read(mutations: list[p.Mutation]) -> set[tuple[str, str]]:

@@ -109,7 +109,8 @@ class Txn:
 
     def take_inserts(self) -> list[tuple[Any, ...]]:
         """The new rows not yet sent, for the caller to write (with INSERT_SQL)."""
-        pending, self.inserts = self.inserts, []
+        pending = self.inserts[:]
+        self.inserts.clear()  # in place: the pushes of one transaction share the list (push_together)
         return pending
 
 

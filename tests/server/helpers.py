@@ -151,3 +151,20 @@ def new_case(device: Device, facility: str = "SDA", assigned_to: str | None = No
 
 def by_row(changes: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
     return {(c["table"], c["row_id"]): c for c in changes}
+
+
+def principal_of(device: Device):
+    """The server's view of this device's user (as auth.authenticate gives it)."""
+    from caseworker.server.auth import Principal
+
+    user = device.login_response["user"]
+    return Principal(user["username"], user["role"], user["facility_code"], "facility", device.device_id)
+
+
+def push_request(device: Device, *mutations: dict[str, Any]):
+    from caseworker.sync import protocol as p
+
+    return p.PushRequest(
+        device_id=device.device_id, protocol_version=PROTOCOL_VERSION, schema_version=DATA_VERSION,
+        mutations=[p.Mutation(**m) for m in mutations],
+    )  # fmt: skip

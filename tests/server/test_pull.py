@@ -19,6 +19,7 @@ from tests.server.helpers import (
     new_id,
     note_insert,
     person_insert,
+    principal_of,
 )
 
 
@@ -194,13 +195,6 @@ def test_late_committing_transaction_is_not_skipped(client, world):
     pusher.join(timeout=30)
     got = [c["row_id"] for c in budi.pull_all()]
     assert got == [late_id, other_id]  # commit order == seq order, nothing skipped
-
-
-def principal_of(device: Device):
-    from caseworker.server.auth import Principal
-
-    user = device.login_response["user"]
-    return Principal(user["username"], user["role"], user["facility_code"], "facility", device.device_id)
 
 
 def test_a_sparse_scope_pages_through_a_large_changelog_in_bounded_scans(client, world, monkeypatch):
