@@ -13,7 +13,8 @@ import json
 import re
 import time
 
-from sqlalchemy import Connection, Row, bindparam, delete, exists, select, update
+from sqlalchemy import Connection, Row, String, any_, bindparam, delete, exists, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from starlette.responses import Response
 
 from caseworker.server.auth import Principal, iso
@@ -118,6 +119,11 @@ _HELD = select(_D.case_id).where(
     _D.case_id.in_(bindparam("ids", expanding=True)),
     _D.removed_at_cursor.is_(None),
 )
+_HELD_ANY = select(_D.case_id).where(
+    _D.device_id == bindparam("device"),
+    _D.case_id == any_(bindparam("ids", type_=ARRAY(String))),
+    _D.removed_at_cursor.is_(None),
+)
 _DONE_RESET = update(devices).where(devices.c.device_id == bindparam("device")).values(needs_reset=0)
 # A removal is acknowledged when the device pulls from a cursor at or past the page that carried it, and
 # the case's row has not moved on since (a later change gives it a new seq: if the device lost the page
@@ -145,8 +151,10 @@ _HOLD = (
 
 def _held(conn: Connection, device_id: str, case_ids: set[str]) -> set[str]:
     """Of these cases, those the device holds with no removal pending."""
-    found: set[str] = set()
     ids = sorted(case_ids)
+    if conn.dialect.name == "postgresql":  # one array parameter: the statement stays prepared
+        return set(conn.execute(_HELD_ANY, {"device": device_id, "ids": ids}).scalars())
+    found: set[str] = set()
     for i in range(0, len(ids), 500):
         found.update(conn.execute(_HELD, {"device": device_id, "ids": ids[i : i + 500]}).scalars())
     return found

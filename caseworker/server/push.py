@@ -102,13 +102,14 @@ def _apply_together(
     with database.write() as conn:
         lock_sequence(conn)
         shared = r.Txn(conn, requests[0][0], SeqAllocator(conn), now)
-        seen: dict[str, p.MutationResult] = {}  # answered in this transaction, or before (a retried push)
+        # Read up front for the whole group: every write below keeps the rows read current.
+        mutations = [m for _, req in requests for m in req.mutations]
+        r.preload(shared, _rows_read(mutations))
+        seen = _seen(conn, list(dict.fromkeys(m.mutation_id for m in mutations)))  # answered before, or below
         applied: list[tuple[Any, ...]] = []
         held: list[tuple[str, str]] = []
         for pr, req in requests:
             txn = replace(shared, principal=pr)  # the same rows, pending writes and seqs
-            r.preload(txn, _rows_read(req.mutations))
-            seen.update(_seen(conn, [m.mutation_id for m in req.mutations if m.mutation_id not in seen]))
             results: list[p.MutationResult] = []
             for m in req.mutations:
                 if m.mutation_id in seen:
