@@ -105,10 +105,9 @@ class _PushQueue:
 
 def _serving(threads: int | None) -> Any:
     @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         limiter = anyio.to_thread.current_default_thread_limiter()
         limiter.total_tokens = threads or int(os.environ.get(THREADS_ENV) or DEFAULT_THREADS)
-        app.state.pushes = _PushQueue(app.state.database)
         yield
 
     return lifespan
@@ -139,6 +138,7 @@ def create_app(
         title="Caseworker server", version=__version__, responses=ERRORS, lifespan=_serving(threads)
     )
     app.state.database = db
+    app.state.pushes = _PushQueue(db)  # made here, not at startup: it works without the lifespan too
     app.state.settings = settings
     install_handlers(app)
     app.add_middleware(_AccessLog)
