@@ -16,7 +16,7 @@ import anyio.to_thread
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response, StreamingResponse
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from caseworker import __version__
 from caseworker.server import admin, auth, blobs, logs, pull, push
@@ -191,9 +191,12 @@ def create_app(
         limit: int = Query(p.DEFAULT_PULL_LIMIT, ge=1, le=p.MAX_PULL_LIMIT),
         protocol_version: int = Query(p.PROTOCOL_VERSION),
         schema_version: int = Query(schema.DATA_VERSION),
-        pr: Principal = Depends(principal),
+        authorization: str | None = Header(default=None),
     ) -> Response:
-        response = pull.pull(db, pr, since, limit, protocol_version, schema_version)
+        def identify(conn: Connection) -> Principal:
+            return auth.principal_in(conn, settings, authorization)
+
+        pr, response = pull.pull(db, identify, since, limit, protocol_version, schema_version)
         logs.note("pull", device_id=pr.device_id, since=since, bytes=len(response.body))
         return response
 

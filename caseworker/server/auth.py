@@ -49,6 +49,7 @@ class Principal:
     device_id: str
     full_name: str | None = None
     directory_tag: str | None = None  # of the facility's list of users (see db.directory_tags)
+    device_needs_reset: bool = False  # the device's scope changed: its next pull starts from zero
 
 
 def hash_password(password: str) -> str:
@@ -183,6 +184,7 @@ _SESSION = (
         t.users.c.full_name,
         t.users.c.active,
         t.devices.c.revoked_at,
+        t.devices.c.needs_reset,
         t.devices.c.username.label("device_user"),
         t.facilities.c.worker_scope,
         t.directory_tags.c.tag.label("directory_tag"),
@@ -211,10 +213,15 @@ def _session(conn: Connection, token: str, kind: str, now: float):  # -> Row
 
 
 def authenticate(database: Database, settings: Settings, authorization: str | None) -> Principal:
+    with database.read() as conn:
+        return principal_in(conn, settings, authorization)
+
+
+def principal_in(conn: Connection, settings: Settings, authorization: str | None) -> Principal:
+    """The request's user and device, read in the caller's transaction (a pull reads it in its own)."""
     if not authorization or not authorization.lower().startswith("bearer "):
         raise ApiError(401, "token_invalid")
-    with database.read() as conn:
-        row = _session(conn, authorization[7:].strip(), "access", settings.now())
+    row = _session(conn, authorization[7:].strip(), "access", settings.now())
     return Principal(
         username=row.username,
         role=row.role,
@@ -223,6 +230,7 @@ def authenticate(database: Database, settings: Settings, authorization: str | No
         device_id=row.device_id,
         full_name=row.full_name,
         directory_tag=row.directory_tag,
+        device_needs_reset=bool(row.needs_reset),
     )
 
 

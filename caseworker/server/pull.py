@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Callable
 
 from sqlalchemy import Connection, Row, String, any_, bindparam, delete, exists, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -46,18 +47,25 @@ def _body(
 
 
 def pull(
-    database: Database, pr: Principal, since: int, limit: int, protocol_version: int, schema_version: int
-) -> Response:
+    database: Database,
+    identify: Callable[[Connection], Principal],
+    since: int,
+    limit: int,
+    protocol_version: int,
+    schema_version: int,
+) -> tuple[Principal, Response]:
+    """A page for the device `identify` authenticates, in the pull's own read transaction."""
     now = iso(time.time())
     limit = max(1, min(limit, p.MAX_PULL_LIMIT))
-    if outdated(protocol_version, schema_version):
-        return _body(pr, [], since, False, now, True, False)
     with database.read() as conn:
-        needs_reset = conn.execute(_NEEDS_RESET, {"device": pr.device_id}).scalar()
+        pr = identify(conn)
+        if outdated(protocol_version, schema_version):
+            return pr, _body(pr, [], since, False, now, True, False)
+        needs_reset = pr.device_needs_reset
         upto = max_seq(conn)
         if since > upto or (needs_reset and since != 0):
             # The scope changed under the device (or the server was restored): start again from zero.
-            return _body(pr, [], 0, True, now, False, True)
+            return pr, _body(pr, [], 0, True, now, False, True)
         rows, cursor, has_more = _scan(conn, pr, since, upto, limit)
         # One pass over plain tuples (a first sync sends 100,000+ rows through here).
         parts: list[str] = []
@@ -86,7 +94,7 @@ def pull(
     if needs_reset or removed or added - already:
         with database.write() as conn:
             _record(conn, pr.device_id, since, cursor, added - already, removed, bool(needs_reset))
-    return _body(pr, parts, cursor, has_more, now, False, False)
+    return pr, _body(pr, parts, cursor, has_more, now, False, False)
 
 
 def _scan(conn: Connection, pr: Principal, since: int, upto: int, limit: int) -> tuple[list[Row], int, bool]:
@@ -113,7 +121,6 @@ def _scan(conn: Connection, pr: Principal, since: int, upto: int, limit: int) ->
 
 
 _D = device_cases.c
-_NEEDS_RESET = select(devices.c.needs_reset).where(devices.c.device_id == bindparam("device"))
 _HELD = select(_D.case_id).where(
     _D.device_id == bindparam("device"),
     _D.case_id.in_(bindparam("ids", expanding=True)),
