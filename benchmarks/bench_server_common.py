@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -157,8 +157,8 @@ def free_port() -> int:
 SERVER_PIDS: dict[str, int] = {}  # base URL -> process id of the running server (for CPU figures)
 
 
-def process_cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process and its live child processes (server workers) have used so far
+def _cpu_seconds(counts: Callable[[int, str, list[str]], bool]) -> float:
+    """User + system CPU time so far of the running processes `counts(pid, name, stat fields)` picks
     (Linux /proc)."""
     total = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -167,24 +167,20 @@ def process_cpu_seconds(pid: int) -> float:
         except OSError:
             continue  # the process ended meanwhile
         fields = tail.split()
-        if int(stat.parent.name) == pid or int(fields[1]) == pid:
+        if counts(int(stat.parent.name), head.split("(", 1)[-1], fields):
             total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its live child processes (server workers)."""
+    return _cpu_seconds(lambda found, _name, fields: found == pid or int(fields[1]) == pid)
 
 
 def postgres_cpu_seconds() -> float:
-    """User + system CPU time of the PostgreSQL processes running now (a local server: its backends do the
-    database's share of the work on the same cores)."""
-    total = 0.0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            head, tail = stat.read_text().rsplit(")", 1)
-        except OSError:
-            continue
-        if head.endswith("(postgres"):
-            fields = tail.split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
+    """CPU time of the PostgreSQL processes running now (a local server: its backends do the database's
+    share of the work on the same cores)."""
+    return _cpu_seconds(lambda _pid, name, _fields: name == "postgres")
 
 
 @contextlib.contextmanager

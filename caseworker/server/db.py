@@ -340,7 +340,12 @@ def execute_rows(conn: Connection, sql: str, rows: list[tuple[Any, ...]]) -> Non
     SQLAlchemy's own executemany prepares every row's parameters in Python, which costs more than running
     the small upserts of the sync paths."""
     if rows:
-        conn.exec_driver_sql(sql.replace("?", "%s") if conn.dialect.name == "postgresql" else sql, rows)
+        conn.exec_driver_sql(_in_driver_style(conn, sql), rows)
+
+
+def _in_driver_style(conn: Connection, sql: str) -> str:
+    """`?` placeholders as the driver takes them (psycopg: `%s`)."""
+    return sql.replace("?", "%s") if conn.dialect.name == "postgresql" else sql
 
 
 def execute_rows_together(conn: Connection, batches: list[tuple[str, list[tuple[Any, ...]]]]) -> None:
@@ -354,7 +359,7 @@ def execute_rows_together(conn: Connection, batches: list[tuple[str, list[tuple[
     with driver.pipeline(), driver.cursor() as cursor:
         for sql, rows in batches:
             if rows:
-                cursor.executemany(sql.replace("?", "%s"), rows)
+                cursor.executemany(_in_driver_style(conn, sql), rows)
 
 
 def upsert(conn: Connection, table: Table, values: dict[str, Any], keys: list[str]) -> None:
