@@ -105,6 +105,7 @@ def _apply_together(
         # Read up front for the whole group: every write below keeps the rows read current.
         mutations = [m for _, req in requests for m in req.mutations]
         r.preload(shared, _rows_read(mutations))
+        r.preload_families(shared, *_families_read(shared, mutations))
         seen = _seen(conn, list(dict.fromkeys(m.mutation_id for m in mutations)))  # answered before, or below
         applied: list[tuple[Any, ...]] = []
         held: list[tuple[str, str]] = []
@@ -142,6 +143,25 @@ def _rows_read(mutations: list[p.Mutation]) -> set[tuple[str, str]]:
             if isinstance(ref, str):
                 keys.add((table, ref))
     return keys
+
+
+_RESCOPING = frozenset({"assigned_to", "facility_code", "person_id"})
+
+
+def _families_read(txn: r.Txn, mutations: list[p.Mutation]) -> tuple[set[str], set[str]]:
+    """The cases and persons these mutations may rescope (a new case, or a case given to someone else):
+    their records and rows of no case are read up front, with the rows (r.preload)."""
+    case_ids: set[str] = set()
+    person_ids: set[str] = set()
+    for m in mutations:
+        if m.table != "cases" or (m.op != "insert" and not _RESCOPING & m.fields.keys()):
+            continue
+        case_ids.add(m.row_id)
+        stored = txn.rows.get((m.table, m.row_id))
+        for person_id in (m.fields.get("person_id"), stored and stored.scope.person_id):
+            if isinstance(person_id, str) and person_id:
+                person_ids.add(person_id)
+    return case_ids, person_ids
 
 
 def _seen(conn: Connection, mutation_ids: list[str]) -> dict[str, p.MutationResult]:

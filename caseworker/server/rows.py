@@ -39,15 +39,15 @@ INSERT_SQL = (
     " assigned_to, created_by, person_id, sha256, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _UPDATE = update(changelog).where(_C.table_name == bindparam("t"), _C.row_id == bindparam("r"))
-_CHILDREN = (
-    select(_C.table_name, _C.row_id)
-    .where(_C.case_id == bindparam("case_id"), _C.table_name != "cases")
-    .order_by(_C.table_name, _C.row_id)
+_CHILDREN = select(_C.table_name, _C.row_id).where(
+    _C.case_id == bindparam("case_id"), _C.table_name != "cases"
 )
-_PERSON_ROWS = (
-    select(_C.table_name, _C.row_id)
-    .where(_C.person_id == bindparam("person_id"), _C.case_id.is_(None))
-    .order_by(_C.table_name != "persons", _C.row_id)
+_PERSON_ROWS = select(_C.table_name, _C.row_id).where(
+    _C.person_id == bindparam("person_id"), _C.case_id.is_(None)
+)
+_FAMILIES = select(_C.table_name, _C.row_id, _C.case_id, _C.person_id).where(
+    (_C.case_id.in_(bindparam("case_ids", expanding=True)) & (_C.table_name != "cases"))
+    | (_C.case_id.is_(None) & _C.person_id.in_(bindparam("person_ids", expanding=True)))
 )
 _CASES_OF_PERSON = (
     select(_C.row_id)
@@ -81,6 +81,38 @@ class Stored:
         return bool(self.data.get("deleted"))
 
 
+Key = tuple[str, str]  # (table, row id)
+
+
+@dataclass
+class Families:
+    """The records of some cases and the person-level rows of some persons, as the database holds them in
+    this transaction: read once for a whole group of pushes (preload_families) and kept current by every
+    write, so rescoping a new case asks nothing more of the database while other pushes wait for the lock."""
+
+    children: dict[str, set[Key]] = field(default_factory=dict)  # case id -> its records
+    person_rows: dict[str, set[Key]] = field(default_factory=dict)  # person id -> their rows of no case
+    member_of: dict[Key, tuple[str | None, str | None]] = field(default_factory=dict)
+
+    def place(self, key: Key, case_id: str | None, person_id: str | None) -> None:
+        """The row now has this case and person: move it between the sets kept."""
+        old_case, old_person = self.member_of.pop(key, (None, None))
+        if old_case is not None:
+            self.children[old_case].discard(key)
+        if old_person is not None:
+            self.person_rows[old_person].discard(key)
+        if key[0] == "cases":
+            return  # a case is neither a record of a case nor a row of no case
+        in_case = case_id if case_id in self.children else None
+        of_person = person_id if case_id is None and person_id in self.person_rows else None
+        if in_case is not None:
+            self.children[in_case].add(key)
+        if of_person is not None:
+            self.person_rows[of_person].add(key)
+        if in_case is not None or of_person is not None:
+            self.member_of[key] = (in_case, of_person)
+
+
 @dataclass
 class Txn:
     """One push transaction: connection, user, seq allocator, server time, and the rows read so far.
@@ -98,6 +130,7 @@ class Txn:
     # the changelog or at the end (flush), rather than one round trip each.
     inserts: list[tuple[Any, ...]] = field(default_factory=list)
     written: set[tuple[str, str]] = field(default_factory=set)  # rows given a seq in this transaction
+    families: Families = field(default_factory=Families)
 
     def execute(self, statement: Any, params: dict[str, Any]) -> Any:
         """A statement on the changelog, after the rows written so far."""
@@ -138,6 +171,40 @@ def preload(txn: Txn, keys: set[tuple[str, str]]) -> None:
         found = {(row.table_name, row.row_id): row for row in txn.execute(_LOAD_MANY, {"keys": chunk})}
         for key in chunk:
             txn.rows[key] = _stored(*key, found[key]) if key in found else None
+
+
+def preload_families(txn: Txn, case_ids: set[str], person_ids: set[str]) -> None:
+    """Read the records of these cases and the rows of no case of these persons in one query (what
+    rescoping them reads), to be kept current by the writes that follow. Call before any write."""
+    fam = txn.families
+    case_ids = {c for c in case_ids if c not in fam.children}
+    person_ids = {p for p in person_ids if p not in fam.person_rows}
+    if not case_ids and not person_ids:
+        return
+    fam.children.update((c, set()) for c in case_ids)
+    fam.person_rows.update((p, set()) for p in person_ids)
+    found = txn.execute(_FAMILIES, {"case_ids": sorted(case_ids), "person_ids": sorted(person_ids)})
+    for row in found:
+        fam.place((row.table_name, row.row_id), row.case_id, row.person_id)
+
+
+def _children(txn: Txn, case_id: str) -> list[Key]:
+    if case_id not in txn.families.children:
+        found = txn.execute(_CHILDREN, {"case_id": case_id}).all()
+        txn.families.children[case_id] = set()
+        for row in found:
+            txn.families.place((row.table_name, row.row_id), case_id, None)
+    return sorted(txn.families.children[case_id])
+
+
+def _rows_of_person(txn: Txn, person_id: str) -> list[Key]:
+    """The person's rows of no case, the person's own row last (relations and conflicts first)."""
+    if person_id not in txn.families.person_rows:
+        found = txn.execute(_PERSON_ROWS, {"person_id": person_id}).all()
+        txn.families.person_rows[person_id] = set()
+        for row in found:
+            txn.families.place((row.table_name, row.row_id), None, person_id)
+    return sorted(txn.families.person_rows[person_id], key=lambda k: (k[0] == "persons", k[1]))
 
 
 def scope_for(txn: Txn, table: str, row_id: str, data: dict[str, Any]) -> RowScope:
@@ -185,6 +252,7 @@ def write(
         txn.execute(_UPDATE, {"t": table, "r": row_id, **values})
     txn.rows[(table, row_id)] = Stored(table, row_id, data, version, scope)
     txn.written.add((table, row_id))
+    txn.families.place((table, row_id), scope.case_id, scope.person_id)
 
 
 def _bump(txn: Txn, table: str, row_id: str, **scope_columns: Any) -> None:
@@ -197,21 +265,14 @@ def _bump(txn: Txn, table: str, row_id: str, **scope_columns: Any) -> None:
 
 def rescope_case_children(txn: Txn, case_id: str, scope: RowScope, old_person: str | None = None) -> None:
     """Move the case's records (new scope) and its person(s) to new seqs. The caller writes the case last."""
-    children = txn.execute(_CHILDREN, {"case_id": case_id}).all()
-    for child in children:
-        _bump(
-            txn,
-            child.table_name,
-            child.row_id,
-            facility_code=scope.facility_code,
-            assigned_to=scope.assigned_to,
-        )
+    for table, row_id in _children(txn, case_id):
+        _bump(txn, table, row_id, facility_code=scope.facility_code, assigned_to=scope.assigned_to)
     for person_id in dict.fromkeys(p for p in (old_person, scope.person_id) if p):
-        person_rows = txn.execute(_PERSON_ROWS, {"person_id": person_id}).all()
-        if all((row.table_name, row.row_id) in txn.written for row in person_rows):
+        person_rows = _rows_of_person(txn, person_id)
+        if all(key in txn.written for key in person_rows):
             continue  # (a person registered in this push) their seqs are new already, before the case's
-        for row in reversed(person_rows):  # relations and conflicts first, the person last
-            _bump(txn, row.table_name, row.row_id)
+        for table, row_id in person_rows:
+            _bump(txn, table, row_id)
 
 
 def new_conflict(

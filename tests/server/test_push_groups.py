@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import asyncio
 
+from sqlalchemy import select
+
 from caseworker.server import push, rows
 from caseworker.server.app import _PushQueue
+from caseworker.server.db import changelog
 from caseworker.server.errors import ApiError
 from tests.server.helpers import (
     Device,
     case_insert,
+    mutation,
+    new_case,
     new_id,
     note_insert,
     person_insert,
@@ -94,3 +99,45 @@ def test_pushes_waiting_together_go_in_one_group(client, world, monkeypatch):
     answers = asyncio.run(all_at_once())
     assert groups == [3]
     assert [_statuses(a) for a in answers] == [["applied"]] * 3
+
+
+def _scopes(database, *keys):
+    """(seq, assigned_to) of each changelog row, by (table, row id)."""
+    c = changelog.c
+    with database.read() as conn:
+        found = conn.execute(select(c.table_name, c.row_id, c.seq, c.assigned_to)).all()
+    by_key = {(row.table_name, row.row_id): (row.seq, row.assigned_to) for row in found}
+    return [by_key[k] for k in keys]
+
+
+def test_a_case_rescoped_in_a_group_takes_along_what_the_group_wrote_before(client, world):
+    """The records and person rows a case carries along when it moves (to another worker, or when it
+    arrives after its records) include those written by earlier pushes of the same group."""
+    wati, rina, yoga = Device(client, "wati"), Device(client, "rina"), Device(client, "yoga")
+    person_id, case_id = new_case(wati, facility="MLG")
+    relative_id = new_id()
+    note_id, relation_id, early_note, late_case = new_id(), new_id(), new_id(), new_id()
+    wati_writes = push_request(
+        wati,
+        note_insert(note_id, case_id, by="wati"),
+        person_insert(relative_id, facility="MLG", by="wati"),
+        mutation("relations", relation_id, "insert",
+                 {"person_id": person_id, "related_person_id": relative_id, "relation": "parent"}, by="wati"),
+        note_insert(early_note, late_case, by="wati"),  # before its case, which rina creates next
+    )  # fmt: skip
+    reassign = mutation("cases", case_id, "update", {"assigned_to": "yoga"}, base={"assigned_to": "wati"},
+                        base_version=1, by="rina")  # fmt: skip
+    rina_writes = push_request(rina, reassign, case_insert(late_case, person_id, "MLG", "yoga", by="rina"))
+    answers = push.push_together(
+        world, [(principal_of(wati), wati_writes), (principal_of(rina), rina_writes)]
+    )
+    assert [_statuses(a) for a in answers] == [["applied"] * 4, ["applied", "applied"]]
+    (note, note_owner), (relation, _), (person, _), (case, owner) = _scopes(
+        world, ("notes", note_id), ("relations", relation_id), ("persons", person_id), ("cases", case_id)
+    )
+    assert owner == note_owner == "yoga"
+    assert note < relation < person < case  # all moved along: records, then the person's rows, the case last
+    (early, early_owner), (late, _) = _scopes(world, ("notes", early_note), ("cases", late_case))
+    assert early_owner == "yoga" and early < late
+    got = {c["row_id"] for c in yoga.pull_all()}
+    assert {note_id, relation_id, person_id, case_id, early_note, late_case} <= got
