@@ -362,6 +362,27 @@ def execute_rows_together(conn: Connection, batches: list[tuple[str, list[tuple[
                 cursor.executemany(_in_driver_style(conn, sql), rows)
 
 
+_COMPILED: dict[tuple[Any, str], Any] = {}
+
+
+def fetch_tuples(conn: Connection, statement: Any, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The rows of a (long-lived, built once) SELECT as the driver's plain tuples, in `conn`'s transaction.
+    For the pull's page of hundreds of rows, where making SQLAlchemy Row objects costs more than the query."""
+    key = (statement, conn.dialect.name)
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        compiled = _COMPILED[key] = statement.compile(dialect=conn.dialect)
+    values = {**compiled.params, **params}
+    positions = compiled.positiontup
+    args: Any = tuple(values[name] for name in positions) if positions else values
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(compiled.string, args)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 def upsert(conn: Connection, table: Table, values: dict[str, Any], keys: list[str]) -> None:
     """INSERT or UPDATE on the primary key, on SQLite and PostgreSQL alike."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite

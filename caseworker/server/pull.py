@@ -13,13 +13,21 @@ import json
 import re
 import time
 from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import Connection, Row, String, any_, bindparam, delete, exists, select, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Connection, bindparam, delete, exists, select, update
 from starlette.responses import Response
 
 from caseworker.server.auth import Principal, iso
-from caseworker.server.db import Database, changelog, device_cases, devices, execute_rows, max_seq
+from caseworker.server.db import (
+    Database,
+    changelog,
+    device_cases,
+    devices,
+    execute_rows,
+    fetch_tuples,
+    max_seq,
+)
 from caseworker.server.push import outdated
 from caseworker.server.scope import page_query
 from caseworker.sync import protocol as p
@@ -91,28 +99,33 @@ def pull(
         # Asking which of few cases the device holds saves a write; for a big page (a first sync) the upsert
         # in _record is cheaper than asking (and exact either way).
         already = _held(conn, pr.device_id, added) if 0 < len(added) <= _PROBE_LIMIT else set()
-    if needs_reset or removed or added - already:
+        record = needs_reset or removed or added - already
+        if record and not database.is_sqlite:  # READ COMMITTED: the same transaction may write
+            _record(conn, pr.device_id, since, cursor, added - already, removed, bool(needs_reset))
+    if record and database.is_sqlite:  # the read was a snapshot; SQLite writes under its writer lock
         with database.write() as conn:
             _record(conn, pr.device_id, since, cursor, added - already, removed, bool(needs_reset))
     return pr, _body(pr, parts, cursor, has_more, now, False, False)
 
 
-def _scan(conn: Connection, pr: Principal, since: int, upto: int, limit: int) -> tuple[list[Row], int, bool]:
+def _scan(
+    conn: Connection, pr: Principal, since: int, upto: int, limit: int
+) -> tuple[list[tuple[Any, ...]], int, bool]:
     """The page's rows, its cursor and whether more follow. The changelog is read in windows of seqs, each
     a bounded range scan of `ix_changelog_seq` whatever the planner believes about the table (PostgreSQL
     without statistics would otherwise read and sort every row past `since` for each page). A window
     grows while the device's share of the changelog is sparse; one pull scans at most _MAX_SCAN seqs and
     then answers the rows found so far, with the cursor at the end of the scanned range."""
     query, params = page_query(pr)
-    rows: list[Row] = []
+    rows: list[tuple[Any, ...]] = []
     low, span = since, limit + 1
     while low < upto:
         high = min(upto, low + span)
         rows.extend(
-            conn.execute(query, {**params, "low": low, "high": high, "n": limit + 1 - len(rows)}).all()
+            fetch_tuples(conn, query, {**params, "low": low, "high": high, "n": limit + 1 - len(rows)})
         )
         if len(rows) > limit:
-            return rows[:limit], rows[limit - 1].seq, True
+            return rows[:limit], rows[limit - 1][0], True  # its seq
         low = high
         if low - since >= _MAX_SCAN and low < upto:
             return rows, low, True
@@ -126,10 +139,12 @@ _HELD = select(_D.case_id).where(
     _D.case_id.in_(bindparam("ids", expanding=True)),
     _D.removed_at_cursor.is_(None),
 )
-_HELD_ANY = select(_D.case_id).where(
-    _D.device_id == bindparam("device"),
-    _D.case_id == any_(bindparam("ids", type_=ARRAY(String))),
-    _D.removed_at_cursor.is_(None),
+# PostgreSQL: the ids as one JSON array parameter, so the statement stays prepared whatever their number
+# (and a JSON string is cheaper for the driver to send than an array of strings).
+_IDS_PG = "SELECT json_array_elements_text(%s::json)"
+_HELD_PG = (
+    "SELECT case_id FROM device_cases WHERE device_id = %s AND removed_at_cursor IS NULL"
+    f" AND case_id = ANY(ARRAY({_IDS_PG}))"  # an array, read once: an index lookup per id
 )
 _DONE_RESET = update(devices).where(devices.c.device_id == bindparam("device")).values(needs_reset=0)
 # A removal is acknowledged when the device pulls from a cursor at or past the page that carried it, and
@@ -150,17 +165,23 @@ _REMOVING = (
     .values(removed_at_cursor=bindparam("cursor"))
 )
 # Held from now on (again, if a removal was pending): an upsert by primary key.
-_HOLD = (
-    "INSERT INTO device_cases (device_id, case_id) VALUES (?, ?) ON CONFLICT (device_id, case_id)"
+_HOLD_AGAIN = (
+    " ON CONFLICT (device_id, case_id)"
     " DO UPDATE SET removed_at_cursor = NULL WHERE device_cases.removed_at_cursor IS NOT NULL"
+)
+_HOLD = "INSERT INTO device_cases (device_id, case_id) VALUES (?, ?)" + _HOLD_AGAIN
+# PostgreSQL: all the cases in one parameter, one statement (a row each costs more in the driver).
+_HOLD_ALL_PG = (
+    f"INSERT INTO device_cases (device_id, case_id) SELECT %s, ids.id FROM ({_IDS_PG}) AS ids(id)"
+    + _HOLD_AGAIN
 )
 
 
 def _held(conn: Connection, device_id: str, case_ids: set[str]) -> set[str]:
     """Of these cases, those the device holds with no removal pending."""
     ids = sorted(case_ids)
-    if conn.dialect.name == "postgresql":  # one array parameter: the statement stays prepared
-        return set(conn.execute(_HELD_ANY, {"device": device_id, "ids": ids}).scalars())
+    if conn.dialect.name == "postgresql":
+        return {row[0] for row in conn.exec_driver_sql(_HELD_PG, (device_id, json.dumps(ids)))}
     found: set[str] = set()
     for i in range(0, len(ids), 500):
         found.update(conn.execute(_HELD, {"device": device_id, "ids": ids[i : i + 500]}).scalars())
@@ -175,6 +196,9 @@ def _record(
     # The device pulled from `since`, so it applied every page up to there: forget acknowledged removals.
     conn.execute(_FORGET, {"device": device_id, "since": since})
     if added:
-        execute_rows(conn, _HOLD, [(device_id, case_id) for case_id in sorted(added)])
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(_HOLD_ALL_PG, (device_id, json.dumps(sorted(added))))
+        else:
+            execute_rows(conn, _HOLD, [(device_id, case_id) for case_id in sorted(added)])
     for case_id in sorted(removed):
         conn.execute(_REMOVING, {"device": device_id, "case": case_id, "cursor": cursor})
