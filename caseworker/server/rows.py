@@ -189,22 +189,32 @@ def preload_families(txn: Txn, case_ids: set[str], person_ids: set[str]) -> None
 
 
 def _children(txn: Txn, case_id: str) -> list[Key]:
-    if case_id not in txn.families.children:
-        found = txn.execute(_CHILDREN, {"case_id": case_id}).all()
-        txn.families.children[case_id] = set()
-        for row in found:
-            txn.families.place((row.table_name, row.row_id), case_id, None)
-    return sorted(txn.families.children[case_id])
+    found = _family(txn, txn.families.children, case_id, _CHILDREN, {"case_id": case_id}, (case_id, None))
+    return sorted(found)
 
 
 def _rows_of_person(txn: Txn, person_id: str) -> list[Key]:
     """The person's rows of no case, the person's own row last (relations and conflicts first)."""
-    if person_id not in txn.families.person_rows:
-        found = txn.execute(_PERSON_ROWS, {"person_id": person_id}).all()
-        txn.families.person_rows[person_id] = set()
+    params = {"person_id": person_id}
+    found = _family(txn, txn.families.person_rows, person_id, _PERSON_ROWS, params, (None, person_id))
+    return sorted(found, key=lambda k: (k[0] == "persons", k[1]))
+
+
+def _family(
+    txn: Txn,
+    kept: dict[str, set[Key]],
+    owner: str,
+    query: Any,
+    params: dict[str, Any],
+    place: tuple[Any, Any],
+) -> set[Key]:
+    """The rows of a case or person kept in txn.families; read now if preload_families did not."""
+    if owner not in kept:
+        found = txn.execute(query, params).all()
+        kept[owner] = set()
         for row in found:
-            txn.families.place((row.table_name, row.row_id), None, person_id)
-    return sorted(txn.families.person_rows[person_id], key=lambda k: (k[0] == "persons", k[1]))
+            txn.families.place((row.table_name, row.row_id), *place)
+    return kept[owner]
 
 
 def scope_for(txn: Txn, table: str, row_id: str, data: dict[str, Any]) -> RowScope:
