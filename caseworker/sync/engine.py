@@ -102,6 +102,9 @@ class _Run:
         self.pull_limit = pull_limit
         self.result = SyncResult()
         self.directory_etag: str | None = None  # of the facility's users, as the last pull page said
+        # (table, row id) -> version of the rows this run's pushes wrote: the pull brings them back (with
+        # what the server added), which is not news to count as received.
+        self.own_writes: dict[tuple[str, str], int] = {}
 
     def check_cancel(self) -> None:
         if self.cancel is None:
@@ -141,12 +144,15 @@ class _Run:
             response = self.transport.push(request)
             self.note_clock(response.server_time)
             results: dict[str, tuple[str, str | None, int | None]] = {}
-            sent = {m.mutation_id for m in mutations}
+            by_id = {m.mutation_id: m for m in mutations}
             for r in response.results:
-                if r.mutation_id not in sent:
+                if r.mutation_id not in by_id:
                     continue
                 status = r.original_status if r.status == "duplicate" and r.original_status else r.status
                 results[r.mutation_id] = (status, r.reason, r.version)
+                if status in ("applied", "merged") and r.version is not None:
+                    row = by_id[r.mutation_id]
+                    self.own_writes[(row.table, row.row_id)] = r.version
                 if status == "rejected":
                     self.result.rejected += 1
             syncstate.record_results(self.store, batch, results)
@@ -208,6 +214,10 @@ class _Run:
                 upload_blob(self.store, self.transport, sha, self.check_cancel)
 
     # -- pull -------------------------------------------------------------------------------------------
+    def own_write(self, change: p.Change) -> bool:
+        """The row as this run's push left it, coming back: not counted as received."""
+        return change.op == "upsert" and self.own_writes.get((change.table, change.row_id)) == change.version
+
     def pull(self) -> None:
         """Pages in order. While one page is applied the next is already on its way, but only after a page
         without removals: pulling past a page acknowledges its removals to the server."""
@@ -242,7 +252,7 @@ class _Run:
                         with contextlib.suppress(Exception):
                             ahead.result()  # let the request finish before the transport is reused
                     raise
-                self.result.pulled += len(page.changes)
+                self.result.pulled += sum(not self.own_write(c) for c in page.changes)
                 self.directory_etag = page.directory_etag
                 since = page.cursor
                 self.progress("pull", self.result.pulled, None)
