@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from sqlalchemy import select
 
 from caseworker.server import push, rows
@@ -110,9 +111,15 @@ def _scopes(database, *keys):
     return [by_key[k] for k in keys]
 
 
-def test_a_case_rescoped_in_a_group_takes_along_what_the_group_wrote_before(client, world):
+@pytest.mark.parametrize("read_up_front", [True, False], ids=["read-up-front", "read-when-needed"])
+def test_a_case_rescoped_in_a_group_takes_along_what_the_group_wrote_before(
+    client, world, monkeypatch, read_up_front
+):
     """The records and person rows a case carries along when it moves (to another worker, or when it
-    arrives after its records) include those written by earlier pushes of the same group."""
+    arrives after its records) include those written by earlier pushes of the same group, whether they
+    were read with the group's rows (rows.preload_families) or when the case moved."""
+    if not read_up_front:
+        monkeypatch.setattr(rows, "preload_families", lambda *args: None)
     wati, rina, yoga = Device(client, "wati"), Device(client, "rina"), Device(client, "yoga")
     person_id, case_id = new_case(wati, facility="MLG")
     relative_id = new_id()
