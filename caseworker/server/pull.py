@@ -100,11 +100,12 @@ def pull(
         # in _record is cheaper than asking (and exact either way).
         already = _held(conn, pr.device_id, added) if 0 < len(added) <= _PROBE_LIMIT else set()
         record = needs_reset or removed or added - already
+        held = (pr.device_id, since, cursor, added - already, removed, bool(needs_reset))
         if record and not database.is_sqlite:  # READ COMMITTED: the same transaction may write
-            _record(conn, pr.device_id, since, cursor, added - already, removed, bool(needs_reset))
+            _record(conn, *held)
     if record and database.is_sqlite:  # the read was a snapshot; SQLite writes under its writer lock
         with database.write() as conn:
-            _record(conn, pr.device_id, since, cursor, added - already, removed, bool(needs_reset))
+            _record(conn, *held)
     return pr, _body(pr, parts, cursor, has_more, now, False, False)
 
 

@@ -151,8 +151,8 @@ class _Run:
                 status = r.original_status if r.status == "duplicate" and r.original_status else r.status
                 results[r.mutation_id] = (status, r.reason, r.version)
                 if status in ("applied", "merged") and r.version is not None:
-                    row = by_id[r.mutation_id]
-                    self.own_writes[(row.table, row.row_id)] = r.version
+                    sent = by_id[r.mutation_id]
+                    self.own_writes[(sent.table, sent.row_id)] = r.version
                 if status == "rejected":
                     self.result.rejected += 1
             syncstate.record_results(self.store, batch, results)
