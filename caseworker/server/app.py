@@ -222,8 +222,8 @@ def create_app(
 
     @app.head("/blobs/{sha256}")
     def blob_head(sha256: str, pr: Principal = Depends(principal)) -> Response:
-        state = blobs.status(db, blobs.check_name(sha256))
-        if state is None:
+        state = blobs.status(db, pr, blobs.check_name(sha256))
+        if state is None:  # nothing that this user may know of
             return Response(status_code=404)
         return Response(headers={"X-Blob-Size": str(state[0]), "X-Blob-Complete": str(int(state[1]))})
 

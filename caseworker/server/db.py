@@ -8,6 +8,7 @@ PostgreSQL: a transaction-scoped advisory lock), so commit order equals seq orde
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import threading
@@ -136,6 +137,15 @@ changelog = Table(
     Index("ix_changelog_sha256", "sha256"),
 )
 
+# Every case number the changelog holds (deleted cases too): laptops keep them unique, so the server refuses a
+# second case with a number in use (see server.policy) rather than send every laptop a row it cannot store.
+case_numbers = Table(
+    "case_numbers",
+    metadata,
+    Column("case_number", String(40), primary_key=True),
+    Column("case_id", String(64), nullable=False),
+)
+
 applied_mutations = Table(
     "applied_mutations",
     metadata,
@@ -192,6 +202,19 @@ blob_chunks = Table(
     PrimaryKeyConstraint("sha256", "offset"),
 )
 
+# Who proved they hold a blob's content, and each user's own unfinished upload of it (see server.blobs):
+# size = bytes of that user's upload so far, complete = 1 once its content matched the sha256.
+blob_holders = Table(
+    "blob_holders",
+    metadata,
+    Column("sha256", String(64), nullable=False),
+    Column("username", String(100), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("complete", Integer, nullable=False),
+    Column("created_at", String(30), nullable=False),
+    PrimaryKeyConstraint("sha256", "username"),
+)
+
 
 DATABASE_URL_ENV = "CASEWORKER_DATABASE_URL"
 
@@ -239,6 +262,7 @@ class Database:
             )
             for code in conn.execute(untagged).scalars().all():  # a database made before the tags
                 new_directory_tag(conn, code)
+            _fill_case_numbers(conn)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -393,3 +417,16 @@ def upsert(conn: Connection, table: Table, values: dict[str, Any], keys: list[st
     else:
         stmt = stmt.on_conflict_do_nothing(index_elements=keys)
     conn.execute(stmt)
+
+
+def _fill_case_numbers(conn: Connection) -> None:
+    """A database made before case_numbers: record the numbers of the cases it holds (once)."""
+    if conn.execute(select(case_numbers.c.case_id).limit(1)).first() is not None:
+        return
+    seen: set[str] = set()
+    rows = conn.execute(select(changelog.c.row_id, changelog.c.data).where(changelog.c.table_name == "cases"))
+    for row_id, data in rows:
+        number = json.loads(data).get("case_number")
+        if isinstance(number, str) and number and number not in seen:
+            seen.add(number)
+            conn.execute(case_numbers.insert().values(case_number=number[:40], case_id=row_id))

@@ -31,8 +31,13 @@ def test_upload_resumes_and_is_readable_in_scope_only(client, world):
     rest = _put(ani, sha, 100_000, len(content), content[100_000:])
     assert rest.status_code == 200 and rest.headers["X-Blob-Complete"] == "1"
 
-    assert client.get(f"/blobs/{sha}", headers=ani.headers).content == content  # the uploader
-    assert client.get(f"/blobs/{sha}", headers=budi.headers).status_code == 404  # not referenced yet
+    # Not referenced yet: nobody reads it, not even its uploader (only an attachment in scope opens it).
+    assert client.get(f"/blobs/{sha}", headers=ani.headers).status_code == 404
+    assert client.get(f"/blobs/{sha}", headers=budi.headers).status_code == 404
+    assert (
+        client.head(f"/blobs/{sha}", headers=ani.headers).headers["X-Blob-Complete"] == "1"
+    )  # she sent it all
+    assert client.head(f"/blobs/{sha}", headers=budi.headers).status_code == 404
     _, case_id = new_case(ani)
     fields = {
         "case_id": case_id,
@@ -42,6 +47,7 @@ def test_upload_resumes_and_is_readable_in_scope_only(client, world):
         "sha256": sha,
     }
     assert ani.push(mutation("attachments", new_id(), "insert", fields))[0]["status"] == "applied"
+    assert client.get(f"/blobs/{sha}", headers=ani.headers).content == content
     assert client.get(f"/blobs/{sha}", headers=budi.headers).content == content  # same facility
     assert client.get(f"/blobs/{sha}", headers=wati.headers).status_code == 404  # another facility
 
