@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
 
+from caseworker.server import policy
 from caseworker.server import rows as r
 from caseworker.server.auth import Principal, iso
 from caseworker.server.db import (
@@ -20,11 +21,9 @@ from caseworker.server.db import (
     SeqAllocator,
     applied_mutations,
     execute_rows_together,
-    facilities,
     lock_sequence,
 )
 from caseworker.server.errors import ApiError
-from caseworker.server.scope import WRITE_ROLES, RowScope, may_change_case, may_change_record
 from caseworker.store import schema
 from caseworker.sync import protocol as p
 
@@ -44,9 +43,7 @@ _HOLD_IF_NEW = (
 )
 
 
-class Rejected(Exception):
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
+Rejected = policy.Refused
 
 
 def outdated(protocol_version: int, schema_version: int) -> bool:
@@ -122,14 +119,18 @@ def _apply_together(
                 )
                 results.append(result)
                 applied.append(_applied_row(txn, m, result))
-            held += _held_cases(txn, [(m.table, m.row_id) for m in req.mutations])
+            kept = [(m.table, m.row_id) for m, res in zip(req.mutations, results, strict=True)
+                    if (res.original_status or res.status) != "rejected"]  # fmt: skip
+            held += _held_cases(txn, kept)
             update_required = outdated(req.protocol_version, req.schema_version)
             responses.append(
                 p.PushResponse(results=results, server_time=now, update_required=update_required)
             )
         execute_rows_together(
-            conn, [(r.INSERT_SQL, shared.take_inserts()), (_HOLD_IF_NEW, held), (_APPLIED, applied)]
-        )
+            conn,
+            [(r.INSERT_SQL, shared.take_inserts()), (_HOLD_IF_NEW, held), (_APPLIED, applied),
+             (policy.CASE_NUMBER_SQL, policy.take_case_numbers(shared))],
+        )  # fmt: skip
     return responses
 
 
@@ -189,8 +190,9 @@ def _held_cases(txn: r.Txn, rows: list[tuple[str, str]]) -> list[tuple[str, str]
         if table in ("persons", "relations"):
             continue  # rows of no case
         stored = r.load(txn, table, row_id)
-        if stored is not None and stored.scope.case_id:
-            case_ids.add(stored.scope.case_id)
+        case = r.load(txn, "cases", stored.scope.case_id) if stored is not None else None
+        if case is not None and policy.visible(txn, case):  # never a case the device may not see
+            case_ids.add(case.row_id)
     return [(txn.principal.device_id, case_id) for case_id in sorted(case_ids)]
 
 
@@ -210,146 +212,31 @@ def _applied_row(txn: r.Txn, m: p.Mutation, result: p.MutationResult) -> tuple[A
     )  # fmt: skip
 
 
-def _check_fields(m: p.Mutation) -> None:
-    cols = r.columns(m.table)
-    for name, value in m.fields.items():
-        if name not in cols:
-            raise Rejected("unknown_field")
-        kind = cols[name]
-        ok = (
-            value is None
-            or (kind is str and isinstance(value, str))
-            or (kind is int and isinstance(value, int))
-            or (kind is float and isinstance(value, int | float) and not isinstance(value, bool))
-        )
-        if not ok:
-            raise Rejected("invalid_value")
-
-
 def _apply(txn: r.Txn, m: p.Mutation) -> p.MutationResult:
-    pr = txn.principal
-    if pr.role not in WRITE_ROLES:
-        raise Rejected("read_only_role")
-    if m.table not in r.SYNCED_TABLES:
-        raise Rejected("unknown_table")
-    _check_fields(m)
-    if m.table == "conflicts" and m.op != "update":
-        raise Rejected("server_managed")
-    current = r.load(txn, m.table, m.row_id)
+    current = r.load(txn, m.table, m.row_id) if m.table in policy.POLICY else None
+    checked = policy.check(txn, m, current)  # raises Rejected: everything a device claims is checked there
     if m.op == "insert":
-        return _insert(txn, m, current)
-    if current is None:
-        raise Rejected("unknown_row")
-    _authorise_change(txn, m, current)
+        return _insert(txn, m, checked)
+    assert current is not None
     if m.table == "conflicts":
-        return _resolve(txn, m, current)
+        return _resolve(txn, m, current, checked)
     if m.op == "delete":
         return _delete(txn, m, current)
-    return _update(txn, m, current)
+    return _update(txn, m, current, checked)
 
 
-def _case_of(txn: r.Txn, scope: RowScope) -> RowScope | None:
-    case = r.load(txn, "cases", scope.case_id)
-    return case.scope if case else None
-
-
-def _person_changeable(txn: r.Txn, person_scope: RowScope) -> bool:
-    """A person-level row: by its own facility/creator, or through a case of the person the user may change."""
-    pr = txn.principal
-    if may_change_record(txn.principal, person_scope, None):
-        return True
-    for case_id in r.affected_cases(txn, person_scope):
-        case = _case_of(txn, RowScope(None, case_id, None, None, None))
-        if case is not None and may_change_case(pr, case):
-            return True
-    return False
-
-
-def _check_approval(txn: r.Txn, table: str, fields: dict[str, Any]) -> None:
-    if (
-        table == "assessments"
-        and fields.get("review_status") == "approved"
-        and txn.principal.role != "supervisor"
-    ):
-        raise Rejected("approval_requires_supervisor")
-
-
-def _insert(txn: r.Txn, m: p.Mutation, current: r.Stored | None) -> p.MutationResult:
-    pr = txn.principal
-    if current is not None:
-        raise Rejected("row_exists")
-    data: dict[str, Any] = {k: None for k in r.columns(m.table)}
-    data.update(m.fields)
-    data["deleted"] = int(bool(data.get("deleted")))
-    data["created_by"] = data.get("created_by") or m.created_by or pr.username
-    data["created_at"] = data.get("created_at") or m.created_at or txn.now
-    data["updated_by"] = data.get("updated_by") or data["created_by"]
-    data["updated_at"] = data.get("updated_at") or data["created_at"]
-    if m.table in ("cases", "persons"):
-        data["facility_code"] = data.get("facility_code") or pr.facility_code
-        if data["facility_code"] != pr.facility_code:
-            raise Rejected("not_allowed")
-    if m.table == "cases":
-        data["conflict"] = 0
-        if pr.role != "supervisor":
-            if data.get("assigned_to") not in (None, "", pr.username):
-                raise Rejected("reassign_not_allowed")
-            data["assigned_to"] = pr.username  # else the worker's own new case could leave their scope
-    _check_approval(txn, m.table, data)
+def _insert(txn: r.Txn, m: p.Mutation, data: dict[str, Any]) -> p.MutationResult:
     scope = r.scope_for(txn, m.table, m.row_id, data)
-    if m.table in ("persons", "relations"):
-        if scope.facility_code != pr.facility_code and not _person_changeable(txn, scope):
-            raise Rejected("not_allowed")
-    elif m.table != "cases":
-        case = _case_of(txn, scope)
-        if case is not None and not may_change_case(pr, case):
-            raise Rejected("not_allowed")
     if m.table == "cases":
-        r.rescope_case_children(txn, m.row_id, scope)  # children that arrived before their case
+        # Records that arrived before their case follow it, if their writer may write there.
+        r.rescope_case_children(txn, m.row_id, scope, adopt=lambda child: policy.may_adopt(txn, child, scope))
+        policy.note_case_number(txn, m.row_id, data.get("case_number"))
     r.write(txn, m.table, m.row_id, data, 1, scope, new=True)
     return p.MutationResult(mutation_id=m.mutation_id, status="applied", version=1)
 
 
-def _authorise_change(txn: r.Txn, m: p.Mutation, current: r.Stored) -> None:
-    pr = txn.principal
-    table = m.table
-    if table == "cases":
-        allowed = may_change_case(pr, current.scope)
-    elif table in ("persons", "relations") or current.scope.case_id is None:
-        allowed = _person_changeable(txn, current.scope)
-    else:
-        allowed = may_change_record(pr, current.scope, _case_of(txn, current.scope))
-    if not allowed:
-        raise Rejected("not_allowed")
-    fields = m.fields
-    if any(k in IMMUTABLE and fields[k] != current.data.get(k) for k in fields):
-        raise Rejected("not_allowed")
-    if table == "cases":
-        if "assigned_to" in fields and fields["assigned_to"] != current.data.get("assigned_to"):
-            if pr.role != "supervisor":
-                raise Rejected("reassign_not_allowed")
-        if "facility_code" in fields and fields["facility_code"] != current.data.get("facility_code"):
-            if pr.role != "supervisor":
-                raise Rejected("not_allowed")
-            known = txn.conn.execute(
-                select(facilities.c.code).where(facilities.c.code == fields["facility_code"])
-            )
-            if known.first() is None:
-                raise Rejected("unknown_facility")
-    if (
-        table == "persons"
-        and "facility_code" in fields
-        and fields["facility_code"] != current.data.get("facility_code")
-    ):
-        if pr.role != "supervisor":
-            raise Rejected("not_allowed")
-    if table == "conflicts" and set(fields) - CONFLICT_RESOLUTION_FIELDS - BOOKKEEPING:
-        raise Rejected("not_allowed")
-    _check_approval(txn, table, fields)
-
-
 def _stamp(m: p.Mutation, data: dict[str, Any], pr: Principal, now: str) -> None:
-    data["updated_by"] = m.fields.get("updated_by") or m.created_by or pr.username
+    data["updated_by"] = pr.username  # the token's user, whatever the device says
     data["updated_at"] = m.fields.get("updated_at") or m.created_at or now
 
 
@@ -360,8 +247,8 @@ def _changed_since_base(m: p.Mutation, current: r.Stored) -> bool:
     return current.version > m.base_version
 
 
-def _update(txn: r.Txn, m: p.Mutation, current: r.Stored) -> p.MutationResult:
-    fields = {k: v for k, v in m.fields.items() if k not in BOOKKEEPING | IMMUTABLE and k != "conflict"}
+def _update(txn: r.Txn, m: p.Mutation, current: r.Stored, checked: dict[str, Any]) -> p.MutationResult:
+    fields = {k: v for k, v in checked.items() if k not in BOOKKEEPING | IMMUTABLE and k != "conflict"}
     base = m.base or {}
     insert_only = m.table in schema.INSERT_ONLY
     conflict_ids: list[str] = []
@@ -423,21 +310,16 @@ def _delete(txn: r.Txn, m: p.Mutation, current: r.Stored) -> p.MutationResult:
     return p.MutationResult(mutation_id=m.mutation_id, status="applied", version=current.version + 1)
 
 
-def _resolve(txn: r.Txn, m: p.Mutation, current: r.Stored) -> p.MutationResult:
+def _resolve(txn: r.Txn, m: p.Mutation, current: r.Stored, checked: dict[str, Any]) -> p.MutationResult:
     """An update of a conflicts row. The first resolution wins; a later one is answered `merged`."""
     if current.data.get("status") == "resolved":
         return p.MutationResult(
             mutation_id=m.mutation_id, status="merged", reason="already_resolved", version=current.version
         )
-    fields = {k: v for k, v in m.fields.items() if k in CONFLICT_RESOLUTION_FIELDS}
-    if fields.get("status") not in (None, "open", "resolved") or fields.get("resolution") not in (
-        None,
-        *p.RESOLUTIONS,
-    ):
-        raise Rejected("invalid_value")
+    fields = {k: v for k, v in checked.items() if k in CONFLICT_RESOLUTION_FIELDS}
     data = {**current.data, **fields}
     if data.get("status") == "resolved":
-        data["resolved_by"] = data.get("resolved_by") or txn.principal.username
+        data["resolved_by"] = txn.principal.username
         data["resolved_at"] = data.get("resolved_at") or txn.now
     _stamp(m, data, txn.principal, txn.now)
     r.write(txn, "conflicts", m.row_id, data, current.version + 1, current.scope, new=False)

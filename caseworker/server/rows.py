@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -54,6 +55,7 @@ _CASES_OF_PERSON = (
     .where(_C.table_name == "cases", _C.person_id == bindparam("person_id"))
     .order_by(_C.row_id)
 )
+REVIEWS_OF = select(_C.data).where(_C.table_name == "reviews", _C.case_id == bindparam("case_id"))
 _CONFLICTS_OF = select(_C.data).where(
     _C.table_name == "conflicts",
     (_C.case_id == bindparam("case_id")) | and_(_C.case_id.is_(None), _C.person_id == bindparam("person_id")),
@@ -131,6 +133,8 @@ class Txn:
     inserts: list[tuple[Any, ...]] = field(default_factory=list)
     written: set[tuple[str, str]] = field(default_factory=set)  # rows given a seq in this transaction
     families: Families = field(default_factory=Families)
+    # What the policy looked up in this transaction (users, case numbers written): see server.policy.
+    cache: dict[str, Any] = field(default_factory=dict)
 
     def execute(self, statement: Any, params: dict[str, Any]) -> Any:
         """A statement on the changelog, after the rows written so far."""
@@ -273,9 +277,20 @@ def _bump(txn: Txn, table: str, row_id: str, **scope_columns: Any) -> None:
     )
 
 
-def rescope_case_children(txn: Txn, case_id: str, scope: RowScope, old_person: str | None = None) -> None:
-    """Move the case's records (new scope) and its person(s) to new seqs. The caller writes the case last."""
+def rescope_case_children(
+    txn: Txn,
+    case_id: str,
+    scope: RowScope,
+    old_person: str | None = None,
+    adopt: Callable[[Stored], bool] | None = None,
+) -> None:
+    """Move the case's records (new scope) and its person(s) to new seqs. The caller writes the case last.
+    `adopt`: for a new case, which of the records that arrived before it may follow it."""
     for table, row_id in _children(txn, case_id):
+        if adopt is not None:
+            child = load(txn, table, row_id)
+            if child is None or not adopt(child):
+                continue
         _bump(txn, table, row_id, facility_code=scope.facility_code, assigned_to=scope.assigned_to)
     for person_id in dict.fromkeys(p for p in (old_person, scope.person_id) if p):
         person_rows = _rows_of_person(txn, person_id)
@@ -299,7 +314,7 @@ def new_conflict(
         field=field,
         server_value=json.dumps(server_value, ensure_ascii=False),
         device_value=json.dumps(device_value, ensure_ascii=False),
-        device_user=mutation.created_by or txn.principal.username,
+        device_user=txn.principal.username,
         device_at=mutation.created_at,
         server_user=target.data.get("updated_by"),
         server_at=target.data.get("updated_at"),

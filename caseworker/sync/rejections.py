@@ -56,6 +56,26 @@ i18n.register(
             "Data dengan nomor yang sama sudah ada di server.",
             "A record with the same id already exists on the server.",
         ),
+        "rejected_decision_requires_supervisor": (
+            "Hanya supervisor unit ini yang dapat memutuskan (menyetujui, mengembalikan, atau data ganda).",
+            "Only a supervisor of this unit can decide this (approve, return, or duplicates).",
+        ),
+        "rejected_invalid_transition": (
+            "Perubahan status ini tidak diperbolehkan dari status sebelumnya.",
+            "This status change is not allowed from the previous status.",
+        ),
+        "rejected_unknown_reference": (
+            "Data ini merujuk ke klien, kasus, pengguna atau berkas yang tidak dapat Anda akses di server.",
+            "This record refers to a client, case, user or file you cannot access on the server.",
+        ),
+        "rejected_duplicate_case_number": (
+            "Nomor kasus ini sudah dipakai kasus lain di server. Hubungi admin.",
+            "This case number is already used by another case on the server. Contact the administrator.",
+        ),
+        "rejected_closure_not_approved": (
+            "Kasus belum dapat ditutup: penutupan harus disetujui supervisor dulu.",
+            "The case cannot be closed yet: a supervisor must approve the closure first.",
+        ),
         "rejected_other": ("Ditolak server ({reason}).", "Refused by the server ({reason})."),
         "rejected_gone": (
             "Tidak dapat dikirim ulang: kasusnya tidak lagi ada di laptop ini. Salin isinya bila perlu, lalu buang.",

@@ -148,7 +148,11 @@ def test_real_server_process_end_to_end(server_db_url, tmp_path, capsys):
                     "table": "cases",
                     "row_id": case_id,
                     "op": "insert",
-                    "fields": {"person_id": person_id, "facility_code": "SDA", "assigned_to": "ani"},
+                    "fields": {
+                        "person_id": person_id, "facility_code": "SDA", "assigned_to": "ani",
+                        "category_code": "01", "stage": "pendekatan_awal", "status": "open",
+                        "opened_at": "2026-10-17",
+                    },  # fmt: skip
                     "created_by": "ani",
                 },
             ]

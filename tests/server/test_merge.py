@@ -18,12 +18,12 @@ def test_edits_of_different_fields_both_survive(client, world):
     # Both edit offline from version 1.
     first = ani.push(mutation("cases", case_id, "update", {"risk": "high"}, {"risk": "low"}, 1))[0]
     second = sri.push(
-        mutation("cases", case_id, "update", {"stage": "assessment"}, {"stage": "intake"}, 1, by="sri")
+        mutation("cases", case_id, "update", {"stage": "asesmen"}, {"stage": "pendekatan_awal"}, 1, by="sri")
     )[0]
     assert first["status"] == "applied" and first["version"] == 2
     assert second["status"] == "merged" and second["version"] == 3
     row = _case_row(Device(client, "budi"), case_id)
-    assert (row["risk"], row["stage"], row["version"], row["conflict"]) == ("high", "assessment", 3, 0)
+    assert (row["risk"], row["stage"], row["version"], row["conflict"]) == ("high", "asesmen", 3, 0)
 
 
 def test_same_field_conflict_keeps_the_first_and_records_the_second(client, world):

@@ -72,10 +72,29 @@ def test_orphan_child_follows_its_case_into_another_scope(client, world):
     assert yoga.pull_all() == []
     results = rina.push(
         person_insert(person_id, "MLG", by="rina"),
-        case_insert(case_id, person_id, "MLG", assigned_to="yoga", by="rina"),
+        case_insert(case_id, person_id, "MLG", assigned_to="wati", by="rina"),
     )
     assert [r["status"] for r in results] == ["applied", "applied"]
+    assert {("cases", case_id), ("notes", note_id), ("persons", person_id)} <= set(by_row(wati.pull_all()))
+    reassign = mutation(
+        "cases", case_id, "update", {"assigned_to": "yoga"}, {"assigned_to": "wati"}, 1, by="rina"
+    )
+    assert rina.push(reassign)[0]["status"] == "applied"
     assert {("cases", case_id), ("notes", note_id), ("persons", person_id)} <= set(by_row(yoga.pull_all()))
+
+
+def test_a_record_sent_before_its_case_does_not_follow_a_case_its_writer_may_not_write(client, world):
+    """A record naming a case id the server does not know yet is kept; if the case then comes from a
+    writer whose case the record's writer may not change, the record stays out of that case's scope."""
+    wati, yoga, rina = Device(client, "wati"), Device(client, "yoga"), Device(client, "rina")
+    person_id, case_id, note_id = new_id(), new_id(), new_id()
+    assert wati.push(note_insert(note_id, case_id, by="wati", text_="sisipan"))[0]["status"] == "applied"
+    rina.push(
+        person_insert(person_id, "MLG", by="rina"),
+        case_insert(case_id, person_id, "MLG", assigned_to="yoga", by="rina"),
+    )
+    got = by_row(yoga.pull_all())
+    assert ("cases", case_id) in got and ("notes", note_id) not in got
 
 
 def test_staff_and_admin_pushes_are_rejected(client, world):
@@ -108,7 +127,7 @@ def test_worker_cannot_reassign_or_approve_supervisor_can(client, world):
         {"review_status": "submitted"},
         1,
     )
-    assert ani.push(approve)[0]["reason"] == "approval_requires_supervisor"
+    assert ani.push(approve)[0]["reason"] == "decision_requires_supervisor"
     assert sri.push({**approve, "mutation_id": new_id()})[0]["status"] == "applied"
 
 
