@@ -19,7 +19,7 @@ from fastapi.responses import Response, StreamingResponse
 from sqlalchemy import Connection, text
 
 from caseworker import __version__
-from caseworker.server import admin, auth, blobs, logs, pull, push
+from caseworker.server import admin, auth, blobs, limits, logs, pull, push
 from caseworker.server.auth import Principal, Settings
 from caseworker.server.db import DEFAULT_THREADS, THREADS_ENV, Database, database_url
 from caseworker.server.errors import ApiError, install_handlers
@@ -141,7 +141,8 @@ def create_app(
     app.state.pushes = _PushQueue(db)  # made here, not at startup: it works without the lifespan too
     app.state.settings = settings
     install_handlers(app)
-    app.add_middleware(_AccessLog)
+    app.add_middleware(limits.BodyLimit)  # before authentication and parsing: bodies are limited while read
+    app.add_middleware(_AccessLog)  # outermost: it logs the 413s too
 
     def principal(authorization: str | None = Header(default=None)) -> Principal:
         return auth.authenticate(db, settings, authorization)

@@ -133,8 +133,14 @@ class _Run:
             batch = syncstate.outbox_batch(self.store, p.MAX_PUSH_BATCH, upto)
             if not batch:
                 return
-            self.upload_blobs(batch)
             mutations = self.mutations(batch)
+            fits = fitting(mutations)
+            if fits == 0:  # one mutation larger than any push body may be: the server would never take it
+                syncstate.record_results(self.store, batch[:1], {batch[0]["mutation_id"]: TOO_LARGE})
+                self.result.rejected += 1
+                continue
+            batch, mutations = batch[:fits], mutations[:fits]
+            self.upload_blobs(batch)
             request = p.PushRequest(
                 device_id=self.store.device_id,
                 protocol_version=p.PROTOCOL_VERSION,
@@ -281,6 +287,21 @@ class _Run:
                 self.result.warnings.append(
                     i18n.text("sync_blob_failed", name=row["filename"], detail=exc.text())
                 )
+
+
+# A refused mutation too large to send (the server's reason for values it does not accept).
+TOO_LARGE: tuple[str, str | None, int | None] = ("rejected", "invalid_value", None)
+_ENVELOPE = 1024  # bytes of a push body besides its mutations (device id, versions, brackets)
+
+
+def fitting(mutations: list[p.Mutation], limit: int = p.MAX_PUSH_BODY) -> int:
+    """How many of the first mutations fit in one push body of at most `limit` bytes."""
+    used = _ENVELOPE
+    for count, mutation in enumerate(mutations):
+        used += len(mutation.model_dump_json().encode()) + 1  # and its comma
+        if used > limit:
+            return count
+    return len(mutations)
 
 
 def upload_blob(

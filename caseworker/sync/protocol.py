@@ -11,11 +11,14 @@ rotated. `POST /auth/logout` ends the device's session. Errors are always `Error
 401 invalid_credentials / token_expired / token_invalid, 403 device_revoked / user_disabled / forbidden /
 wrong_device, 404 not_found, 409 offset_mismatch,
 426 protocol_too_old, 429 too_many_attempts (with a `Retry-After` header, seconds), 422 invalid_request.
+Request bodies are limited before anything else is done (413 too_large, also while a body without
+Content-Length streams in): PUT /blobs MAX_BLOB_CHUNK + 64 KiB, POST /sync/push MAX_PUSH_BODY, others 64 KiB.
 
 Push (`POST /sync/push`, PushRequest -> PushResponse)
 -----------------------------------------------------
-- The client sends its outbox in order, in batches of at most MAX_PUSH_BATCH mutations. The server applies a
-  batch in one transaction and answers one MutationResult per mutation, in the same order.
+- The client sends its outbox in order, in batches of at most MAX_PUSH_BATCH mutations and MAX_PUSH_BODY bytes
+  of JSON (8 MiB; a batch is cut by whichever comes first). The server applies a batch in one transaction and
+  answers one MutationResult per mutation, in the same order.
 - `mutation_id` is the idempotency key: a mutation the server has seen is answered `duplicate` with the first
   result's `original_status`, `reason`, `version` and `conflict_ids`. A lost response is therefore safe to
   retry, and batches may be replayed or reordered. Every result (rejections included) is final: the client
@@ -84,6 +87,9 @@ DEFAULT_PULL_LIMIT = 1000
 MAX_PULL_LIMIT = 5000
 CLOCK_SKEW_WARNING_SECONDS = 300
 MAX_BLOB_CHUNK = 8 * 1024 * 1024
+# The most bytes of one push body (its JSON): 1000 mutations of ~8 KB each (a case is ~1 KB, a long note or
+# an assessment's data a few KB). The server refuses a larger body (413 too_large) before reading it.
+MAX_PUSH_BODY = 8 * 1024 * 1024
 
 # The server-written `conflicts` table, synced like the other tables (case_id is null for person-level rows).
 CONFLICT_COLUMNS: dict[str, type] = {
