@@ -22,7 +22,7 @@ from caseworker import __version__
 from caseworker.server import admin, auth, blobs, limits, logs, pull, push
 from caseworker.server.auth import Principal, Settings
 from caseworker.server.db import DEFAULT_THREADS, THREADS_ENV, Database, database_url
-from caseworker.server.errors import ApiError, install_handlers
+from caseworker.server.errors import ApiError, failure_fields, install_handlers, send_server_error
 from caseworker.store import schema
 from caseworker.sync import protocol as p
 
@@ -32,7 +32,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 class _AccessLog:
-    """Pure ASGI middleware: one JSON line per request (method, path, status, milliseconds)."""
+    """Pure ASGI middleware: one JSON line per request (method, path, status, milliseconds). Outermost, it
+    also answers every unexpected error: a 500 JSON body and, on the request's line, the error's types only
+    (a database error's text carries the statement's parameters: names, note texts). Nothing goes on to
+    uvicorn, which would log the exception with its text and traceback."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -42,8 +45,9 @@ class _AccessLog:
             await self.app(scope, receive, send)
             return
         start = time.perf_counter()
-        status = {"code": 500}
+        status: dict[str, int | None] = {"code": None}
         noted = logs.request_started()  # the endpoint's thread shares this context's dict
+        failure: dict[str, object] | None = None
 
         async def _send(message: dict) -> None:
             if message["type"] == "http.response.start":
@@ -52,15 +56,27 @@ class _AccessLog:
 
         try:
             await self.app(scope, receive, _send)
+        except Exception as exc:  # noqa: BLE001 - every error ends here, reported by its types only
+            failure = failure_fields(exc)
+            if status["code"] is None:
+                with contextlib.suppress(Exception):  # (the client may be gone)
+                    await send_server_error(send)
+                status["code"] = 500
+            else:
+                failure["aborted"] = True  # the answer had started: it ends unfinished
         finally:
-            logs.event(
-                str(noted.pop("event", "request")),
-                method=scope["method"],
-                path=scope["path"],
-                status=status["code"],
-                ms=round((time.perf_counter() - start) * 1000, 1),
+            fields = {
+                "method": scope["method"],
+                "path": scope["path"],
+                "status": status["code"] or 500,
+                "ms": round((time.perf_counter() - start) * 1000, 1),
                 **noted,
-            )
+            }
+            name = str(fields.pop("event", "request"))
+            if failure is None:
+                logs.event(name, **fields)
+            else:
+                logs.failure(name, **fields, **failure)
 
 
 class _PushQueue:

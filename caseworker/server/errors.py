@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -92,8 +94,25 @@ def install_handlers(app: FastAPI) -> None:
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = "not_found" if exc.status_code == 404 else "invalid_request"
         return JSONResponse(error_body(code, detail=str(exc.detail)[:200]), status_code=exc.status_code)
+    # Every other exception is answered (500 server_error) and logged by types only in app._AccessLog.
 
-    @app.exception_handler(Exception)
-    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
-        log.error("unhandled error", extra={"fields": {"error_type": type(exc).__name__}})
-        return JSONResponse(error_body("server_error"), status_code=500)
+
+def failure_fields(exc: BaseException) -> dict[str, object]:
+    """What a log line says of an unexpected error: its types and a database's error code, never its text
+    (a database error's message carries the statement and its parameters: names, NIK, note texts)."""
+    fields: dict[str, object] = {"error_type": type(exc).__name__}
+    orig = getattr(exc, "orig", None)  # SQLAlchemy's wrapper: the driver's own exception
+    if isinstance(orig, BaseException):
+        fields["db_error"] = type(orig).__name__
+    sqlstate = getattr(orig if orig is not None else exc, "sqlstate", None)  # psycopg
+    if isinstance(sqlstate, str) and sqlstate.isalnum() and len(sqlstate) == 5:
+        fields["sqlstate"] = sqlstate
+    return fields
+
+
+async def send_server_error(send: Any) -> None:
+    """The 500 answer of an unexpected error, straight on the ASGI channel."""
+    body = json.dumps(error_body("server_error"), ensure_ascii=False).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 500, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -40,6 +40,11 @@ def event(name: str, **fields: object) -> None:
     log.info(name, extra={"fields": fields})
 
 
+def failure(name: str, **fields: object) -> None:
+    """Log one failed event at error level: ids and types only (see errors.failure_fields)."""
+    log.error(name, extra={"fields": fields})
+
+
 def request_started() -> dict[str, object]:
     """Collect what the endpoint notes for this request's one log line (see `note`)."""
     fields: dict[str, object] = {}
