@@ -204,10 +204,10 @@ def create_app(
 
     @app.get("/sync/pull", response_model=p.PullResponse)
     def sync_pull(
-        since: int = Query(0, ge=0),
+        since: int = Query(0, ge=0, le=p.MAX_SEQ),
         limit: int = Query(p.DEFAULT_PULL_LIMIT, ge=1, le=p.MAX_PULL_LIMIT),
-        protocol_version: int = Query(p.PROTOCOL_VERSION),
-        schema_version: int = Query(schema.DATA_VERSION),
+        protocol_version: int = Query(p.PROTOCOL_VERSION, ge=0, le=p.MAX_VERSION),
+        schema_version: int = Query(schema.DATA_VERSION, ge=0, le=p.MAX_VERSION),
         authorization: str | None = Header(default=None),
     ) -> Response:
         def identify(conn: Connection) -> Principal:

@@ -38,6 +38,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "forbidden": ("Anda tidak berhak melakukan ini.", "You are not allowed to do this."),
     "wrong_device": ("Sesi ini milik perangkat lain.", "This session belongs to another device."),
     "invalid_request": ("Permintaan tidak valid: {detail}", "Invalid request: {detail}"),
+    # Messages of an invalid_request (its `error` stays invalid_request) for the envelope's strings.
+    "invalid_too_long": (
+        "Permintaan tidak valid: {field} terlalu panjang (paling banyak {max} karakter).",
+        "Invalid request: {field} is too long (at most {max} characters).",
+    ),
+    "invalid_characters": (
+        "Permintaan tidak valid: {field} berisi karakter yang tidak diizinkan (NUL atau surrogate tunggal).",
+        "Invalid request: {field} contains characters that are not allowed (NUL or a lone surrogate).",
+    ),
     "not_found": ("Tidak ditemukan.", "Not found."),
     "offset_mismatch": (
         "Unggahan harus dilanjutkan dari byte {size}.",
@@ -87,13 +96,21 @@ def install_handlers(app: FastAPI) -> None:
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()))
-        detail = f"{where}: {first.get('msg', '')}"[:200]
-        return JSONResponse(error_body("invalid_request", detail=detail), status_code=422)
+        field = where.removeprefix("body.").removeprefix("query.")[:100]
+        kind = first.get("type")
+        if kind == "string_too_long":
+            body = error_body("invalid_too_long", field=field, max=(first.get("ctx") or {}).get("max_length"))
+        elif kind in ("string_nul", "string_unicode"):
+            body = error_body("invalid_characters", field=field)
+        else:
+            body = error_body("invalid_request", detail=f"{where}: {first.get('msg', '')}"[:200])
+        return JSONResponse({**body, "error": "invalid_request"}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = "not_found" if exc.status_code == 404 else "invalid_request"
         return JSONResponse(error_body(code, detail=str(exc.detail)[:200]), status_code=exc.status_code)
+
     # Every other exception is answered (500 server_error) and logged by types only in app._AccessLog.
 
 

@@ -64,11 +64,21 @@ Pull (`GET /sync/pull?since=CURSOR&limit=N&protocol_version=P&schema_version=S` 
 
 Blobs (attachments, content-addressed by sha256 hex)
 ----------------------------------------------------
-`HEAD /blobs/{sha256}` -> 404 or 200 with headers X-Blob-Size (bytes stored so far) and X-Blob-Complete (0/1).
-`PUT /blobs/{sha256}?offset=N&size=TOTAL` with a raw body chunk appends at N (409 with X-Blob-Size when N is not
-the stored size). When N + len(chunk) == TOTAL the server verifies the sha256: a mismatch discards the upload
-(422 hash_mismatch). Upload the blob before pushing the attachment row. `GET /blobs/{sha256}` returns the
-content when an attachment in the user's scope references it.
+Knowing a sha256 gives nothing: the server answers as if a blob it may not show did not exist.
+`HEAD /blobs/{sha256}` -> 200 with headers X-Blob-Size and X-Blob-Complete (0/1) for the user's own unfinished
+upload (bytes stored so far, 0), or for a complete blob they sent whole or may read (its size, 1); else 404.
+`PUT /blobs/{sha256}?offset=N&size=TOTAL` with a raw body chunk (at most MAX_BLOB_CHUNK bytes) appends at N to
+the user's own upload (409 with X-Blob-Size when N is not its stored size): nobody else appends to it or sees
+it. When N + len(chunk) == TOTAL the server verifies the sha256: a mismatch discards that upload (422
+hash_mismatch); a match proves the user holds the content (also when the server had the blob already: the
+answers are the same). Upload the blob before pushing the attachment row: an attachment may name a sha256 only
+when its writer proved they hold it, or already sees an attachment naming it (else rejected,
+unknown_reference). `GET /blobs/{sha256}` returns the content only when a non-deleted attachment in the user's
+scope references it (not merely because they uploaded it).
+
+Envelope strings (usernames, device ids and names, tokens, mutation and row ids, table names) carry no NUL
+characters or lone surrogates and are at most as long as the server keeps them (maxLength in the OpenAPI
+document); others are refused with 422 invalid_request. (Values in `fields` follow the push policy.)
 
 Clock: every response carries `server_time`; the client warns when its clock is off by more than
 CLOCK_SKEW_WARNING_SECONDS.
@@ -76,9 +86,10 @@ CLOCK_SKEW_WARNING_SECONDS.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 PROTOCOL_VERSION = 1
 MIN_PUSH_PROTOCOL_VERSION = 1  # older clients cannot even push
@@ -90,6 +101,8 @@ MAX_BLOB_CHUNK = 8 * 1024 * 1024
 # The most bytes of one push body (its JSON): 1000 mutations of ~8 KB each (a case is ~1 KB, a long note or
 # an assessment's data a few KB). The server refuses a larger body (413 too_large) before reading it.
 MAX_PUSH_BODY = 8 * 1024 * 1024
+MAX_SEQ = 2**63 - 1  # a pull cursor (a BIGINT seq)
+MAX_VERSION = 2**31 - 1  # protocol and schema versions
 
 # The server-written `conflicts` table, synced like the other tables (case_id is null for person-level rows).
 CONFLICT_COLUMNS: dict[str, type] = {
@@ -132,6 +145,26 @@ REJECT_REASONS = (
 )
 
 
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise PydanticCustomError("string_nul", "String should not contain NUL characters")
+    return value
+
+
+def _text(max_length: int, min_length: int = 0) -> Any:
+    """A string of the envelope: at most `max_length` characters (the server column's length, stated in the
+    OpenAPI document), no NUL characters; lone surrogates are refused by pydantic's own str (string_unicode)."""
+    return Annotated[str, Field(min_length=min_length, max_length=max_length), AfterValidator(_no_nul)]
+
+
+# The envelope's strings, as long as the server's columns that keep them (caseworker/server/db.py).
+Id = _text(64, 1)  # mutation_id, row_id, txn_id (applied_mutations, changelog)
+TableName = _text(40, 1)  # changelog.table_name
+Username = _text(100, 1)  # users.username
+DeviceId = _text(100, 1)  # devices.device_id
+Token = _text(200, 1)  # access and refresh tokens (43 characters as issued)
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -143,10 +176,10 @@ class ErrorBody(_Model):
 
 
 class LoginRequest(_Model):
-    username: str = Field(min_length=1, max_length=100)
-    password: str = Field(min_length=1, max_length=1000)
-    device_id: str = Field(min_length=1, max_length=100)
-    device_name: str = Field(default="", max_length=200)
+    username: Username
+    password: _text(1000, 1)
+    device_id: DeviceId
+    device_name: _text(200) = ""
     protocol_version: int = PROTOCOL_VERSION
 
 
@@ -185,8 +218,8 @@ class LoginResponse(_Model):
 
 
 class RefreshRequest(_Model):
-    refresh_token: str
-    device_id: str
+    refresh_token: Token
+    device_id: DeviceId
 
 
 class RefreshResponse(_Model):
@@ -197,22 +230,22 @@ class RefreshResponse(_Model):
 
 
 class Mutation(_Model):
-    mutation_id: str = Field(min_length=1, max_length=64)
-    txn_id: str | None = None
-    table: str
-    row_id: str = Field(min_length=1, max_length=64)
+    mutation_id: Id
+    txn_id: _text(64) | None = None
+    table: TableName
+    row_id: Id
     op: MutationOp
     fields: dict[str, Any] = Field(default_factory=dict)
     base: dict[str, Any] | None = None
     base_version: int = 0
-    hlc: str | None = None
+    hlc: _text(100) | None = None  # applied_mutations.hlc
     schema_version: int = 1
-    created_at: str | None = None
-    created_by: str | None = None
+    created_at: _text(40) | None = None
+    created_by: _text(100) | None = None
 
 
 class PushRequest(_Model):
-    device_id: str
+    device_id: DeviceId
     protocol_version: int
     schema_version: int
     mutations: list[Mutation] = Field(max_length=MAX_PUSH_BATCH)

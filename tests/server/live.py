@@ -35,12 +35,13 @@ class LiveServer:
                  "--host", "127.0.0.1", "--port", str(self.port)],
                 env=env, cwd=folder, stdout=out, stderr=err,
             )  # fmt: skip
-        for _ in range(600):
+        deadline = time.monotonic() + 120  # (a busy machine starts slowly)
+        while time.monotonic() < deadline and self.proc.poll() is None:
             try:
-                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
+                if httpx.get(self.url + "/health", timeout=5).status_code == 200:
                     return
             except httpx.TransportError:
-                time.sleep(0.05)
+                time.sleep(0.1)
         self.stop()
         raise RuntimeError("server did not start: " + self.output())
 

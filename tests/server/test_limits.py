@@ -133,3 +133,91 @@ def test_the_client_cuts_a_push_by_bytes() -> None:
     assert len(request.model_dump_json().encode()) <= p.MAX_PUSH_BODY
     assert fitting([note(100)] * p.MAX_PUSH_BATCH) == p.MAX_PUSH_BATCH
     assert fitting([note(p.MAX_PUSH_BODY)]) == 0  # never sendable: the engine refuses it locally
+
+
+# -- hostile strings in the envelope ------------------------------------------------------------------------
+NUL, LONE = "a\x00b", "a\ud800b"
+
+
+def _post(client, path: str, body: dict, headers: dict | None = None):
+    # json.dumps writes a lone surrogate as its \ud800 escape, which the server's JSON reader accepts
+    return client.post(
+        path, content=json.dumps(body), headers={"Content-Type": "application/json", **(headers or {})}
+    )
+
+
+def _refused(resp) -> None:
+    assert resp.status_code == 422, resp.text
+    body = resp.json()
+    assert body["error"] == "invalid_request" and body["message_id"].startswith("Permintaan tidak valid")
+    assert body["message_en"].startswith("Invalid request")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("username", NUL), ("username", LONE), ("username", "u" * 101), ("device_id", NUL),
+     ("device_id", "d" * 101), ("device_name", NUL), ("device_name", "n" * 201), ("password", NUL)],
+)  # fmt: skip
+def test_hostile_login_strings_are_refused(client, world, field: str, value: str) -> None:
+    body = {"username": "ani", "password": "rahasia-123", "device_id": "dev-1", "device_name": "laptop"}
+    _refused(_post(client, "/auth/login", {**body, field: value}))
+
+
+@pytest.mark.parametrize(("field", "value"), [("refresh_token", NUL), ("refresh_token", "t" * 201),
+                                              ("device_id", LONE), ("device_id", "d" * 101)])  # fmt: skip
+def test_hostile_refresh_strings_are_refused(client, world, field: str, value: str) -> None:
+    body = {"refresh_token": Device(client, "ani").login_response["refresh_token"], "device_id": "dev-1"}
+    _refused(_post(client, "/auth/refresh", {**body, field: value}))
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("mutation_id", NUL), ("mutation_id", "m" * 65), ("row_id", LONE), ("row_id", "r" * 65), ("table", NUL),
+     ("table", "t" * 41), ("txn_id", NUL), ("txn_id", "x" * 65), ("hlc", "h" * 101), ("created_by", NUL),
+     ("created_at", LONE), ("device_id", NUL), ("device_id", "d" * 101)],
+)  # fmt: skip
+def test_hostile_push_strings_are_refused(client, world, field: str, value: str) -> None:
+    ani = Device(client, "ani")
+    note = note_insert(new_id(), new_id())
+    body = {"device_id": ani.device_id, "protocol_version": 1, "schema_version": 1, "mutations": [note]}
+    if field == "device_id":
+        body["device_id"] = value
+    else:
+        note[field] = value
+    _refused(_post(client, "/sync/push", body, ani.headers))
+
+
+def test_hostile_query_strings_and_paths_are_refused(client, world) -> None:
+    ani = Device(client, "ani")
+    ani.pull_all()  # (a first pull answers `reset` before it reads its query)
+    for query in ("since=%00", "since=1&limit=%ED%A0%80", f"since={'9' * 400}", f"since={2**63}",
+                  f"since=0&schema_version={2**70}"):  # fmt: skip
+        _refused(client.get(f"/sync/pull?{query}", headers=ani.headers))
+    assert client.head("/blobs/a%00b", headers=ani.headers).status_code == 422  # (a HEAD has no body)
+    _refused(client.get(f"/blobs/{'a' * 63}%00", headers=ani.headers))
+
+
+def test_the_messages_say_which_field_and_the_openapi_states_the_lengths(client, world) -> None:
+    body = {"username": "u" * 101, "password": "x", "device_id": "dev-1"}
+    resp = _post(client, "/auth/login", body).json()
+    assert (
+        "username" in resp["message_id"]
+        and "100" in resp["message_id"]
+        and "terlalu panjang" in resp["message_id"]
+    )
+    resp = _post(client, "/auth/login", {**body, "username": NUL}).json()
+    assert "username" in resp["message_en"] and "NUL" in resp["message_en"]
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+
+    def max_length(model: str, field: str) -> int:
+        prop = schemas[model]["properties"][field]
+        return next(s["maxLength"] for s in [prop, *prop.get("anyOf", [])] if "maxLength" in s)
+
+    assert max_length("LoginRequest", "username") == 100 and max_length("LoginRequest", "device_id") == 100
+    assert (
+        max_length("LoginRequest", "device_name") == 200
+        and max_length("RefreshRequest", "refresh_token") == 200
+    )
+    assert max_length("Mutation", "mutation_id") == 64 and max_length("Mutation", "row_id") == 64
+    assert max_length("Mutation", "table") == 40 and max_length("Mutation", "txn_id") == 64
+    assert max_length("Mutation", "hlc") == 100 and max_length("PushRequest", "device_id") == 100
