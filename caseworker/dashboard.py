@@ -7,12 +7,12 @@ Every figure comes from indexed, derived tables (case_index, growth_status), so 
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 from typing import Any
 
 from caseworker.reports.caseload_stats import NO_CONTACT_DAYS, caseload_stats
 from caseworker.store.store import Store
+from caseworker.store.values import day_of, json_or_raw
 
 GROWTH_ALERTS = ("severely_stunted", "stunted", "severely_wasted", "wasted", "drop")
 METRICS = ("open", "new", "closed", "overdue", "no_contact_30", "stage", "category", "growth", "review")
@@ -42,7 +42,7 @@ def _growth_counts(store: Store) -> dict[tuple[str, str], dict[str, int]]:
     )
     for facility, user, codes in rows:
         counts = out.setdefault((facility, user or ""), dict.fromkeys(GROWTH_ALERTS, 0))
-        for code in json.loads(codes):
+        for code in json_or_raw(codes) or ():
             if code in counts:
                 counts[code] += 1
     return out
@@ -62,7 +62,9 @@ def _review_counts(store: Store, today: date) -> dict[str, Any]:
         user = assigned or ""
         by_worker[user] = by_worker.get(user, 0) + 1
         by_kind[kind] = by_kind.get(kind, 0) + 1
-        oldest = max(oldest, (today - date.fromisoformat(at[:10])).days)
+        day = day_of(at)
+        if day is not None:
+            oldest = max(oldest, (today - day).days)
     return {"total": sum(by_kind.values()), "by_kind": by_kind, "by_worker": by_worker, "oldest_days": oldest}
 
 

@@ -8,7 +8,6 @@ similar names (Indonesian spelling variants) with birth dates within a month. A 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 from typing import Any
 
 from caseworker import i18n
@@ -16,6 +15,7 @@ from caseworker.domain.names import name_key, similar_names
 from caseworker.errors import KnownError, NotAllowed
 from caseworker.store import repository as repo
 from caseworker.store.store import Store
+from caseworker.store.values import day_of
 
 i18n.register(
     {
@@ -67,8 +67,10 @@ def candidates(store: Store, limit: int = 200) -> list[dict[str, Any]]:
                 pair = frozenset((a, b))
                 if pair in pairs or (pa["nik"] and pb["nik"] and pa["nik"] != pb["nik"]):
                     continue
-                days = abs((date.fromisoformat(pa["birth_date"]) - date.fromisoformat(pb["birth_date"])).days)
-                if days <= 31 and similar_names(pa["name"], pb["name"]):
+                born_a, born_b = day_of(pa["birth_date"]), day_of(pb["birth_date"])
+                if born_a is None or born_b is None:
+                    continue
+                if abs((born_a - born_b).days) <= 31 and similar_names(pa["name"], pb["name"]):
                     pairs[pair] = "similar_name"
     out = []
     for pair, reason in pairs.items():

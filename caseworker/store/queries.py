@@ -5,7 +5,6 @@ The case list reads `case_index` (one indexed row per case), so 100,000 cases so
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +14,7 @@ from caseworker.domain.names import name_key
 from caseworker.store.indexing import fold
 from caseworker.store.schema import CASE_RECORDS
 from caseworker.store.store import Store
+from caseworker.store.values import day_of, json_or_raw
 
 SORT_COLUMNS = {
     "name": "name_sort",
@@ -303,7 +303,7 @@ def records(store: Store, table: str, case_id: str) -> list[dict[str, Any]]:
     for row in rows:
         for key in ("data", "scores"):
             if isinstance(row.get(key), str) and row[key]:
-                row[key] = json.loads(row[key])
+                row[key] = json_or_raw(row[key])  # text that is not JSON is shown as it is
     return rows
 
 
@@ -316,7 +316,7 @@ def case_full(store: Store, case_id: str) -> dict[str, Any]:
         raise NotFound(f"case {case_id}")
     person = store.one("SELECT * FROM persons WHERE id = ?", [case["person_id"]]) or {}
     if isinstance(person.get("disabilities"), str) and person["disabilities"]:
-        person["disabilities"] = json.loads(person["disabilities"])
+        person["disabilities"] = json_or_raw(person["disabilities"])
     out = dict(case)
     out["person"] = person
     out["relations"] = store.query(
@@ -334,7 +334,7 @@ def case_history(store: Store, case_id: str) -> list[dict[str, Any]]:
 
 
 def age_years(birth_date: str | None, on: date | None = None) -> int | None:
-    if not birth_date:
+    born, today = day_of(birth_date), on or date.today()
+    if born is None:
         return None
-    born, today = date.fromisoformat(birth_date), on or date.today()
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))

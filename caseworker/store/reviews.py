@@ -12,6 +12,7 @@ from caseworker.errors import KnownError, NotAllowed
 from caseworker.store import repository as repo
 from caseworker.store.ids import now_iso
 from caseworker.store.store import Store
+from caseworker.store.values import day_of
 
 KINDS = {"assessment": "assessments", "plan": "cases", "closure": "cases"}
 
@@ -115,9 +116,11 @@ ORDER BY r.submitted_at, r.id
 
 
 def _with_age(rows: list[dict[str, Any]], today: date | None) -> list[dict[str, Any]]:
+    """Each row's age in days since it was submitted (None when `submitted_at` is not a date)."""
     today = today or date.today()
     for row in rows:
-        row["age_days"] = (today - date.fromisoformat(row["submitted_at"][:10])).days
+        day = day_of(row["submitted_at"])
+        row["age_days"] = (today - day).days if day else None
     return rows
 
 

@@ -23,6 +23,7 @@ from caseworker.store.cases import mask_id
 from caseworker.store.ids import now_iso
 from caseworker.store.schema import DATA_VERSION
 from caseworker.store.store import Store
+from caseworker.store.values import json_or_raw
 from caseworker.transfer import messages  # noqa: F401  (registers the messages)
 from caseworker.transfer.columns import COLUMNS, EXPORT_EXTRA, neutralise
 
@@ -116,7 +117,7 @@ def _records(store: Store, table: str, ids: list[str], redact: bool) -> dict[str
             row.pop(key, None)
         for key in ("data", "scores"):
             if isinstance(row.get(key), str) and row[key]:
-                row[key] = json.loads(row[key])
+                row[key] = json_or_raw(row[key])  # text that is not JSON is exported as it is
         grouped[case_id].append(row)
     return grouped
 
