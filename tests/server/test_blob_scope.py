@@ -126,3 +126,22 @@ def test_may_attach(client, world, db):
     assert _may_attach(db, budi, sha)  # an attachment he sees references it
     assert not _may_attach(db, wati, sha)  # another facility's
     assert not _may_attach(db, tata, sha)  # staff never writes
+
+
+def test_knowing_a_hash_does_not_attach_it(client, world):
+    """The attack: attach a known sha256 to a case of one's own, then download it through that case."""
+    ani, wati = Device(client, "ani"), Device(client, "wati")
+    content = os.urandom(40_000)
+    sha = hashlib.sha256(content).hexdigest()
+    _upload(ani, content)
+    _, ani_case = new_case(ani)
+    _attach(ani, ani_case, sha, len(content))
+
+    _, wati_case = new_case(wati, facility="MLG")
+    fields = {"case_id": wati_case, "filename": "x.jpg", "mime": "image/jpeg", "size": 1, "sha256": sha}
+    result = wati.push(mutation("attachments", new_id(), "insert", fields, by="wati"))[0]
+    assert result["status"] == "rejected" and result["reason"] == "unknown_reference"
+    assert client.get(f"/blobs/{sha}", headers=wati.headers).status_code == 404
+    _upload(wati, content, parts=2)  # holding the file herself: then she may attach it
+    assert _attach(wati, wati_case, sha, len(content))
+    assert client.get(f"/blobs/{sha}", headers=wati.headers).content == content
