@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from caseworker import __version__, i18n
 from caseworker.errors import KnownError
+from caseworker.private_files import private_umask
 
 COMMAND_MODULES = (
     "caseworker.commands.profile_cmds",
@@ -62,15 +63,17 @@ def main(argv: Sequence[str] | None = None, app_runner: AppRunner | None = None)
     if args.lang:
         i18n.set_language(args.lang)
     try:
-        if args.command is None or args.self_test:
-            if app_runner is None:
-                print(
-                    "caseworker: aplikasi desktop tidak tersedia / the desktop app is not available",
-                    file=sys.stderr,
-                )
-                return 1
-            return app_runner(args)
-        return int(args.func(args) or 0)
+        # Backstop for files a library makes on its own (SQLite's -wal/-shm, temporary files): private.
+        with private_umask():
+            if args.command is None or args.self_test:
+                if app_runner is None:
+                    print(
+                        "caseworker: aplikasi desktop tidak tersedia / the desktop app is not available",
+                        file=sys.stderr,
+                    )
+                    return 1
+                return app_runner(args)
+            return int(args.func(args) or 0)
     except KnownError as exc:
         print(f"caseworker: {exc.text()}", file=sys.stderr)
         return exc.exit_code

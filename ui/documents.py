@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from caseworker.errors import KnownError
+from caseworker.private_files import write_private_bytes
 from caseworker.store import attachments, repository
 from caseworker.store.store import Store
 from ui.errors import show_error
@@ -65,6 +66,6 @@ def save_copy(parent: QWidget, store: Store, row: dict[str, Any]) -> None:
         return
     try:
         _row, data = attachments.read_attachment(store, row["id"])
-        Path(target).write_bytes(data)
+        write_private_bytes(target, data)  # a client's document: the user's only (0600)
     except (KnownError, OSError) as exc:
         show_error(parent, exc)

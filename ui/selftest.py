@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import TextIO
 
+from caseworker.private_files import open_private
 from caseworker.selftest import SelfTestContext, Step
 from caseworker.selftest import run_self_test as run_core_self_test
 
@@ -92,7 +93,7 @@ def run_self_test(out: TextIO | None = None) -> int:
     (sys.stdout is None): the report then goes to %TEMP%/caseworker-selftest.txt."""
     if out is not None or sys.stdout is not None:
         return run_core_self_test(UI_STEPS, out=out)
-    with open(Path(tempfile.gettempdir()) / REPORT_FILE, "w", encoding="utf-8") as report:
+    with open_private(Path(tempfile.gettempdir()) / REPORT_FILE, "w", encoding="utf-8") as report:
         return run_core_self_test(UI_STEPS, out=report)
 
 

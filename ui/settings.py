@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from caseworker import paths
+from caseworker.private_files import private_dir, write_private_text
 
 FILE_NAME = "desktop.json"
 DEFAULT_IDLE_MINUTES = 10
@@ -49,9 +50,9 @@ class Settings:
         """Written atomically; a settings file that cannot be written never stops the app."""
         path = path or settings_path()
         with contextlib.suppress(OSError):
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(path.parent)  # the app's own settings folder: 0700, the file 0600
             tmp = path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(asdict(self), indent=1, ensure_ascii=False), "utf-8")
+            write_private_text(tmp, json.dumps(asdict(self), indent=1, ensure_ascii=False))
             os.replace(tmp, path)
 
 

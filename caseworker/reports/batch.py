@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from caseworker.private_files import private_dir
 from caseworker.reports.case_summary import print_context, render_case_summary
 from caseworker.store.store import Store
 
@@ -32,7 +33,7 @@ def render_case_batch(
     """Write one summary per case into `out_dir`; returns the files written (fewer if stopped)."""
     ids = list(case_ids)
     folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder, tighten_existing=False)  # a folder made for the batch is 0700; each PDF is 0600
     ctx = print_context(store)  # same printer, time and signers for the whole batch
     numbers = {
         r["id"]: r["case_number"]

@@ -19,6 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from caseworker.domain.stages import stage_name
+from caseworker.private_files import make_parents
 from caseworker.reports import case_sections as sec
 from caseworker.reports.document import PageFrame, build_pdf, letterhead
 from caseworker.reports.formatting import para_text
@@ -120,8 +121,9 @@ def variant_name(redact: bool, full_ids: bool) -> str:
 
 
 def write_atomically(path: Path, write: Any) -> Path:
-    """Write to a temporary file beside `path` and rename: a failed print leaves no half PDF."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write to a temporary file beside `path` and rename: a failed print leaves no half PDF. The PDF is
+    private to the user (mkstemp makes it 0600), and so are the folders made for it (0700)."""
+    make_parents(path)
     fd, tmp = tempfile.mkstemp(prefix=".", suffix=".pdf.tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

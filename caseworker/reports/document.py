@@ -16,6 +16,7 @@ from reportlab.platypus import Flowable, HRFlowable, Image, SimpleDocTemplate, S
 
 from caseworker import __version__
 from caseworker.paths import resource
+from caseworker.private_files import open_private
 from caseworker.reports.fonts import BOLD, REGULAR
 from caseworker.reports.formatting import fmt_datetime, para_text
 from caseworker.reports.labels import t
@@ -153,8 +154,12 @@ def build_pdf(
     title: str,
     author: str,
 ) -> None:
+    if isinstance(out, (str, Path)):  # a file by name: written private to the user (0600)
+        with open_private(out, "wb") as handle:
+            build_pdf(handle, story, frame, title=title, author=author)
+        return
     doc = SimpleDocTemplate(
-        str(out) if isinstance(out, Path) else out,
+        out,
         pagesize=PAGE_SIZE,
         leftMargin=MARGIN_X,
         rightMargin=MARGIN_X,

@@ -17,6 +17,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from caseworker.errors import KnownError, WrongPassword
+from caseworker.private_files import write_private_text
 
 # argon2id parameters: ~0.2-0.4 s on a field laptop, well under the 1 s unlock target.
 TIME_COST = 3
@@ -91,8 +92,8 @@ class SlotFile:
 
     def save(self, slots: dict[str, KeySlot]) -> None:
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(
-            json.dumps({"version": 1, "slots": [asdict(s) for s in slots.values()]}, indent=1), "utf-8"
+        write_private_text(
+            tmp, json.dumps({"version": 1, "slots": [asdict(s) for s in slots.values()]}, indent=1)
         )
         os.replace(tmp, self.path)
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from caseworker import i18n
 from caseworker.errors import KnownError
+from caseworker.private_files import private_umask
 from caseworker.server import admin
 from caseworker.server.db import DATABASE_URL_ENV, DEFAULT_THREADS, THREADS_ENV, Database, database_url
 from caseworker.store.schema import ROLES
@@ -155,7 +156,8 @@ def _serve(url: str, host: str, port: int, workers: int = 1, threads: int | None
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        _run(args)
+        with private_umask():  # the database, its -wal/-shm and all it writes: the server user's only
+            _run(args)
     except KnownError as exc:
         print(exc.text(), file=sys.stderr)
         return 2

@@ -43,6 +43,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from caseworker.private_files import prepare_private_file, prepare_sqlite_file
+
 DEFAULT_DATABASE_URL = "sqlite:///caseworker-server.db"
 SEQ_LOCK_KEY = 7_101_977  # pg_advisory_xact_lock key guarding the changelog sequence
 SERVER_DB_VERSION = 1
@@ -244,8 +246,11 @@ class Database:
             )
             event.listen(self.engine, "connect", _sqlite_connect)
             event.listen(self.engine, "begin", _sqlite_begin)
-            path = self.engine.url.database
-            if fcntl is not None and path and path != ":memory:":
+            path = _sqlite_file(self.engine.url.database)
+            if path:  # before the first connection: private to the server's user (0600), also if once 0644
+                prepare_sqlite_file(path)
+            if fcntl is not None and path:
+                prepare_private_file(path + ".writer-lock")
                 self._lock_file = os.open(path + ".writer-lock", os.O_RDWR | os.O_CREAT, 0o600)
         else:
             self.engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
@@ -304,6 +309,13 @@ class Database:
         if self._lock_file is not None:
             os.close(self._lock_file)
             self._lock_file = None
+
+
+def _sqlite_file(path: str | None) -> str | None:
+    """The database file of a SQLite URL's database part; None for an in-memory database or a `file:` URI."""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    return path
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from caseworker import i18n
 from caseworker.errors import KnownError
+from caseworker.private_files import private_dir, write_private_bytes
 from caseworker.store import repository as repo
 from caseworker.store.store import Store
 
@@ -55,10 +56,10 @@ def put_blob(store: Store, data: bytes) -> str:
     digest = hashlib.sha256(data).hexdigest()
     target = blob_path(store, digest)
     if not target.exists():
-        store.attachments_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(store.attachments_dir)
         nonce = os.urandom(12)
         tmp = target.with_suffix(".tmp")
-        tmp.write_bytes(nonce + AESGCM(_file_key(store)).encrypt(nonce, data, digest.encode()))
+        write_private_bytes(tmp, nonce + AESGCM(_file_key(store)).encrypt(nonce, data, digest.encode()))
         os.replace(tmp, target)
     return digest
 

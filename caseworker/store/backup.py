@@ -16,6 +16,7 @@ from pathlib import Path
 
 from caseworker import i18n
 from caseworker.errors import KnownError, StoreError
+from caseworker.private_files import make_parents, open_private, prepare_sqlite_file, tighten_tree
 from caseworker.security.keyslots import SlotFile
 from caseworker.store import db as dbmod
 from caseworker.store.profile import PROFILE_FILE, SLOTS_FILE, open_profile
@@ -33,10 +34,10 @@ i18n.register(
 
 
 def write_backup(store: Store, out: str | os.PathLike[str]) -> Path:
-    target = Path(out).expanduser()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = make_parents(Path(out).expanduser())  # folders it makes are 0700; the backup file is 0600
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         exported = Path(tmp) / dbmod.DB_FILENAME
+        prepare_sqlite_file(exported)
         key_sql = dbmod.key_pragma(store.key).replace("PRAGMA key = ", "")
         with dbmod.translated_errors(target.parent):
             store.conn.execute(f"ATTACH DATABASE ? AS backup KEY {key_sql}", [str(exported)])
@@ -45,7 +46,10 @@ def write_backup(store: Store, out: str | os.PathLike[str]) -> Path:
             finally:
                 store.conn.execute("DETACH DATABASE backup")
             partial = target.with_suffix(target.suffix + ".partial")
-            with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as zf:
+            with (
+                open_private(partial, "wb") as handle,
+                zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as zf,
+            ):
                 zf.write(exported, dbmod.DB_FILENAME)
                 for name in (PROFILE_FILE, SLOTS_FILE):
                     zf.write(store.profile_dir / name, name)
@@ -62,8 +66,8 @@ def restore_backup(file: str | os.PathLike[str], folder: Path, username: str | N
     """Verify the backup, then replace `folder` with it. Returns where the previous profile was kept."""
     source = Path(file).expanduser()
     folder = folder.expanduser().resolve()
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=folder.parent))
+    make_parents(folder)
+    staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=folder.parent))  # 0700
     try:
         try:
             with zipfile.ZipFile(source) as zf:
@@ -81,6 +85,7 @@ def restore_backup(file: str | os.PathLike[str], folder: Path, username: str | N
         except (zipfile.BadZipFile, OSError) as exc:
             raise KnownError("bad_backup", path=str(source), why=str(exc)) from None
         (staging / "attachments").mkdir(exist_ok=True)
+        tighten_tree(staging)  # extracted with the umask's modes
         if username is None:
             users = sorted(SlotFile(staging / SLOTS_FILE).load())
             username = users[0] if len(users) == 1 else ""

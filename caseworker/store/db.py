@@ -10,6 +10,7 @@ import sqlcipher3
 import sqlite_utils
 
 from caseworker.errors import StoreError
+from caseworker.private_files import prepare_sqlite_file
 
 DB_FILENAME = "caseworker.db"
 DatabaseError = sqlcipher3.dbapi2.DatabaseError
@@ -23,7 +24,9 @@ def key_pragma(key: bytes) -> str:
 
 
 def connect(path: Path, key: bytes) -> sqlite_utils.Database:
-    """Open (or create) the encrypted store. A wrong key or a damaged file raises StoreError(not_a_store)."""
+    """Open (or create) the encrypted store. A wrong key or a damaged file raises StoreError(not_a_store).
+    The file and its -wal/-shm are private to the user (0600), also when an older version made them wider."""
+    prepare_sqlite_file(path)
     conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.execute(key_pragma(key))
     try:

@@ -13,6 +13,7 @@ from typing import Any
 
 from caseworker import __version__, i18n
 from caseworker.errors import KnownError
+from caseworker.private_files import private_dir, tighten_tree, write_private_text
 from caseworker.security.keyslots import SlotFile, check_password_rules, make_slot, new_database_key
 from caseworker.store import db as dbmod
 from caseworker.store.ids import now_iso, uuid7
@@ -48,7 +49,7 @@ def read_profile(path: Path) -> dict[str, Any]:
 
 def write_profile(path: Path, data: dict[str, Any]) -> None:
     tmp = path / (PROFILE_FILE + ".tmp")
-    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False), "utf-8")
+    write_private_text(tmp, json.dumps(data, indent=1, ensure_ascii=False))
     os.replace(tmp, path / PROFILE_FILE)
 
 
@@ -79,8 +80,8 @@ def create_profile(
         raise KnownError("bad_role", role=role)
     check_password_rules(password)
     facility_code = _check_facility_code(facility_code)
-    path.mkdir(parents=True, exist_ok=True)
-    (path / "attachments").mkdir(exist_ok=True)
+    private_dir(path)  # 0700, and the missing folders above it too
+    private_dir(path / "attachments")
     key = new_database_key()
     db = dbmod.connect(path / dbmod.DB_FILENAME, key)
     migrate(db)
@@ -115,8 +116,10 @@ def create_profile(
 
 
 def open_profile(path: Path, username: str, password: str) -> Store:
-    """Unlock the profile for a user: a wrong password raises WrongPassword and changes nothing."""
+    """Unlock the profile for a user: a wrong password raises WrongPassword and changes nothing (but the
+    folder's modes: what an older version left 0755/0644 is made 0700/0600 first)."""
     profile = read_profile(path)
+    tighten_tree(path)
     key = SlotFile(path / SLOTS_FILE).unlock(username, password)
     db = dbmod.connect(path / dbmod.DB_FILENAME, key)
     with dbmod.translated_errors(path):

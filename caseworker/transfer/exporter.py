@@ -17,6 +17,7 @@ from typing import Any
 
 from caseworker.domain import reference
 from caseworker.errors import KnownError
+from caseworker.private_files import prepare_private_file, tighten
 from caseworker.store import queries
 from caseworker.store import repository as repo
 from caseworker.store.cases import mask_id
@@ -78,10 +79,13 @@ def export_cases(
 
 @contextlib.contextmanager
 def atomic_path(out: Path) -> Iterator[Path]:
-    """A temporary path beside `out`, renamed to `out` only if the block finishes."""
+    """A temporary path beside `out`, renamed to `out` only if the block finishes. The file is private to the
+    user (0600): made so before the writers open it (they truncate it and keep its mode), checked after."""
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
+        prepare_private_file(tmp)
         yield tmp
+        tighten(tmp)
         with tmp.open("rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, out)

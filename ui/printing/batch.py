@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from caseworker.private_files import private_dir
 from caseworker.reports import render_case_batch
 from caseworker.store.store import Store
 from ui.errors import show_error
@@ -249,7 +250,7 @@ class BatchPrintDialog(QDialog):
             return
         folder, options, ids = self.folder(), self.options(), list(self.case_ids)
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            private_dir(folder, tighten_existing=False)  # a folder made here is 0700; a chosen one is kept
         except OSError as exc:
             show_error(self, exc)
             return

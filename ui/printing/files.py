@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from caseworker.private_files import open_private
 from caseworker.reports.batch import batch_file_name
 from caseworker.store import db as dbmod
 from caseworker.store import repository
@@ -87,7 +88,8 @@ def save_pdf_copy(
     target = Path(target)
     if target.suffix.lower() != ".pdf":
         target = target.with_name(target.name + ".pdf")
-    shutil.copyfile(source, target)
+    with open(source, "rb") as src, open_private(target, "wb") as dst:  # the user's only (0600)
+        shutil.copyfileobj(src, dst)
     if store is not None:
         audit_print(store, "save_pdf", case_id, options or PrintOptions())
     return target
