@@ -41,6 +41,12 @@ i18n.register(
             "Ditolak server: {table} {row} ({op}): {reason} (lihat `caseworker refused list`)",
             "Refused by the server: {table} {row} ({op}): {reason} (see `caseworker refused list`)",
         ),
+        "sync_quarantined_line": (
+            "{quarantined} data dari server disisihkan karena tidak dapat disimpan di laptop ini; data lain "
+            "tersinkron. Lihat `caseworker quarantine list` atau halaman Konflik.",
+            "{quarantined} rows from the server were set aside because this laptop cannot store them; "
+            "everything else is synced. See `caseworker quarantine list` or the Conflicts page.",
+        ),
         "sync_failed": ("Sinkronisasi gagal: {detail}", "Sync failed: {detail}"),
         "conflicts_none": ("Tidak ada konflik terbuka.", "No open conflicts."),
         "conflict_line": (
@@ -59,7 +65,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("sync", help="sync with the server (joins the server on first use)")
     s.add_argument("--server", help="server URL, e.g. https://sync.example.org (needed the first time)")
     add_user_arg(s)
-    s.add_argument("--json", action="store_true", help='print {"pushed", "pulled", "conflicts", "rejected"}')
+    s.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"pushed", "pulled", "conflicts", "rejected", "quarantined"}',
+    )
     s.set_defaults(func=cmd_sync)
 
     c = sub.add_parser("conflicts", help="list and resolve sync conflicts")
@@ -159,6 +169,8 @@ def _report(store: Store, result: SyncResult, as_json: bool) -> None:
     print(i18n.text(key, **result.summary()))
     for r in rejections.rejections(store):
         print(i18n.text("sync_rejected_line", table=r.table, row=r.row_id, op=r.op, reason=r.reason_text()))
+    if result.quarantined:
+        print(i18n.text("sync_quarantined_line", quarantined=result.quarantined))
 
 
 def _show(value: Any) -> str:

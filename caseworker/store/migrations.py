@@ -153,7 +153,20 @@ def _v2(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [(1, _v1), (2, _v2)]
+def _v3(db: sqlite_utils.Database) -> None:
+    """Quarantine: pulled rows this laptop cannot store (a 65-bit integer, a text where a number belongs, a
+    case number another case already has), kept aside with the reason instead of stopping the sync
+    (caseworker.sync.apply). Local only: never pushed, never in the outbox; a storable version of the row
+    arriving later replaces it."""
+    db.execute(
+        "CREATE TABLE sync_quarantine (table_name TEXT NOT NULL, row_id TEXT NOT NULL, case_id TEXT,"
+        " seq INTEGER, version INTEGER, data TEXT, reason TEXT, detail TEXT, quarantined_at TEXT,"
+        " PRIMARY KEY (table_name, row_id))"
+    )
+    db.execute("CREATE INDEX idx_sync_quarantine_case ON sync_quarantine(case_id)")
+
+
+MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [(1, _v1), (2, _v2), (3, _v3)]
 assert MIGRATIONS[-1][0] == SCHEMA_VERSION
 
 

@@ -12,6 +12,7 @@ conflict); every other field and the base copy take the server's values.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
@@ -235,6 +236,91 @@ def _remove(store: Store, txn: Any, table: str, row_id: str) -> None:
                 [record, row_id],
             )
             store.conn.execute(f"DELETE FROM {record} WHERE case_id = ?", [row_id])
+
+
+# -- quarantine -----------------------------------------------------------------------------------------
+# A pulled row this laptop cannot store (a value of the wrong type, an integer beyond SQLite's 64 bits, a
+# case number another case here already has) is kept aside in `sync_quarantine` (schema v3) with its
+# reason, and the rest of the page is applied: no single row stops a device. A storable version of the
+# row arriving later is applied and releases it. Quarantined rows are never in the outbox.
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+_KINDS = {t: [{**COMMON, **cols}[c] for c in _COLUMNS[t]] for t, cols in TABLES.items()}
+# Positions of the integer and real columns of each table: the only ones checked for every pulled row (a
+# text column takes any scalar; what it cannot bind fails the insert and is found row by row).
+_INTS = {t: [i for i, k in enumerate(kinds) if k is int] for t, kinds in _KINDS.items()}
+_REALS = {t: [i for i, k in enumerate(kinds) if k is float] for t, kinds in _KINDS.items()}
+
+
+def plainly_storable(table: str, values: list[Any]) -> bool:
+    """The cheap check every pulled row goes through: its integer and real columns hold what they should."""
+    for i in _INTS[table]:
+        v = values[i]
+        if v is not None and (type(v) is not int or v > INT_MAX or v < INT_MIN):
+            return False
+    for i in _REALS[table]:
+        v = values[i]
+        if v is not None and (type(v) is not float or not math.isfinite(v)):
+            if type(v) is not int or v > INT_MAX or v < INT_MIN:
+                return False
+    return True
+
+
+def unstorable(table: str, values: list[Any]) -> tuple[str, str] | None:
+    """Why this row (values in _COLUMNS order) cannot be stored: (reason, column), or None.
+
+    Reasons: `int_range` (an integer beyond 64 bits), `wrong_type` (text where a number belongs, a list or
+    an object anywhere, a non-finite number), `invalid_text` (text SQLite cannot hold, e.g. a lone surrogate).
+    """
+    for column, kind, v in zip(_COLUMNS[table], _KINDS[table], values, strict=True):
+        if v is None or type(v) is bool:
+            continue
+        if type(v) is int:
+            if v > INT_MAX or v < INT_MIN:
+                return "int_range", column
+            continue
+        if type(v) is float:
+            if not math.isfinite(v) or (kind is int and not v.is_integer()):
+                return "wrong_type", column
+            continue
+        if type(v) is str and kind is str:
+            try:
+                v.encode("utf-8")
+            except UnicodeError:
+                return "invalid_text", column
+            continue
+        return "wrong_type", column
+    return None
+
+
+def quarantine(
+    store: Store, change: ChangeLike, reason: str, detail: str, case_id: str | None = None
+) -> None:
+    """Keep a pulled row aside (replacing an older quarantined version of it). Call inside a transaction."""
+    raw = json.dumps(change.row, ensure_ascii=True, default=repr)  # ascii: lone surrogates survive as escapes
+    store.conn.execute(
+        "INSERT OR REPLACE INTO sync_quarantine (table_name, row_id, case_id, seq, version, data, reason, detail,"
+        " quarantined_at) VALUES (?,?,?,?,?,?,?,?,?)",
+        [change.table, change.row_id, case_id if isinstance(case_id, str) else None,
+         getattr(change, "seq", None), change.version, raw, reason, detail, now_iso()],
+    )  # fmt: skip
+
+
+def quarantined_keys(store: Store) -> set[tuple[str, str]]:
+    """(table, row id) of every quarantined row (a handful at most: read once per page)."""
+    return {(t, r) for t, r in store.conn.execute("SELECT table_name, row_id FROM sync_quarantine")}
+
+
+def release(store: Store, keys: Iterable[tuple[str, str]]) -> None:
+    """These rows were stored (or left the scope): they leave quarantine."""
+    store.conn.executemany("DELETE FROM sync_quarantine WHERE table_name = ? AND row_id = ?", list(keys))
+
+
+def quarantined(store: Store) -> list[dict[str, Any]]:
+    return store.query("SELECT * FROM sync_quarantine ORDER BY quarantined_at, table_name, row_id")
+
+
+def quarantined_count(store: Store) -> int:
+    return int(store.conn.execute("SELECT count(*) FROM sync_quarantine").fetchone()[0])
 
 
 def record_sync(store: Store, pulled: int, pushed: int) -> None:

@@ -5,14 +5,24 @@ A first sync moves the whole scope through here (100,000+ rows), so the page is 
 `executemany` per table, and the cases it touched are indexed once per page, in bulk, with the row-building
 functions of `caseworker.store.indexing` (the same rows `indexing.reindex_cases` writes one by one).
 Rows with pending local edits are rebased as `caseworker.store.syncstate` describes.
+
+A row the laptop cannot store is quarantined (`syncstate.quarantine`) and the rest of the page is applied:
+each row's number columns are checked on the way in (cheap), and only when a table's `executemany` still
+fails (a UNIQUE clash such as a case number, text SQLite cannot bind) is that chunk written row by row, in a
+savepoint, to find the culprit. Storage failures (disk full, locked) are not a row's fault: they still fail
+the page, which is applied again by the next sync.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from caseworker.store import indexing
+import sqlcipher3
+
+from caseworker.store import indexing, syncstate
 from caseworker.store.growth_index import refresh_growth
 from caseworker.store.schema import INSERT_ONLY, TABLES
 from caseworker.store.store import Store
@@ -28,6 +38,19 @@ from caseworker.store.syncstate import (
 )
 
 _CHUNK = 500
+_WRITE_CHUNK = 1000  # rows per executemany (and per savepoint: what is rewritten row by row on a failure)
+# What one row can make an insert fail with (anything else, e.g. a full disk, fails the page).
+_ROW_ERRORS = (
+    sqlcipher3.dbapi2.IntegrityError,
+    sqlcipher3.dbapi2.InterfaceError,
+    sqlcipher3.dbapi2.ProgrammingError,
+    sqlcipher3.dbapi2.DataError,
+    OverflowError,
+    UnicodeError,
+    TypeError,
+    ValueError,
+)
+_UNIQUE = re.compile(r"UNIQUE constraint failed: ([\w., ]+)")
 # One encoder for every base copy (json.dumps with options builds a new one per call).
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 _BASE_SQL = (
@@ -45,6 +68,9 @@ def apply_page(store: Store, changes: Sequence[ChangeLike], new_cursor: int) -> 
         pending = _pending_fields(store, keys)
         old_bases = bases(store, list(pending))
         upserts: dict[str, list[list]] = {}
+        sources: dict[str, list[ChangeLike]] = {}  # the change behind each upsert row, for quarantine
+        held = syncstate.quarantined_keys(store)
+        set_aside: set[tuple[str, str]] = set()
         new_bases: list[tuple] = []
         removals: list[ChangeLike] = []
         persons: list[str] = []
@@ -67,7 +93,14 @@ def apply_page(store: Store, changes: Sequence[ChangeLike], new_cursor: int) -> 
                 values = list(map(data.get, cols))
                 values[0] = change.row_id
                 base = data
+            if not syncstate.plainly_storable(table, values):
+                why = syncstate.unstorable(table, values)
+                if why is not None:
+                    syncstate.quarantine(store, change, *why, case_id=_case_of(table, change.row_id, data))
+                    set_aside.add(key)
+                    continue
             upserts.setdefault(table, []).append(values)
+            sources.setdefault(table, []).append(change)
             # Insert-only records never conflict (the server ignores their base): no copy to keep.
             if base is not None and table not in INSERT_ONLY:
                 new_bases.append((table, change.row_id, _encode(base), change.version))
@@ -80,11 +113,22 @@ def apply_page(store: Store, changes: Sequence[ChangeLike], new_cursor: int) -> 
                 if case_id:
                     touched.add(case_id)
         for table, rows in upserts.items():
-            store.conn.executemany(_upsert_sql(table), rows)
+            set_aside |= _write(store, table, rows, sources[table])
+        if set_aside:  # no base copy for a row that was not stored: the local one keeps its own
+            new_bases = [b for b in new_bases if (b[0], b[1]) not in set_aside]
         if new_bases:
             store.conn.executemany(_BASE_SQL, new_bases)
         for change in removals:
             _remove(store, txn, change.table, change.row_id)
+        if held:  # stored now, or gone from the scope (a case takes its quarantined records along)
+            removed_cases = {c.row_id for c in removals if c.table == "cases"}
+            arrived = set(keys)
+            syncstate.release(store, [k for k in held if k in arrived and k not in set_aside])
+            if removed_cases:
+                marks = ",".join("?" * len(removed_cases))
+                store.conn.execute(
+                    f"DELETE FROM sync_quarantine WHERE case_id IN ({marks})", list(removed_cases)
+                )
         for i in range(0, len(persons), _CHUNK):  # their cases show the person's name: reindex them
             chunk = persons[i : i + _CHUNK]
             sql = f"SELECT id FROM cases WHERE person_id IN ({','.join('?' * len(chunk))})"
@@ -98,6 +142,46 @@ def apply_page(store: Store, changes: Sequence[ChangeLike], new_cursor: int) -> 
             [CURSOR_KEY, str(new_cursor)],
         )
     return len(changes)
+
+
+def _case_of(table: str, row_id: str, data: dict[str, Any]) -> str | None:
+    value = row_id if table == "cases" else data.get("case_id")
+    return value if isinstance(value, str) else None
+
+
+def _write(store: Store, table: str, rows: list[list], changes: list[ChangeLike]) -> set[tuple[str, str]]:
+    """Upsert a table's rows of the page, `_WRITE_CHUNK` per executemany; a chunk that fails is rolled back
+    to its savepoint and written row by row, quarantining the rows that fail. Returns their keys."""
+    sql = _upsert_sql(table)
+    conn = store.conn
+    bad: set[tuple[str, str]] = set()
+    for start in range(0, len(rows), _WRITE_CHUNK):
+        chunk = rows[start : start + _WRITE_CHUNK]
+        conn.execute("SAVEPOINT apply_chunk")
+        try:
+            conn.executemany(sql, chunk)
+        except _ROW_ERRORS:
+            conn.execute("ROLLBACK TO apply_chunk")
+            for values, change in zip(chunk, changes[start : start + _WRITE_CHUNK], strict=True):
+                why = syncstate.unstorable(table, values)
+                if why is None:
+                    try:
+                        conn.execute(sql, values)
+                        continue
+                    except sqlcipher3.dbapi2.IntegrityError as exc:
+                        found = _UNIQUE.search(str(exc))
+                        columns = found.group(1) if found else ""
+                        why = ("unique", ", ".join(c.split(".")[-1] for c in columns.split(", ")))
+                        if not found:
+                            why = ("other", str(exc)[:200])
+                    except _ROW_ERRORS as exc:
+                        why = ("other", f"{type(exc).__name__}: {exc}"[:200])
+                syncstate.quarantine(
+                    store, change, *why, case_id=_case_of(table, change.row_id, change.row or {})
+                )
+                bad.add((table, change.row_id))
+        conn.execute("RELEASE apply_chunk")
+    return bad
 
 
 def reindex_cases(store: Store, case_ids: Iterable[str]) -> None:

@@ -22,6 +22,7 @@ from caseworker.store.attachments import blob_path, get_blob, put_blob
 from caseworker.store.schema import DATA_VERSION
 from caseworker.store.store import Store
 from caseworker.sync import protocol as p
+from caseworker.sync import quarantine
 from caseworker.sync.apply import apply_page
 from caseworker.sync.directory import refresh_directory
 from caseworker.sync.transport import BlobOffsetMismatch, SyncError, Transport
@@ -60,6 +61,9 @@ class SyncResult:
     pulled: int = 0
     conflicts: int = 0  # open conflicts on this device after the sync (what people must resolve)
     rejected: int = 0  # mutations the server refused in this sync (listed by syncstate.rejected)
+    quarantined: int = (
+        0  # pulled rows set aside after the sync: this laptop cannot store them (sync.quarantine)
+    )
     errors: list[str] = field(default_factory=list)
     clock_skew_seconds: float | None = None
     warnings: list[str] = field(default_factory=list)
@@ -72,6 +76,7 @@ class SyncResult:
             "pulled": self.pulled,
             "conflicts": self.conflicts,
             "rejected": self.rejected,
+            "quarantined": self.quarantined,
         }
 
 
@@ -359,4 +364,5 @@ def sync(
             run.result.completed = True
             syncstate.record_sync(store, run.result.pulled, run.result.pushed)
     run.result.conflicts = open_conflicts(store)
+    run.result.quarantined = quarantine.count(store)
     return run.result

@@ -121,7 +121,7 @@ def sync_json(profile: Path, *extra: str) -> dict:
 def test_enrol_sync_and_resolve_a_conflict_through_the_cli(live_server: ServerProcess, tmp_path: Path):
     ani_dir, sri_dir = tmp_path / "ani", tmp_path / "sri"
     first = sync_json(ani_dir, "--server", live_server.url, "--user", "ani")
-    assert first == {"pushed": 0, "pulled": 0, "conflicts": 0, "rejected": 0}
+    assert first == {"pushed": 0, "pulled": 0, "conflicts": 0, "rejected": 0, "quarantined": 0}
     profile = read_profile(ani_dir)
     assert (profile["mode"], profile["server_url"], profile["facility_code"]) == (
         "server",
@@ -134,7 +134,7 @@ def test_enrol_sync_and_resolve_a_conflict_through_the_cli(live_server: ServerPr
     case_id = cases.open_case(store, person, "01")
     store.close()
     # Her own two rows come back from the server, but are not counted as received: nothing new for her.
-    assert sync_json(ani_dir) == {"pushed": 2, "pulled": 0, "conflicts": 0, "rejected": 0}
+    assert sync_json(ani_dir) == {"pushed": 2, "pulled": 0, "conflicts": 0, "rejected": 0, "quarantined": 0}
     assert sync_json(sri_dir, "--server", live_server.url, "--user", "sri")["pulled"] == 2
     for folder, user, risk in ((ani_dir, "ani", "high"), (sri_dir, "sri", "low")):
         store = open_profile(folder, user, PASSWORD)
