@@ -135,7 +135,9 @@ def app_from_environment() -> FastAPI:
     from caseworker.server.logs import setup_logging
 
     setup_logging()
-    return create_app(database_url(None), create_schema=False)
+    proxies = os.environ.get(auth.TRUSTED_PROXIES_ENV, "")
+    settings = Settings(trusted_proxies=tuple(p.strip() for p in proxies.split(",") if p.strip()))
+    return create_app(database_url(None), settings, create_schema=False)
 
 
 def create_app(
@@ -176,7 +178,9 @@ def create_app(
 
     @app.post("/auth/login", response_model=p.LoginResponse)
     def login(req: p.LoginRequest, request: Request) -> p.LoginResponse:
-        address = request.client.host if request.client else "unknown"
+        # Counted under the peer's address; X-Forwarded-For only when the peer is a configured proxy.
+        peer = request.client.host if request.client else None
+        address = auth.client_address(settings, peer, request.headers.getlist("x-forwarded-for"))
         try:
             result = auth.login(db, settings, req, address)
         except ApiError as exc:

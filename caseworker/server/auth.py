@@ -2,11 +2,22 @@
 
 Tokens are random (256 bit), shown to the client once and stored only as sha256 hashes. Every request
 re-checks the token's device (revoked?) and user (disabled?), so revocation takes effect at once.
+
+Throttling: every login attempt is counted (per username and per client address) in one write transaction
+*before* its password is verified, so concurrent guesses cannot all pass a check that none has recorded
+yet; a correct password gives its attempt back. The counters are keyed by an HMAC of the name or address
+with a random secret of this server (meta table), so the table never holds a username in clear.
+
+Devices: a device id belongs to the account that first logged in with it. Another account may take the
+device over (a shared laptop's "switch user") only by proving it holds the device: `device_token`, the
+device's current refresh token. Without that proof the login answers 409 device_bound.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import ipaddress
 import math
 import secrets
 import time
@@ -15,7 +26,8 @@ from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, bindparam, delete, select, update
+from sqlalchemy import Connection, bindparam, delete, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from caseworker.server import db as t
 from caseworker.server.db import Database, upsert
@@ -24,6 +36,7 @@ from caseworker.sync import protocol as p
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended cost
 _DUMMY_HASH = _hasher.hash("not a real password")
+TRUSTED_PROXIES_ENV = "CASEWORKER_TRUSTED_PROXIES"  # comma-separated, as `serve --trusted-proxy`
 
 
 @dataclass
@@ -35,7 +48,39 @@ class Settings:
     lock_seconds: float = 30.0  # doubles with every further failure
     max_lock_seconds: float = 3600.0
     failure_memory: float = 900.0  # failures older than this are forgotten
+    # Reverse proxies whose X-Forwarded-For is believed (IP addresses or networks); none by default, so a
+    # client cannot pick the address its failed logins are counted under.
+    trusted_proxies: tuple[str, ...] = ()
     now: Callable[[], float] = field(default=time.time)
+
+    def is_trusted_proxy(self, host: str) -> bool:
+        if not self.trusted_proxies:
+            return False
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            return False
+        return any(address in parse_proxy(proxy) for proxy in self.trusted_proxies)
+
+
+def parse_proxy(value: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """A trusted proxy as given to `serve --trusted-proxy`: an IP address or a network (ValueError if not)."""
+    return ipaddress.ip_network(value.strip(), strict=False)
+
+
+def client_address(settings: Settings, peer: str | None, forwarded_for: list[str]) -> str:
+    """The address a login is counted under: the connection's peer, unless that peer is a trusted proxy;
+    then the rightmost X-Forwarded-For hop that is not itself a trusted proxy (hops to its left were
+    written by the client and prove nothing)."""
+    address = peer or "unknown"
+    if not settings.is_trusted_proxy(address):
+        return address
+    hops = [h.strip() for value in forwarded_for for h in value.split(",") if h.strip()]
+    for hop in reversed(hops):
+        address = hop[:100]
+        if not settings.is_trusted_proxy(address):
+            return address
+    return address
 
 
 @dataclass(frozen=True)
@@ -71,27 +116,87 @@ def iso(ts: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
 
 
-def _check_throttle(conn: Connection, keys: list[str], now: float) -> None:
-    rows = conn.execute(select(t.login_failures).where(t.login_failures.c.key.in_(keys))).all()
-    wait = max((r.locked_until - now for r in rows), default=0.0)
+_KEY_SECRET = "login_key_secret"  # meta key of the throttle's HMAC secret
+_LOGIN_LOCK = text("SELECT pg_advisory_xact_lock(7101978)")  # serialises attempt counting on PostgreSQL
+_LEGACY_KEYS = (t.login_failures.c.key.like("user:%")) | (t.login_failures.c.key.like("addr:%"))
+
+
+def _key_secret(conn: Connection) -> bytes:
+    """This server's random secret for the throttle's keys, made on first use (write transaction)."""
+    stored = conn.execute(select(t.meta.c.value).where(t.meta.c.key == _KEY_SECRET)).scalar()
+    if stored is None:
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        made = dialect.insert(t.meta).values(key=_KEY_SECRET, value=secrets.token_hex(32))
+        conn.execute(made.on_conflict_do_nothing(index_elements=["key"]))  # another server may be first
+        stored = conn.execute(select(t.meta.c.value).where(t.meta.c.key == _KEY_SECRET)).scalar_one()
+        conn.execute(delete(t.login_failures).where(_LEGACY_KEYS))  # rows of old versions named users
+    return bytes.fromhex(stored)
+
+
+def throttle_keys(secret: bytes, username: str, address: str) -> list[str]:
+    """The failure-table keys of a username and an address: keyed hashes, never the names themselves."""
+
+    def keyed(kind: str, value: str) -> str:
+        return f"{kind}:{hmac.new(secret, f'{kind}:{value}'.encode(), hashlib.sha256).hexdigest()}"
+
+    return [keyed("u", username.lower()), keyed("a", address)]
+
+
+def _reserve_attempt(
+    conn: Connection, keys: list[str], limits: list[int], settings: Settings, now: float
+) -> None:
+    """Count one login attempt for each key before its password is checked, or refuse it (429) while any
+    key is locked. The attempt is counted as failed until _give_back says otherwise, and the lock it would
+    bring is set at once: concurrent attempts see it."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(_LOGIN_LOCK)  # READ COMMITTED: without it two attempts could both read the old count
+    rows = {r.key: r for r in conn.execute(select(t.login_failures).where(t.login_failures.c.key.in_(keys)))}
+    wait = max((r.locked_until - now for r in rows.values()), default=0.0)
     if wait > 0:
         seconds = math.ceil(wait)
         raise ApiError(429, "too_many_attempts", headers={"Retry-After": str(seconds)}, seconds=seconds)
+    for key, limit in zip(keys, limits, strict=True):
+        row = rows.get(key)
+        failures = 0 if row is None or now - row.last_failure_at > settings.failure_memory else row.failures
+        failures += 1
+        locked_until = 0.0
+        if failures >= limit:
+            lock = min(settings.max_lock_seconds, settings.lock_seconds * 2 ** (failures - limit))
+            locked_until = now + lock
+        upsert(
+            conn,
+            t.login_failures,
+            {"key": key, "failures": failures, "last_failure_at": now, "locked_until": locked_until},
+            ["key"],
+        )
 
 
-def _record_failure(conn: Connection, key: str, limit: int, settings: Settings, now: float) -> None:
-    row = conn.execute(select(t.login_failures).where(t.login_failures.c.key == key)).first()
-    failures = 0 if row is None or now - row.last_failure_at > settings.failure_memory else row.failures
-    failures += 1
-    locked_until = 0.0
-    if failures >= limit:
-        lock = min(settings.max_lock_seconds, settings.lock_seconds * 2 ** (failures - limit))
-        locked_until = now + lock
-    upsert(
-        conn,
-        t.login_failures,
-        {"key": key, "failures": failures, "last_failure_at": now, "locked_until": locked_until},
-        ["key"],
+def _give_back(conn: Connection, keys: list[str], address_limit: int) -> None:
+    """The password was right: the user's failures are forgotten and the address gets its attempt back."""
+    user_key, address_key = keys
+    conn.execute(delete(t.login_failures).where(t.login_failures.c.key == user_key))
+    row = conn.execute(select(t.login_failures).where(t.login_failures.c.key == address_key)).first()
+    if row is not None:
+        failures = max(0, row.failures - 1)
+        locked_until = row.locked_until if failures >= address_limit else 0.0
+        conn.execute(
+            update(t.login_failures)
+            .where(t.login_failures.c.key == address_key)
+            .values(failures=failures, locked_until=locked_until)
+        )
+
+
+def _holds_device(conn: Connection, token: str | None, device_id: str, device_user: str, now: float) -> bool:
+    """Whether `token` is the device's current refresh token (of the account the device belongs to)."""
+    if not token:
+        return False
+    row = conn.execute(select(t.tokens).where(t.tokens.c.token_hash == token_hash(token))).first()
+    return (
+        row is not None
+        and row.kind == "refresh"
+        and row.device_id == device_id
+        and row.username == device_user
+        and row.expires_at > now
     )
 
 
@@ -122,20 +227,20 @@ def login(database: Database, settings: Settings, req: p.LoginRequest, address: 
     if req.protocol_version < p.MIN_PUSH_PROTOCOL_VERSION:
         raise ApiError(426, "protocol_too_old")
     now = settings.now()
-    keys = [f"user:{req.username.lower()}", f"addr:{address}"]
-    with database.read() as conn:
-        _check_throttle(conn, keys, now)
+    limits = [settings.user_failure_limit, settings.address_failure_limit]
+    with database.write() as conn:
+        keys = throttle_keys(_key_secret(conn), req.username, address)
+        _reserve_attempt(conn, keys, limits, settings, now)
         user = conn.execute(select(t.users).where(t.users.c.username == req.username)).first()
-    # Verify outside any transaction: argon2 is slow on purpose and must not hold the write lock.
+    # Verify outside any transaction: argon2 is slow on purpose and must not hold the write lock. The
+    # attempt is already counted, so at most the limit of guesses get here, however many arrive at once.
     if not verify_password(user.password_hash if user else None, req.password) or user is None:
-        with database.write() as conn:
-            _record_failure(conn, keys[0], settings.user_failure_limit, settings, now)
-            _record_failure(conn, keys[1], settings.address_failure_limit, settings, now)
         raise ApiError(401, "invalid_credentials")
+    with database.write() as conn:
+        _give_back(conn, keys, settings.address_failure_limit)
     if not user.active:
         raise ApiError(403, "user_disabled")
     with database.write() as conn:
-        conn.execute(delete(t.login_failures).where(t.login_failures.c.key == keys[0]))
         device = conn.execute(select(t.devices).where(t.devices.c.device_id == req.device_id)).first()
         if device is not None and device.revoked_at:
             raise ApiError(403, "device_revoked")
@@ -147,12 +252,18 @@ def login(database: Database, settings: Settings, req: p.LoginRequest, address: 
                     name=req.device_name,
                     created_at=iso(now),
                     last_seen_at=iso(now),
+                    # A laptop joining again under a new id (its old one is another user's) pulls from its
+                    # old cursor: the first pull from anywhere but zero answers reset.
+                    needs_reset=1,
                 )
             )
         else:
             changes: dict[str, object] = {"name": req.device_name or device.name, "last_seen_at": iso(now)}
             if device.username != user.username:
-                # Another user on this device: drop the old sessions and rescan the scope from zero.
+                # Another user on this device, who must hold it (the device's refresh token): drop the
+                # old sessions and rescan the scope from zero.
+                if not _holds_device(conn, req.device_token, req.device_id, device.username, now):
+                    raise ApiError(409, "device_bound")
                 conn.execute(delete(t.tokens).where(t.tokens.c.device_id == req.device_id))
                 changes.update(username=user.username, needs_reset=1)
             conn.execute(update(t.devices).where(t.devices.c.device_id == req.device_id).values(**changes))

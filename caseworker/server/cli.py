@@ -15,8 +15,18 @@ from caseworker import i18n
 from caseworker.errors import KnownError
 from caseworker.private_files import private_umask
 from caseworker.server import admin
+from caseworker.server.auth import TRUSTED_PROXIES_ENV, parse_proxy
 from caseworker.server.db import DATABASE_URL_ENV, DEFAULT_THREADS, THREADS_ENV, Database, database_url
 from caseworker.store.schema import ROLES
+
+i18n.register(
+    {
+        "server_bad_proxy": (
+            "--trusted-proxy {value}: bukan alamat IP atau jaringan (contoh 10.0.0.5 atau 10.0.0.0/24).",
+            "--trusted-proxy {value}: not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24).",
+        ),
+    }
+)
 
 
 def _password() -> str:
@@ -86,13 +96,29 @@ def _parser() -> argparse.ArgumentParser:
         "--threads", type=int, default=None,
         help=f"requests each process works on at once (default {DEFAULT_THREADS})",
     )  # fmt: skip
+    serve.add_argument(
+        "--trusted-proxy", action="append", default=None, metavar="IP",
+        help="a reverse proxy (IP address or network) whose X-Forwarded-For names the client; repeatable "
+        f"(default: ${TRUSTED_PROXIES_ENV}, comma-separated; none: X-Forwarded-For is ignored)",
+    )  # fmt: skip
     return parser
+
+
+def _trusted_proxies(given: list[str] | None) -> tuple[str, ...]:
+    values = given if given is not None else os.environ.get(TRUSTED_PROXIES_ENV, "").split(",")
+    proxies = tuple(v.strip() for v in values if v.strip())
+    for proxy in proxies:
+        try:
+            parse_proxy(proxy)
+        except ValueError:
+            raise KnownError("server_bad_proxy", value=proxy) from None
+    return proxies
 
 
 def _run(args: argparse.Namespace) -> None:
     url = database_url(args.database_url)
     if args.command == "serve":
-        _serve(url, args.host, args.port, args.workers, args.threads)
+        _serve(url, args.host, args.port, args.workers, args.threads, _trusted_proxies(args.trusted_proxy))
         return
     database = Database(url)
     try:
@@ -126,10 +152,18 @@ def _run(args: argparse.Namespace) -> None:
         database.dispose()
 
 
-def _serve(url: str, host: str, port: int, workers: int = 1, threads: int | None = None) -> None:
+def _serve(
+    url: str,
+    host: str,
+    port: int,
+    workers: int = 1,
+    threads: int | None = None,
+    trusted_proxies: tuple[str, ...] = (),
+) -> None:
     import uvicorn
 
     from caseworker.server.app import create_app
+    from caseworker.server.auth import Settings
     from caseworker.server.logs import setup_logging
 
     setup_logging()
@@ -140,9 +174,14 @@ def _serve(url: str, host: str, port: int, workers: int = 1, threads: int | None
         "access_log": False,
         "log_level": "warning",
         "timeout_keep_alive": 75,
+        # uvicorn would believe X-Forwarded-For from 127.0.0.1 by default: only from configured proxies.
+        "proxy_headers": bool(trusted_proxies),
     }
+    if trusted_proxies:
+        options["forwarded_allow_ips"] = list(trusted_proxies)
     if workers <= 1:
-        uvicorn.run(create_app(url, threads=threads), **options)
+        settings = Settings(trusted_proxies=trusted_proxies)
+        uvicorn.run(create_app(url, settings, threads=threads), **options)
         return
     # Several processes share the port; each builds the app from the environment (the schema is made once,
     # here). Python runs one thread at a time per process, so this is how a server uses more than one core.
@@ -150,6 +189,7 @@ def _serve(url: str, host: str, port: int, workers: int = 1, threads: int | None
     os.environ[DATABASE_URL_ENV] = url
     if threads:
         os.environ[THREADS_ENV] = str(threads)
+    os.environ[TRUSTED_PROXIES_ENV] = ",".join(trusted_proxies)
     uvicorn.run("caseworker.server.app:app_from_environment", factory=True, workers=workers, **options)
 
 

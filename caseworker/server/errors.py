@@ -37,6 +37,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "forbidden": ("Anda tidak berhak melakukan ini.", "You are not allowed to do this."),
     "wrong_device": ("Sesi ini milik perangkat lain.", "This session belongs to another device."),
+    "device_bound": (
+        "Perangkat ini terdaftar di server atas nama pengguna lain. Daftarkan sebagai perangkat baru.",
+        "This device is registered on the server to another user. Join as a new device.",
+    ),
     "invalid_request": ("Permintaan tidak valid: {detail}", "Invalid request: {detail}"),
     # Messages of an invalid_request (its `error` stays invalid_request) for the envelope's strings.
     "invalid_too_long": (

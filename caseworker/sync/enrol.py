@@ -82,4 +82,16 @@ def transport_for(store: Store, transport_factory: TransportFactory = http_trans
     url = store.profile.get("server_url")
     if not url:
         raise KnownError("sync_no_server")
-    return transport_factory(str(url), store.device_id)
+    transport = transport_factory(str(url), store.device_id)
+    if isinstance(transport, HttpTransport):
+        transport.on_new_device_id = lambda device_id: _move_to_device_id(store, device_id)
+    return transport
+
+
+def _move_to_device_id(store: Store, device_id: str) -> None:
+    """The server has this profile's device id under another account, and this laptop could not prove it
+    holds it (its refresh token expired or was never kept): the profile joins under a new id. Nothing
+    local changes; the server starts the new device's pulls from zero (a reset), and pending changes are
+    sent as they are (each mutation id is sent once, whatever the device)."""
+    store.profile["device_id"] = device_id
+    write_profile(store.profile_dir, store.profile)

@@ -7,9 +7,12 @@ Authentication
 `POST /auth/login` (LoginRequest -> LoginResponse) gives an access token (~1 h) and a refresh token (~30 days),
 both opaque and bound to the device. Send `Authorization: Bearer <access_token>` on every other call.
 `POST /auth/refresh` (RefreshRequest -> RefreshResponse) gives a new access token; the refresh token is not
-rotated. `POST /auth/logout` ends the device's session. Errors are always `ErrorBody` JSON with an HTTP status:
+rotated. `POST /auth/logout` ends the device's session. A device id belongs to the account that first logged
+in with it; another account logging in with it must send the device's current refresh token as
+`device_token` (the same account never needs it). Errors are always `ErrorBody` JSON with an HTTP status:
 401 invalid_credentials / token_expired / token_invalid, 403 device_revoked / user_disabled / forbidden /
-wrong_device, 404 not_found, 409 offset_mismatch,
+wrong_device, 404 not_found, 409 offset_mismatch / device_bound (the device id is another account's and no
+valid `device_token` was sent: join under a new device id),
 426 protocol_too_old, 429 too_many_attempts (with a `Retry-After` header, seconds), 422 invalid_request.
 Request bodies are limited before anything else is done (413 too_large, also while a body without
 Content-Length streams in): PUT /blobs MAX_BLOB_CHUNK + 64 KiB, POST /sync/push MAX_PUSH_BODY, others 64 KiB.
@@ -181,6 +184,9 @@ class LoginRequest(_Model):
     device_id: DeviceId
     device_name: _text(200) = ""
     protocol_version: int = PROTOCOL_VERSION
+    # The device's current refresh token, whoever it belongs to: needed when the device id is bound to
+    # another account (switching users on a shared laptop), else 409 device_bound.
+    device_token: str | None = Field(default=None, max_length=200)
 
 
 class UserInfo(_Model):

@@ -8,12 +8,14 @@ expired access token once, and turns every failure into a SyncError with a messa
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import httpx
 
 from caseworker import i18n
 from caseworker.errors import KnownError
+from caseworker.store.ids import uuid7
 from caseworker.store.schema import DATA_VERSION
 from caseworker.sync import protocol as p
 from caseworker.sync.tokens import Tokens, TokenStore
@@ -51,6 +53,13 @@ i18n.register(
         "sync_throttled": (
             "Terlalu banyak percobaan masuk. Coba lagi dalam {seconds} detik.",
             "Too many login attempts. Try again in {seconds} seconds.",
+        ),
+        "sync_device_bound": (
+            "Server mencatat perangkat ini atas nama pengguna lain dan tidak dapat memastikannya. Data lokal "
+            "tetap aman. Sinkronkan sekali dengan pengguna sebelumnya di perangkat ini, atau minta admin "
+            "mendaftarkan ulang perangkat ini.",
+            "The server has this device under another user and cannot confirm it. Your local data is safe. "
+            "Sync once as the previous user on this device, or ask the administrator to re-register it.",
         ),
         "sync_server_error": (
             "Server menolak permintaan: {detail}",
@@ -139,6 +148,9 @@ class HttpTransport:
         self.protocol_version = protocol_version
         self.schema_version = schema_version
         self._session: Tokens | None = None
+        # Called with a new device id when the server has this one under another account and the login
+        # cannot prove this laptop holds it (see login); None: such a login fails with sync_device_bound.
+        self.on_new_device_id: Callable[[str], None] | None = None
 
     # -- plumbing ---------------------------------------------------------------------------------------
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
@@ -199,16 +211,23 @@ class HttpTransport:
 
     # -- the protocol -----------------------------------------------------------------------------------
     def login(self, username: str, password: str) -> p.LoginResponse:
-        body = p.LoginRequest(
-            username=username,
-            password=password,
-            device_id=self.device_id,
-            device_name=socket.gethostname()[:200],
-            protocol_version=self.protocol_version,
-        )
-        resp = self._send("POST", "/auth/login", json=body.model_dump())
+        """Sign in on this device. On a shared laptop the device id may be the previous user's: the
+        device's stored refresh token goes along as proof that this laptop holds it. Without a valid proof
+        (it expired after 30 days, or no keyring kept it) the server refuses the id (409 device_bound); the
+        laptop then joins under a new device id (on_new_device_id), which starts its pulls from zero."""
+        stored = self._session or self.tokens.load()
+        resp = self._login_request(username, password, stored.refresh_token if stored else None)
+        if resp.status_code == 409 and _error_code(resp)[0] == "device_bound":
+            if self.on_new_device_id is None:
+                raise SyncError("sync_device_bound")
+            device_id = uuid7()
+            self.on_new_device_id(device_id)  # the profile knows the new id before the server does
+            self.device_id, self.tokens, self._session = device_id, TokenStore(device_id), None
+            resp = self._login_request(username, password, None)
         if resp.status_code == 401:
             raise SyncError("sync_bad_login")
+        if resp.status_code == 409 and _error_code(resp)[0] == "device_bound":
+            raise SyncError("sync_device_bound")
         if resp.status_code != 200:
             self._raise_for(resp)
         result = p.LoginResponse.model_validate_json(resp.content)
@@ -217,6 +236,17 @@ class HttpTransport:
         )
         self.tokens.save(self._session)
         return result
+
+    def _login_request(self, username: str, password: str, device_token: str | None) -> httpx.Response:
+        body = p.LoginRequest(
+            username=username,
+            password=password,
+            device_id=self.device_id,
+            device_name=socket.gethostname()[:200],
+            protocol_version=self.protocol_version,
+            device_token=device_token,
+        )
+        return self._send("POST", "/auth/login", json=body.model_dump(exclude_none=True))
 
     def refresh(self) -> None:
         session = self._session or self.tokens.load()
