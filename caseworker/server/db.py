@@ -110,7 +110,7 @@ tokens = Table(
 login_failures = Table(
     "login_failures",
     metadata,
-    Column("key", String(200), primary_key=True),  # "user:<name>" or "addr:<ip>"
+    Column("key", String(200), primary_key=True),  # "u:"/"a:" + HMAC of the username/address (auth.py)
     Column("failures", Integer, nullable=False),
     Column("last_failure_at", Float, nullable=False),
     Column("locked_until", Float, nullable=False),
