@@ -51,39 +51,47 @@ class Rule:
     writable: frozenset[str] | None = None  # the only fields an update may change (None: any)
     # column -> what it names: "cases", "persons", "users" (of the writer's facility), "subject", "blob"
     references: dict[str, str] = field(default_factory=dict)
+    required: frozenset[str] = frozenset()  # must hold a value (a record of no case belongs to nobody)
 
 
 _CASE = {"case_id": "cases"}
+_OF_CASE = frozenset({"case_id"})
 POLICY: dict[str, Rule] = {
     "persons": Rule(supervisor_only=frozenset({"facility_code"})),
     "relations": Rule(
         immutable=frozenset({"person_id"}),
         references={"person_id": "persons", "related_person_id": "persons"},
+        required=frozenset({"person_id", "related_person_id"}),
     ),
     "cases": Rule(
         immutable=frozenset({"case_number"}),
         supervisor_only=frozenset({"assigned_to", "facility_code"}),
         references={"person_id": "persons", "assigned_to": "users"},
+        required=frozenset({"person_id"}),
     ),
-    "assessments": Rule(references=_CASE),
-    "goals": Rule(references=_CASE),
-    "interventions": Rule(references=_CASE),
-    "notes": Rule(references=_CASE),
-    "measurements": Rule(references={**_CASE, "person_id": "persons"}),
-    "referrals": Rule(references=_CASE),
-    "tasks": Rule(references={**_CASE, "assigned_to": "users"}),
-    "attachments": Rule(immutable=frozenset({"sha256"}), references={**_CASE, "sha256": "blob"}),
-    "stage_changes": Rule(references=_CASE),
+    "assessments": Rule(references=_CASE, required=_OF_CASE),
+    "goals": Rule(references=_CASE, required=_OF_CASE),
+    "interventions": Rule(references=_CASE, required=_OF_CASE),
+    "notes": Rule(references=_CASE, required=_OF_CASE),
+    "measurements": Rule(references={**_CASE, "person_id": "persons"}, required=_OF_CASE),
+    "referrals": Rule(references=_CASE, required=_OF_CASE),
+    "tasks": Rule(references={**_CASE, "assigned_to": "users"}, required=_OF_CASE),
+    "attachments": Rule(
+        immutable=frozenset({"sha256"}), references={**_CASE, "sha256": "blob"}, required=_OF_CASE
+    ),
+    "stage_changes": Rule(references=_CASE, required=_OF_CASE),
     "reviews": Rule(
         immutable=frozenset({"kind", "subject_table", "subject_id", "submitted_by", "submitted_at"}),
         supervisor_only=frozenset({"decided_at", "decision_comment"}),
         references={**_CASE, "subject_id": "subject"},
+        required=frozenset({"case_id", "kind", "subject_id", "status"}),
     ),
     "duplicate_decisions": Rule(
         insert=SUPERVISORS,
         update=SUPERVISORS,
         delete=SUPERVISORS,
         references={**_CASE, "person_id": "persons", "other_person_id": "persons"},
+        required=frozenset({"case_id", "person_id", "other_person_id", "decision"}),
     ),
     "conflicts": Rule(
         insert=NOBODY,
@@ -135,6 +143,11 @@ def check_values(table: str, values: dict[str, Any]) -> None:
         reason = f.problem(table, column, value)
         if reason is not None:
             raise Refused("unknown_field" if reason == "unknown_field" else "invalid_value")
+
+
+def check_required(rule: Rule, row: dict[str, Any]) -> None:
+    if any(row.get(column) in (None, "") for column in rule.required):
+        raise Refused("invalid_value")
 
 
 def check_operation(role: str, table: str, op: str) -> Rule:
@@ -200,7 +213,9 @@ def check_references(txn: r.Txn, table: str, row: dict[str, Any], changed: set[s
             continue
         if kind == "cases":
             case = r.load(txn, "cases", value)
-            if case is not None and not visible(txn, case):  # unknown: a record arriving before its case
+            if case is not None and not visible(txn, case):
+                raise Refused("not_allowed")
+            if case is None and not _may_await_case(txn, value):
                 raise Refused("not_allowed")
             ok = True
         elif kind == "persons":
@@ -216,6 +231,17 @@ def check_references(txn: r.Txn, table: str, row: dict[str, Any], changed: set[s
             ok = blobs.may_attach(txn.conn, txn.principal, value)
         if not ok:
             raise Refused("unknown_reference")
+
+
+def _may_await_case(txn: r.Txn, case_id: str) -> bool:
+    """A record may name a case the server does not know yet (it arrived first) unless records of someone
+    else's scope already wait for that id: devices holding them would learn of this one."""
+    pr = txn.principal
+    waiting = txn.execute(r.WAITING_FOR_CASE, {"case_id": case_id}).first()
+    if waiting is None:
+        return True
+    assignee = pr.username if pr.role == WORKER else None  # as rows.scope_for places such a record
+    return (waiting.facility_code, waiting.assigned_to) == (pr.facility_code, assignee)
 
 
 def _subject_ok(txn: r.Txn, review: dict[str, Any]) -> bool:
@@ -334,8 +360,6 @@ def _check_insert(txn: r.Txn, m: Any, rule: Rule, current: r.Stored | None) -> d
             if data.get("assigned_to") not in (None, "", pr.username):
                 raise Refused("reassign_not_allowed")
             data["assigned_to"] = pr.username  # else the worker's own new case could leave their scope
-        if not data.get("person_id"):
-            raise Refused("invalid_value")
         check_case_number(txn, m.row_id, data.get("case_number"))
     if m.table == "reviews":
         data["submitted_by"] = pr.username
@@ -344,6 +368,7 @@ def _check_insert(txn: r.Txn, m: Any, rule: Rule, current: r.Stored | None) -> d
     for (table, column), _moves in TRANSITIONS.items():
         if table == m.table:
             check_transition(pr.role, table, column, None, data.get(column))
+    check_required(rule, data)
     check_meaning(m.table, data)
     check_references(txn, m.table, data, None)
     scope = r.scope_for(txn, m.table, m.row_id, data)
@@ -409,6 +434,7 @@ def _check_update(txn: r.Txn, m: Any, rule: Rule, current: r.Stored) -> dict[str
                 sent[column] = pr.username
     merged = {**current.data, **sent}
     check_values(table, sent)
+    check_required(rule, merged)
     check_meaning(table, merged)
     check_references(txn, table, merged, changed)
     return sent

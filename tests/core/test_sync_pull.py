@@ -125,9 +125,10 @@ def test_child_record_arriving_before_its_parent_is_accepted(devices, server):
 
     note = mutation("notes", note_id, {"case_id": case_id, "kind": "visit", "text": "lebih dulu"})
     case = mutation("cases", case_id, {"person_id": person_id, "facility_code": "SDA", "assigned_to": "ani",
-                                       "case_number": "SDA-26-AAAAAAAA", "stage": "intake", "status": "open"})  # fmt: skip
+                                       "case_number": "SDA-26-AAAAAAAA", "stage": "pendekatan_awal", "status": "open",
+                                       "category_code": "01", "opened_at": "2026-10-17"})  # fmt: skip
     person = mutation("persons", person_id, {"name": "Melati", "facility_code": "SDA"})
-    for m in (note, case, person):
+    for m in (note, person, case):  # the note before its case (a case's person must come before it)
         request = p.PushRequest(
             device_id=ani.store.device_id, protocol_version=1, schema_version=1, mutations=[m]
         )
