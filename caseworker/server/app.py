@@ -19,7 +19,7 @@ from fastapi.responses import Response, StreamingResponse
 from sqlalchemy import Connection, text
 
 from caseworker import __version__
-from caseworker.server import admin, auth, blobs, limits, logs, pull, push
+from caseworker.server import admin, auth, blobs, limits, logs, pull, push, row_schemas
 from caseworker.server.auth import Principal, Settings
 from caseworker.server.db import DEFAULT_THREADS, THREADS_ENV, Database, database_url
 from caseworker.server.errors import ApiError, failure_fields, install_handlers, send_server_error
@@ -129,6 +129,18 @@ def _serving(threads: int | None) -> Any:
     return lifespan
 
 
+def _document_rows(app: FastAPI) -> None:
+    """The OpenAPI document also states every synced table's field limits (server.row_schemas)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = row_schemas.add_to(build())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def app_from_environment() -> FastAPI:
     """The app of one worker process of `caseworker-server serve --workers N` (the parent made the schema
     and put the database URL in the environment)."""
@@ -159,6 +171,7 @@ def create_app(
     app.state.pushes = _PushQueue(db)  # made here, not at startup: it works without the lifespan too
     app.state.settings = settings
     install_handlers(app)
+    _document_rows(app)
     app.add_middleware(limits.BodyLimit)  # before authentication and parsing: bodies are limited while read
     app.add_middleware(_AccessLog)  # outermost: it logs the 413s too
 

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from caseworker.server.db import changelog, device_cases
+from caseworker.store.schema import TABLES
 from tests.server.helpers import (
     Device,
     by_row,
@@ -299,3 +300,11 @@ def test_an_invalid_nik_or_unknown_stage_is_refused_like_on_the_laptop(client, w
     case = case_insert(new_id(), new_id())
     case["fields"]["stage"] = "no_such_stage"
     assert [r["reason"] for r in ani.push(person, case)] == ["invalid_value", "invalid_value"]
+
+
+def test_the_openapi_document_states_every_tables_field_limits(client):
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    assert schemas["Row_notes"]["properties"]["text"]["maxLength"] == 100_000
+    assert schemas["Row_persons"]["properties"]["dtsen_desil"]["maximum"] == 10
+    assert schemas["Row_reviews"]["properties"]["status"]["enum"][:3] == ["submitted", "approved", "returned"]
+    assert {f"Row_{t}" for t in TABLES} <= set(schemas)
