@@ -137,7 +137,12 @@ REJECT_REASONS = (
     "read_only_role",  # staff and admin never change data
     "not_allowed",  # outside what the user may change
     "reassign_not_allowed",  # only supervisors change assigned_to
-    "approval_requires_supervisor",
+    "approval_requires_supervisor",  # (servers before 2026-12; now decision_requires_supervisor)
+    "decision_requires_supervisor",  # approving, returning, deciding duplicates: supervisors of the facility
+    "invalid_transition",  # a status move the policy does not allow (caseworker.server.policy.TRANSITIONS)
+    "unknown_reference",  # names a person, case, user or file outside the writer's scope
+    "duplicate_case_number",
+    "closure_not_approved",  # closing a case before its closure review was approved
     "unknown_facility",
     "unknown_table",
     "unknown_field",
