@@ -103,6 +103,7 @@ def _apply_together(
         mutations = [m for _, req in requests for m in req.mutations]
         r.preload(shared, _rows_read(mutations))
         r.preload_families(shared, *_families_read(shared, mutations))
+        policy.preload_case_numbers(shared, mutations)
         seen = _seen(conn, list(dict.fromkeys(m.mutation_id for m in mutations)))  # answered before, or below
         applied: list[tuple[Any, ...]] = []
         held: list[tuple[str, str]] = []
