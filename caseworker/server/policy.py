@@ -29,6 +29,7 @@ from caseworker.domain import validation
 from caseworker.server import rows as r
 from caseworker.server.db import case_numbers, users
 from caseworker.server.scope import RowScope, assigned_only, may_change_case, may_change_record
+from caseworker.store.schema import INSERT_ONLY
 
 WORKER, SUPERVISOR = "worker", "supervisor"
 WRITERS = frozenset({WORKER, SUPERVISOR})
@@ -81,6 +82,7 @@ POLICY: dict[str, Rule] = {
     ),
     "stage_changes": Rule(references=_CASE, required=_OF_CASE),
     "reviews": Rule(
+        delete=SUPERVISORS,  # a worker withdraws nothing a supervisor decided on
         immutable=frozenset({"kind", "subject_table", "subject_id", "submitted_by", "submitted_at"}),
         supervisor_only=frozenset({"decided_at", "decision_comment"}),
         references={**_CASE, "subject_id": "subject"},
@@ -446,9 +448,18 @@ def _check_update(txn: r.Txn, m: Any, rule: Rule, current: r.Stored) -> dict[str
     for (t, column), _moves in TRANSITIONS.items():
         if t == table and column in changed:
             # From the value the device saw: the change is applied only if the server still has it
-            # (otherwise it becomes a conflict), so this is the move that would be made.
-            old = base.get(column, current.data.get(column))
-            check_transition(pr.role, table, column, old, sent[column])
+            # (otherwise it becomes a conflict), so this is the move that would be made. Insert-only
+            # records take their updates whatever the base says: from the server's value.
+            seen = (
+                current.data.get(column)
+                if table in INSERT_ONLY
+                else base.get(column, current.data.get(column))
+            )
+            check_transition(pr.role, table, column, seen, sent[column])
+    if table == "assessments" and current.data.get("review_status") == "approved" and pr.role != SUPERVISOR:
+        raise Refused(
+            "decision_requires_supervisor"
+        )  # an approved assessment is what the supervisor approved
     if table == "cases" and sent.get("status") == "closed" and "status" in changed:
         if not closure_approved(txn, m.row_id):
             raise Refused("closure_not_approved")

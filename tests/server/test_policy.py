@@ -308,3 +308,33 @@ def test_the_openapi_document_states_every_tables_field_limits(client):
     assert schemas["Row_persons"]["properties"]["dtsen_desil"]["maximum"] == 10
     assert schemas["Row_reviews"]["properties"]["status"]["enum"][:3] == ["submitted", "approved", "returned"]
     assert {f"Row_{t}" for t in TABLES} <= set(schemas)
+
+
+def test_a_forged_base_does_not_move_an_approved_assessment_and_workers_cannot_change_it(client, world):
+    ani, sri = Device(client, "ani"), Device(client, "sri")
+    _, case_id = new_case(ani)
+    assessment = new_id()
+    fields = {"case_id": case_id, "form_id": "barthel", "data": "{}", "review_status": "submitted"}
+    ani.push(mutation("assessments", assessment, "insert", fields))
+    sri.push(mutation("assessments", assessment, "update", {"review_status": "approved"},
+                      {"review_status": "submitted"}, 1, by="sri"))  # fmt: skip
+    # Assessments are insert-only records: their updates apply whatever the base says, so a forged base
+    # ("it was a draft") must not let a worker take the approval back.
+    forged = mutation(
+        "assessments", assessment, "update", {"review_status": "submitted"}, {"review_status": "draft"}, 2
+    )
+    assert ani.push(forged)[0]["reason"] == "decision_requires_supervisor"
+    answers = mutation("assessments", assessment, "update", {"data": '{"q1": 3}'}, {"data": "{}"}, 2)
+    assert ani.push(answers)[0]["reason"] == "decision_requires_supervisor"
+    assert _stored(world, "assessments", assessment)["review_status"] == "approved"
+
+
+def test_only_a_supervisor_deletes_a_review(client, world):
+    ani, sri = Device(client, "ani"), Device(client, "sri")
+    _, case_id = new_case(ani)
+    review_id = new_id()
+    ani.push(_review(review_id, case_id))
+    assert ani.push(mutation("reviews", review_id, "delete", {}, None, 1))[0]["reason"] == (
+        "decision_requires_supervisor"
+    )
+    assert sri.push(mutation("reviews", review_id, "delete", {}, None, 1, by="sri"))[0]["status"] == "applied"
