@@ -25,7 +25,7 @@ from caseworker.errors import NotFound
 from caseworker.store import queries, reviews
 from caseworker.store.queries import CaseFilter
 from caseworker.store.store import Store
-from caseworker.sync import rejections
+from caseworker.sync import quarantine, rejections
 from caseworker.sync import state as sync_state
 from ui.case_list import CaseListPage
 from ui.case_view import CaseView
@@ -247,8 +247,8 @@ class Workspace(QWidget):
             out: dict[str, Any] = queries.navigation_counts(r)
             mine = reviews.review_queue(r) if r.user.is_supervisor else reviews.returned_to_me(r)
             out["review"] = len(mine)
-            # what the Conflicts page lists: open conflicts and changes the server refused
-            out["conflicts"] = sync_state.open_conflict_count(r) + rejections.count(r)
+            # what the Conflicts page lists: open conflicts, changes the server refused, rows set aside
+            out["conflicts"] = sync_state.open_conflict_count(r) + rejections.count(r) + quarantine.count(r)
             out["_pending"] = r.conn.execute("SELECT count(*) FROM outbox").fetchone()[0]
             out["_sync"] = sync_state.case_states(r) if server else None
             return out

@@ -472,3 +472,31 @@ def test_a_text_conflict_can_be_settled_with_a_combined_value(qtbot, live, devic
     press_f5(qtbot, window)
     sri.sync()
     assert sri.row("cases", case_id)["presenting_problem"] == row["presenting_problem"]
+
+
+def test_a_row_the_laptop_cannot_store_is_listed_under_konflik(qtbot, live, device, laptop) -> None:
+    """An older server stored a second case with a number already in use: Ani's laptop syncs everything
+    else and lists the row it set aside under Konflik, with the reason in words."""
+    from tests.core.test_sync_quarantine import rewrite
+
+    window = laptop
+    budi = device("budi")
+    _, first = budi.new_case("Anak Pertama")
+    _, second = budi.new_case("Anak Kedua")
+    budi.sync()
+    rewrite(live.srv, "cases", second, case_number=budi.row("cases", first)["case_number"])
+    press_f5(qtbot, window)
+    assert window.sync.last_result.completed and window.sync.last_result.quarantined == 1
+    assert any("1 data dari server disisihkan" in t for t in shown_texts())
+    close_boxes()
+    assert window.store.one("SELECT 1 FROM cases WHERE id = ?", [first])
+    assert window.workspace.counts["conflicts"] == 1
+
+    window.workspace.select_nav("conflicts")
+    wait_idle(qtbot, window)
+    page = window.workspace.side_pages["conflicts"]
+    assert page.scroll.isVisible() and not page.empty.isVisible()
+    [card] = page.quarantine_cards
+    assert card.item.row_id == second
+    assert budi.row("cases", first)["case_number"] in card.title.text()
+    assert "sudah dipakai data lain" in card.reason.text() and "nomor kasus ganda" in card.reason.text()

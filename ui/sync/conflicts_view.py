@@ -3,7 +3,8 @@ resolved with one click; the case line opens the case. Resolving writes through 
 (caseworker.sync.conflicts.resolve_conflict) and reaches the other devices with the next sync.
 
 Below them, the changes the server refused (ui.sync.refusal_card): sent again or discarded by their author,
-never dropped on their own."""
+never dropped on their own. Last, the rows from the server this laptop could not store (caseworker.sync.
+quarantine): nothing to decide here, they are fixed on the server and the next sync replaces them."""
 
 from __future__ import annotations
 
@@ -12,15 +13,16 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from caseworker import i18n
 from caseworker.errors import KnownError
 from caseworker.store.store import Store
-from caseworker.sync import rejections
+from caseworker.sync import quarantine, rejections
 from caseworker.sync.conflicts import list_conflicts, resolve_conflict
 from ui.errors import show_error
-from ui.i18n import register, tr
+from ui.i18n import language, register, tr
 from ui.style import icon
 from ui.sync.conflict_card import ConflictCard
-from ui.sync.refusal_card import RefusalCard
+from ui.sync.refusal_card import RefusalCard, _thing
 from ui.widgets import confirm, label
 
 register(
@@ -46,6 +48,9 @@ register(
             "The server did not accept these changes, usually because the case was reassigned. Send one "
             "again once the case is back with you, or discard it after passing its content to the case holder.",
         ),
+        "quarantine.title": ("Disisihkan dari server ({n})", "Set aside from the server ({n})"),
+        "quarantine.card": ("{thing} {label}", "{thing} {label}"),
+        "quarantine.seq": ("versi server {version}, urutan {seq}", "server version {version}, seq {seq}"),
         "refusals.discard.title": ("Buang perubahan ini?", "Discard this change?"),
         "refusals.discard.text": (
             "{what} akan dihapus dari laptop ini dan tidak dapat dikembalikan.",
@@ -53,6 +58,34 @@ register(
         ),
     }
 )
+
+
+QUARANTINE_STYLE = (
+    "QFrame#QuarantineCard { background: #ffffff; border: 1px solid #d9c2c2; border-radius: 8px; }"
+)
+
+
+class QuarantineCard(QFrame):
+    """A row from the server set aside: what it is, why in words, and where it came from (nothing to click:
+    it is fixed on the server)."""
+
+    def __init__(self, item: quarantine.Quarantined) -> None:
+        super().__init__()
+        self.item = item
+        self.setObjectName("QuarantineCard")
+        self.setStyleSheet(QUARANTINE_STYLE)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(14, 10, 14, 12)
+        lay.setSpacing(4)
+        thing = _thing(item.table)
+        self.title = label(
+            tr("quarantine.card", thing=thing[:1].upper() + thing[1:], label=item.label()), "subtitle"
+        )
+        lay.addWidget(self.title)
+        self.reason = label(item.reason_text(language()), wrap=True)
+        lay.addWidget(self.reason)
+        where = tr("quarantine.seq", version=item.version or "?", seq=item.seq or "?")
+        lay.addWidget(label(f"{item.table} · {item.row_id} · {where}", "muted", wrap=True))
 
 
 def resolve_one(
@@ -112,6 +145,7 @@ class ConflictsView(QWidget):
         self.store, self.workers = store, workers
         self.cards: list[ConflictCard] = []
         self.refusal_cards: list[RefusalCard] = []
+        self.quarantine_cards: list[QuarantineCard] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
         layout.setSpacing(8)
@@ -174,9 +208,10 @@ class ConflictsView(QWidget):
             self.list.addWidget(card)
             self.cards.append(card)
         self._add_refusals(rejections.rejections(self.store))
+        self._add_quarantined(quarantine.quarantined(self.store))
         self.list.addStretch(1)
         self.count.setText(tr("conflicts.count", n=len(conflicts)) if conflicts else "")
-        anything = bool(conflicts or self.refusal_cards)
+        anything = bool(conflicts or self.refusal_cards or self.quarantine_cards)
         self.intro.setVisible(bool(conflicts) or not anything)  # about conflicts: not over refusals alone
         self.scroll.setVisible(anything)
         self.empty.setVisible(not anything)
@@ -198,6 +233,20 @@ class ConflictsView(QWidget):
             card.open_case.connect(self.caseRequested)
             self.list.addWidget(card)
             self.refusal_cards.append(card)
+
+    def _add_quarantined(self, items: list[quarantine.Quarantined]) -> None:
+        self.quarantine_cards = []
+        if not items:
+            return
+        self.list.addSpacing(8)
+        self.list.addWidget(label(tr("quarantine.title", n=len(items)), "subtitle"))
+        intro = label(i18n.text("quarantine_help", language()), "muted", wrap=True)
+        intro.setMaximumWidth(900)
+        self.list.addWidget(intro)
+        for item in items:
+            card = QuarantineCard(item)
+            self.list.addWidget(card)
+            self.quarantine_cards.append(card)
 
     def _resend(self, mutation_id: str) -> None:
         try:

@@ -62,6 +62,12 @@ register(
             "{n} perubahan ditolak server. Lihat halaman Konflik untuk mengirim ulang atau membuangnya:",
             "{n} changes were refused by the server. See the Conflicts page to send them again or discard them:",
         ),
+        "sync.quarantined": (
+            "{n} data dari server disisihkan karena tidak dapat disimpan di laptop ini; data lain tersinkron. "
+            "Lihat halaman Konflik.",
+            "{n} rows from the server were set aside because this laptop cannot store them; everything else "
+            "is synced. See the Conflicts page.",
+        ),
         "sync.tip": (
             "Kirim perubahan dan terima data terbaru dari server (F5).",
             "Send your changes and receive the latest data from the server (F5).",
@@ -207,6 +213,8 @@ class SyncController(QObject):
             notes.append(tr("sync.rejected", n=result.rejected))
             refused = rejections.rejections(self.store)[-10:]
             notes += [f"• {title_of(r)}: {r.reason_text(language())}" for r in refused]
+        if result.quarantined:
+            notes.append(tr("sync.quarantined", n=result.quarantined))
         from caseworker.sync.tokens import keyring_notice
 
         notice = keyring_notice()
