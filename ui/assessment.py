@@ -6,6 +6,7 @@ Adding a form needs no code here: everything comes from caseworker.forms.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -264,25 +265,28 @@ class AssessmentForm(QWidget):
 
 
 def score_lines(scores: dict[str, dict[str, Any]]) -> list[str]:
-    lang_key = language()
+    """Each score in words; a stored score of another shape (an older server took anything) as its text."""
     lines = []
     for s in scores.values():
-        name = s["score_label"][lang_key] or s["score_label"]["id"]
-        if s["value"] is None:
-            lines.append(tr("assess.score_none", label=name))
-        elif s["complete"] and s["label"]:
-            lines.append(
-                tr(
-                    "assess.score_done",
-                    label=name,
-                    value=s["value"],
-                    band=s["label"][lang_key] or s["label"]["id"],
-                )
-            )
-        else:
-            lines.append(tr("assess.score_partial", label=name, value=s["value"], answered=s["answered"],
-                            expected=s["expected"]))  # fmt: skip
+        try:
+            lines.append(_score_line(s))
+        except (KeyError, TypeError, AttributeError):
+            lines.append(str(s))
     return lines
+
+
+def _score_line(s: dict[str, Any]) -> str:
+    lang_key = language()
+    name = s["score_label"][lang_key] or s["score_label"]["id"]
+    if s["value"] is None:
+        return tr("assess.score_none", label=name)
+    if s["complete"] and s["label"]:
+        return tr(
+            "assess.score_done", label=name, value=s["value"], band=s["label"][lang_key] or s["label"]["id"]
+        )
+    return tr(
+        "assess.score_partial", label=name, value=s["value"], answered=s["answered"], expected=s["expected"]
+    )
 
 
 class AssessmentDialog(QDialog):
@@ -371,12 +375,16 @@ class AssessmentViewDialog(QDialog):
 
     def __init__(self, assessment: dict[str, Any], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        form = forms.get_form(assessment["form_id"])
-        self.setWindowTitle(tr("assess.view", form=form.title.get()))
+        try:
+            form: Any = forms.get_form(assessment.get("form_id") or "")
+            title = form.title.get()
+        except Exception:  # a form this version does not ship, or none named: the answers are shown raw
+            form, title = None, assessment.get("form_id") or "—"
+        self.setWindowTitle(tr("assess.view", form=title))
         self.resize(720, 640)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
-        layout.addWidget(label(form.title.get(), "subtitle"))
+        layout.addWidget(label(title, "subtitle"))
         from ui.i18n import fmt_date
 
         layout.addWidget(label(fmt_date(assessment.get("assessed_at")), "muted"))
@@ -384,7 +392,12 @@ class AssessmentViewDialog(QDialog):
         body.setObjectName("FormBody")
         col = QVBoxLayout(body)
         data = assessment.get("data") or {}
-        for section in form.sections:
+        if not isinstance(data, dict) or form is None:  # stored text that is not JSON answers: shown as it is
+            raw = label(data if isinstance(data, str) else json.dumps(data, ensure_ascii=False), wrap=True)
+            raw.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            col.addWidget(raw)
+            data = {}
+        for section in form.sections if form is not None else ():
             shown = [f for f in section.fields if f.id in data]
             if not shown:
                 continue
@@ -401,7 +414,9 @@ class AssessmentViewDialog(QDialog):
         layout.addWidget(scroll, 1)
         scores = assessment.get("scores") or {}
         if scores:
-            box = label("\n".join(score_lines(scores)), wrap=True)
+            box = label(
+                "\n".join(score_lines(scores)) if isinstance(scores, dict) else str(scores), wrap=True
+            )
             box.setObjectName("ScoreBox")
             layout.addWidget(box)
         close = button(tr("common.close"), primary=True)

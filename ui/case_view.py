@@ -27,6 +27,7 @@ from caseworker import forms
 from caseworker.domain import reference, regions, stages
 from caseworker.store import cases, queries
 from caseworker.store.store import Store
+from caseworker.store.values import day_of
 from ui import case_history, person_form, stage_dialog  # noqa: F401 - they register words this view shows
 from ui.case_form import CONSENT_BASES, risk_name
 from ui.i18n import fmt_date, fmt_datetime, register, tr
@@ -771,9 +772,9 @@ def shipped_forms() -> dict[str, forms.FormDef]:
 
 
 def _months(birth_date: str | None) -> int | None:
-    if not birth_date:
+    born, today = day_of(birth_date), date.today()
+    if born is None:
         return None
-    born, today = date.fromisoformat(birth_date[:10]), date.today()
     return (today.year - born.year) * 12 + today.month - born.month - (today.day < born.day)
 
 

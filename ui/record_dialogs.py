@@ -25,6 +25,7 @@ from caseworker.store import cases
 from caseworker.store import repository as repo
 from caseworker.store.ids import now_iso
 from caseworker.store.store import Store
+from caseworker.store.values import day_of
 from ui.i18n import register, tr
 from ui.widgets import DateField, IssueList, button, combo, label
 
@@ -358,9 +359,9 @@ class MeasurementDialog(RecordDialog):
         self.watch(self.day, self.weight, self.length, self.position, self.head, self.oedema)
 
     def _set_default_position(self) -> None:
-        born, day = self.person.get("birth_date"), self.day.date()
+        born, day = day_of(self.person.get("birth_date")), self.day.date()
         if born and day:
-            days = (day - date.fromisoformat(born[:10])).days
+            days = (day - born).days
             self.position.setCurrentIndex(0 if days < 731 else 1)
 
     def values(self) -> dict[str, Any]:
