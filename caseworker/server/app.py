@@ -10,10 +10,10 @@ import os
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Annotated, Any
 
 import anyio.to_thread
-from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response, StreamingResponse
 from sqlalchemy import Connection, text
@@ -28,6 +28,44 @@ from caseworker.sync import protocol as p
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": p.ErrorBody} for code in (401, 403, 409, 413, 422, 426, 429)
+}
+
+# The blob routes answer with headers and raw bytes, not JSON (see protocol.py, "Blobs").
+BlobName = Annotated[
+    str, Path(pattern=r"^[0-9a-f]{64}$", description="the blob's sha256, 64 lowercase hex digits")
+]
+_BLOB_STATE = {
+    "X-Blob-Size": {"description": "bytes stored", "required": True, "schema": {"type": "integer"}},
+    "X-Blob-Complete": {"description": "1 when complete", "required": True, "schema": {"enum": ["0", "1"]}},
+}
+BLOB_HEAD: dict[int | str, dict[str, Any]] = {
+    200: {"description": "the user's upload or a blob they may read", "headers": _BLOB_STATE},
+    404: {"description": "nothing this user may know of"},
+}
+BLOB_PUT: dict[int | str, dict[str, Any]] = {
+    200: {"description": "the chunk is stored", "headers": _BLOB_STATE},
+    409: {
+        "model": p.ErrorBody,
+        "description": "offset_mismatch: resume at X-Blob-Size",
+        "headers": {"X-Blob-Size": _BLOB_STATE["X-Blob-Size"]},
+    },
+}
+BLOB_CHUNK = {  # PUT's raw body, read by the route itself
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/octet-stream": {
+                "schema": {"type": "string", "format": "binary", "maxLength": p.MAX_BLOB_CHUNK}
+            }
+        },
+    }
+}
+BLOB_GET: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "the blob's content",
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    },
+    404: {"model": p.ErrorBody, "description": "not_found"},
 }
 
 
@@ -254,16 +292,16 @@ def create_app(
             return Response(status_code=304, headers={"ETag": etag})
         return Response(body, media_type="application/json", headers={"ETag": etag})
 
-    @app.head("/blobs/{sha256}")
-    def blob_head(sha256: str, pr: Principal = Depends(principal)) -> Response:
+    @app.head("/blobs/{sha256}", response_class=Response, responses=BLOB_HEAD)
+    def blob_head(sha256: BlobName, pr: Principal = Depends(principal)) -> Response:
         state = blobs.status(db, pr, blobs.check_name(sha256))
         if state is None:  # nothing that this user may know of
             return Response(status_code=404)
         return Response(headers={"X-Blob-Size": str(state[0]), "X-Blob-Complete": str(int(state[1]))})
 
-    @app.put("/blobs/{sha256}")
+    @app.put("/blobs/{sha256}", response_class=Response, responses=BLOB_PUT, openapi_extra=BLOB_CHUNK)
     async def blob_put(
-        sha256: str,
+        sha256: BlobName,
         request: Request,
         offset: int = Query(ge=0),
         size: int = Query(ge=0),
@@ -275,8 +313,8 @@ def create_app(
         logs.note("blob_put", device_id=pr.device_id, bytes=len(chunk), complete=complete)
         return Response(headers={"X-Blob-Size": str(stored), "X-Blob-Complete": str(int(complete))})
 
-    @app.get("/blobs/{sha256}")
-    def blob_get(sha256: str, pr: Principal = Depends(principal)) -> StreamingResponse:
+    @app.get("/blobs/{sha256}", response_class=Response, responses=BLOB_GET)
+    def blob_get(sha256: BlobName, pr: Principal = Depends(principal)) -> StreamingResponse:
         if not blobs.may_read(db, pr, blobs.check_name(sha256)):
             raise ApiError(404, "not_found")
         return StreamingResponse(

@@ -113,7 +113,9 @@ def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = "not_found" if exc.status_code == 404 else "invalid_request"
-        return JSONResponse(error_body(code, detail=str(exc.detail)[:200]), status_code=exc.status_code)
+        # A body that cannot be decoded at all (FastAPI's 400) is an invalid request like any other: 422.
+        status = 422 if exc.status_code == 400 else exc.status_code
+        return JSONResponse(error_body(code, detail=str(exc.detail)[:200]), status_code=status)
 
     # Every other exception is answered (500 server_error) and logged by types only in app._AccessLog.
 
