@@ -1,7 +1,9 @@
-"""The one place that computes profile, data and resource folders (source and frozen app alike)."""
+"""The one place that computes profile, data and resource folders (source tree, installed wheel and frozen app)."""
 
 from __future__ import annotations
 
+import functools
+import importlib.resources
 import os
 import sys
 from pathlib import Path
@@ -10,13 +12,30 @@ import platformdirs
 
 from caseworker import APP_NAME
 
+RESOURCE_PACKAGE = "caseworker_resources"  # the repository's resources/ folder, as installed from the wheel
+SOURCE_RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+
+
+@functools.lru_cache(maxsize=1)
+def _installed_resources() -> Path | None:
+    """resources/ installed as the package `caseworker_resources` (a wheel, or an editable install made
+    with this pyproject.toml), found through importlib.resources; None when it is not installed."""
+    try:
+        root = importlib.resources.files(RESOURCE_PACKAGE)
+    except ModuleNotFoundError:
+        return None
+    # A package on the file system (wheel, editable) gives a real folder; a zipped one would not.
+    return root if isinstance(root, Path) and root.is_dir() else None
+
 
 def resources_dir() -> Path:
-    """The shipped resources folder: beside the package from source, inside the bundle when frozen."""
+    """The shipped resources folder: inside the bundle when frozen (build.spec puts it under
+    sys._MEIPASS/resources), the installed package `caseworker_resources` after `pip install`, and the
+    repository's resources/ beside the package when run from a source tree."""
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    return _installed_resources() or SOURCE_RESOURCES
 
 
 def resource(*parts: str) -> Path:
