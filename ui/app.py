@@ -32,15 +32,18 @@ def install_qt_translator(app: QApplication, lang: str) -> bool:
 
 
 def create_app(argv: list[str] | None = None) -> tuple[QApplication, Settings]:
-    from ui import qtfix
+    from ui import platform_check, qtfix
 
     qtfix.apply()  # before anything emits a signal: see ui/qtfix.py
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
-    app.setApplicationName("Caseworker")
-    app.setOrganizationName("Caseworker")
     settings = Settings.load()
     lang = settings.language or i18n.system_language()
     i18n.set_language(lang)
+    if QApplication.instance() is None:
+        # Missing X11 libraries named in words (MissingSystemLibraries), not Qt's abort on the xcb plugin.
+        platform_check.require_platform_libraries()
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("Caseworker")
+    app.setOrganizationName("Caseworker")
     install_qt_translator(app, lang)
     style.apply(app)
     return app, settings  # type: ignore[return-value]
@@ -65,7 +68,13 @@ def ensure_demo_profile(folder: Path, cases: int = DEMO_CASES) -> bool:
 
 def run_app(demo: bool = False, profile: str | None = None) -> int:
     """Open the window on the profile (the demo profile with --demo, built on first use) and run."""
-    app, settings = create_app()
+    from ui.platform_check import MissingSystemLibraries
+
+    try:
+        app, settings = create_app()
+    except MissingSystemLibraries as exc:
+        print(f"caseworker: {exc}", file=sys.stderr)
+        return 1
     folder = (
         Path(profile).expanduser()
         if profile
