@@ -25,6 +25,62 @@ i18n.register(
             "--trusted-proxy {value}: bukan alamat IP atau jaringan (contoh 10.0.0.5 atau 10.0.0.0/24).",
             "--trusted-proxy {value}: not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24).",
         ),
+        # What each admin command did, one line on stdout.
+        "server_cli_init_done": (
+            "Basis data siap ({database}); administrator {name} dibuat.",
+            "Database ready ({database}); administrator {name} created.",
+        ),
+        "server_cli_facility_added": (
+            "Unit {code} ({name}) ditambahkan; pekerja menerima {scope}.",
+            "Facility {code} ({name}) added; workers receive {scope}.",
+        ),
+        "server_cli_scope_facility": ("semua kasus unit", "all the facility's cases"),
+        "server_cli_scope_assigned": (
+            "hanya kasus yang ditugaskan kepadanya",
+            "only the cases assigned to them",
+        ),
+        "server_cli_facility_updated": (
+            "Unit {code} diperbarui: {changes}.",
+            "Facility {code} updated: {changes}.",
+        ),
+        "server_cli_facility_unchanged": (
+            "Unit {code}: tidak ada yang diubah.",
+            "Facility {code}: nothing changed.",
+        ),
+        "server_cli_user_added": (
+            "Pengguna {name} ({role}, unit {facility}) ditambahkan.",
+            "User {name} ({role}, facility {facility}) added.",
+        ),
+        "server_cli_admin_added": ("Pengguna {name} ({role}) ditambahkan.", "User {name} ({role}) added."),
+        "server_cli_user_updated": (
+            "Pengguna {name} diperbarui: {changes}.",
+            "User {name} updated: {changes}.",
+        ),
+        "server_cli_user_unchanged": (
+            "Pengguna {name}: tidak ada yang diubah.",
+            "User {name}: nothing changed.",
+        ),
+        "server_cli_user_disabled": (
+            "Pengguna {name} dinonaktifkan; perangkatnya tidak dapat sinkron lagi.",
+            "User {name} disabled; their devices can no longer sync.",
+        ),
+        "server_cli_user_enabled": (
+            "Pengguna {name} diaktifkan kembali; perangkatnya masuk lagi dengan kata sandi.",
+            "User {name} enabled again; their devices sign in again with the password.",
+        ),
+        "server_cli_device_revoked": (
+            "Perangkat {device} dicabut; perangkat itu tidak dapat sinkron lagi.",
+            "Device {device} revoked; it can no longer sync.",
+        ),
+        "server_cli_no_devices": ("Belum ada perangkat terdaftar.", "No devices enrolled yet."),
+        "server_cli_serving": (
+            "Server berjalan di {url} (Ctrl+C untuk berhenti)",
+            "Server running at {url} (Ctrl+C to stop)",
+        ),
+        "server_cli_serving_workers": (
+            "Server berjalan di {url} dengan {workers} proses (Ctrl+C untuk berhenti)",
+            "Server running at {url} with {workers} processes (Ctrl+C to stop)",
+        ),
     }
 )
 
@@ -115,6 +171,22 @@ def _trusted_proxies(given: list[str] | None) -> tuple[str, ...]:
     return proxies
 
 
+def _changes(args: argparse.Namespace, *options: str) -> str:
+    """The options given, as typed (`--role supervisor, --password`): what a `set` command changed."""
+    given = []
+    for option in options:
+        value = getattr(args, option.replace("-", "_"), None)
+        if value is True:
+            given.append(f"--{option}")
+        elif value:
+            given.append(f"--{option} {value}")
+    return ", ".join(given)
+
+
+def _say(key: str, **params: object) -> None:
+    print(i18n.text(key, **params), flush=True)
+
+
 def _run(args: argparse.Namespace) -> None:
     url = database_url(args.database_url)
     if args.command == "serve":
@@ -124,32 +196,66 @@ def _run(args: argparse.Namespace) -> None:
     try:
         if args.command == "init":
             admin.init(database, args.admin, _password())
+            _say("server_cli_init_done", database=_shown_url(url), name=args.admin)
             return
         database.create_schema()
         action = (args.command, args.action)
         if action == ("facility", "add"):
             admin.add_facility(database, args.code, args.name, args.address, args.worker_scope)
+            scope = i18n.text(f"server_cli_scope_{args.worker_scope}")
+            _say("server_cli_facility_added", code=args.code, name=args.name, scope=scope)
         elif action == ("facility", "set"):
             admin.set_facility(database, args.code, args.name, args.address, args.worker_scope)
+            changes = _changes(args, "name", "address", "worker-scope")
+            _say("server_cli_facility_updated" if changes else "server_cli_facility_unchanged", code=args.code,
+                 changes=changes)  # fmt: skip
         elif action == ("user", "add"):
             admin.add_user(database, args.name, args.role, args.facility, args.full_name, _password())
+            _say("server_cli_user_added" if args.facility else "server_cli_admin_added", name=args.name,
+                 role=args.role, facility=args.facility)  # fmt: skip
         elif action == ("user", "set"):
             password = _password() if args.password else None
             admin.set_user(database, args.name, args.role, args.facility, args.full_name, password)
+            changes = _changes(args, "role", "facility", "full-name", "password")
+            _say(
+                "server_cli_user_updated" if changes else "server_cli_user_unchanged",
+                name=args.name,
+                changes=changes,
+            )
         elif action == ("user", "disable"):
             admin.disable_user(database, args.name)
+            _say("server_cli_user_disabled", name=args.name)
         elif action == ("user", "enable"):
             admin.set_user(database, args.name, active=True)
+            _say("server_cli_user_enabled", name=args.name)
         elif action == ("device", "revoke"):
             admin.revoke_device(database, args.id)
+            _say("server_cli_device_revoked", device=args.id)
         elif action == ("device", "list"):
-            for d in admin.list_devices(database):
+            found = admin.list_devices(database)
+            for d in found:
                 state = "revoked" if d["revoked_at"] else "active"
                 print(
                     f"{d['device_id']}\t{d['username']}\t{d['name'] or ''}\t{d['last_seen_at'] or ''}\t{state}"
                 )
+            if not found:  # on stderr: a script reading the list gets no lines
+                print(i18n.text("server_cli_no_devices"), file=sys.stderr)
     finally:
         database.dispose()
+
+
+def _shown_url(url: str) -> str:
+    """The database URL without its password, as it may be printed."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an odd URL the engine accepted: name only its kind
+        return url.split(":", 1)[0]
+
+
+def _listen_url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def _serve(
@@ -167,6 +273,10 @@ def _serve(
     from caseworker.server.logs import setup_logging
 
     setup_logging()
+    if workers <= 1:
+        _say("server_cli_serving", url=_listen_url(host, port))
+    else:
+        _say("server_cli_serving_workers", url=_listen_url(host, port), workers=workers)
     # Keep idle connections longer than a laptop's pause between sync calls (uvicorn's default is 5 s).
     options = {
         "host": host,

@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from caseworker import i18n
 from caseworker.server.cli import main
 from tests.server.helpers import PASSWORD
 
@@ -78,6 +79,77 @@ def test_admin_commands_and_exit_codes(server_db_url, monkeypatch, capsys):
     with pytest.raises(SystemExit) as usage:
         main(["user", "add", "dodi", "--role", "wizard", "--facility", "SDA"])
     assert usage.value.code == 2
+
+
+def test_admin_commands_say_what_they_did_in_one_line(server_db_url, monkeypatch, capsys):
+    monkeypatch.setenv("CASEWORKER_PASSWORD", PASSWORD)
+    url = server_db_url
+    said = {}
+    for lang in ("en", "id"):
+        i18n.set_language(lang)
+        try:
+            db = f"{url}-{lang}" if url.startswith("sqlite") else url
+            steps = [
+                ("init", "--admin", "root"),
+                ("facility", "add", f"F{lang}", "--name", "UPT Sidoarjo", "--worker-scope", "assigned"),
+                ("facility", "set", f"F{lang}", "--worker-scope", "facility"),
+                ("user", "add", f"ani{lang}", "--role", "worker", "--facility", f"F{lang}"),
+                ("user", "add", f"admin{lang}", "--role", "admin"),
+                ("user", "set", f"ani{lang}", "--role", "supervisor", "--password"),
+                ("user", "disable", f"ani{lang}"),
+                ("user", "enable", f"ani{lang}"),
+            ]
+            if lang == "id" and not url.startswith("sqlite"):
+                steps = steps[1:]  # the PostgreSQL database is already made
+            for step in steps:
+                code, out, err = _run(db, *step, capsys=capsys)
+                assert (code, err) == (0, ""), step
+                assert len(out.splitlines()) == 1, (step, out)
+                said[(lang, step[:2])] = out
+        finally:
+            i18n.set_language("id")
+    assert said[("en", ("init", "--admin"))].startswith("Database ready")
+    assert "root" in said[("en", ("init", "--admin"))] and PASSWORD not in said[("en", ("init", "--admin"))]
+    assert said[("en", ("facility", "add"))] == (
+        "Facility Fen (UPT Sidoarjo) added; workers receive only the cases assigned to them.\n"
+    )
+    assert said[("id", ("facility", "add"))].startswith("Unit Fid (UPT Sidoarjo) ditambahkan")
+    assert said[("en", ("facility", "set"))] == "Facility Fen updated: --worker-scope facility.\n"
+    assert said[("en", ("user", "add"))] == "User adminen (admin) added.\n"
+    assert said[("id", ("user", "set"))] == "Pengguna aniid diperbarui: --role supervisor, --password.\n"
+    assert said[("en", ("user", "disable"))] == "User anien disabled; their devices can no longer sync.\n"
+    assert said[("id", ("user", "enable"))].startswith("Pengguna aniid diaktifkan kembali")
+
+
+def test_serve_says_where_it_listens_before_uvicorn_starts(tmp_path, monkeypatch, capsys):
+    import uvicorn
+
+    started = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: started.append((kw["host"], kw["port"])))
+    monkeypatch.setattr("caseworker.server.logs.setup_logging", lambda: None)
+    for name in ("CASEWORKER_DATABASE_URL", "CASEWORKER_SERVER_THREADS", "CASEWORKER_TRUSTED_PROXIES"):
+        monkeypatch.delenv(name, raising=False)  # --workers sets them for its processes: undone afterwards
+    url = f"sqlite:///{tmp_path / 'server.db'}"
+    i18n.set_language("en")
+    try:
+        assert main(["serve", "--host", "127.0.0.1", "--port", "18765", "--database-url", url]) == 0
+        assert (
+            main(["serve", "--host", "::1", "--port", "18766", "--workers", "2", "--database-url", url]) == 0
+        )
+    finally:
+        i18n.set_language("id")
+    assert capsys.readouterr().out.splitlines() == [
+        "Server running at http://127.0.0.1:18765 (Ctrl+C to stop)",
+        "Server running at http://[::1]:18766 with 2 processes (Ctrl+C to stop)",
+    ]
+    assert started == [("127.0.0.1", 18765), ("::1", 18766)]
+
+
+def test_init_never_prints_the_database_password(capsys):
+    from caseworker.server.cli import _shown_url
+
+    shown = _shown_url("postgresql+psycopg://caseworker:geheim@db.example/caseworker")
+    assert "geheim" not in shown and "db.example" in shown
 
 
 def test_unreachable_database_is_exit_1(capsys):
@@ -149,8 +221,12 @@ def test_real_server_process_end_to_end(server_db_url, tmp_path, capsys):
                     "row_id": case_id,
                     "op": "insert",
                     "fields": {
-                        "person_id": person_id, "facility_code": "SDA", "assigned_to": "ani",
-                        "category_code": "01", "stage": "pendekatan_awal", "status": "open",
+                        "person_id": person_id,
+                        "facility_code": "SDA",
+                        "assigned_to": "ani",
+                        "category_code": "01",
+                        "stage": "pendekatan_awal",
+                        "status": "open",
                         "opened_at": "2026-10-17",
                     },  # fmt: skip
                     "created_by": "ani",
