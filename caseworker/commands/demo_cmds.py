@@ -7,7 +7,19 @@ import os
 from datetime import date
 from pathlib import Path
 
-from caseworker import paths
+from caseworker import i18n, paths
+from caseworker.errors import KnownError
+
+i18n.register(
+    {
+        "demo_not_demo_profile": (
+            "{path} bukan profil demo: demo-data tidak mencampur data contoh ke profil unit. "
+            "Pakai folder lain, mis. --profile ~/cw-demo.",
+            "{path} is not a demo profile: demo-data does not mix made-up cases into a unit's profile. "
+            "Use another folder, e.g. --profile ~/cw-demo.",
+        ),
+    }
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,9 +50,24 @@ def demo_folder(args: argparse.Namespace) -> Path:
     return Path(env).expanduser() if env else paths.demo_profile_dir()
 
 
+def _refuse_a_unit_profile(folder: Path) -> None:
+    """Made-up people (with NIK numbers) must never land among a unit's real clients, nor sync to its
+    server: only a new folder or a demo profile (standalone, with the demo's `supervisor`) is filled."""
+    from caseworker.security.keyslots import SlotFile
+    from caseworker.store.profile import SLOTS_FILE, is_profile, read_profile
+
+    if not is_profile(folder):
+        return
+    standalone = read_profile(folder).get("mode") != "server"
+    if not (standalone and "supervisor" in SlotFile(folder / SLOTS_FILE).load()):
+        raise KnownError("demo_not_demo_profile", path=str(folder))
+
+
 def cmd_demo_data(args: argparse.Namespace) -> int:
     from caseworker.demo.loader import fill_demo_profile
 
-    result = fill_demo_profile(demo_folder(args), args.cases, args.seed, today=args.today)
+    folder = demo_folder(args)
+    _refuse_a_unit_profile(folder)
+    result = fill_demo_profile(folder, args.cases, args.seed, today=args.today)
     print(result.summary())
     return 0

@@ -12,8 +12,10 @@ from caseworker.store.profile import add_user, create_profile
 i18n.register(
     {
         "init_done": (
-            "Profil dibuat di {path} untuk unit {facility}; pengguna {user} (supervisor).",
-            "Profile created at {path} for facility {facility}; user {user} (supervisor).",
+            "Profil dibuat di {path} untuk unit {facility}; pengguna {user} (supervisor: mengelola profil ini). "
+            "Login pekerja: caseworker user add NAMA --role worker.",
+            "Profile created at {path} for facility {facility}; user {user} (supervisor: manages this profile). "
+            "Workers' logins: caseworker user add NAME --role worker.",
         ),
         "user_added": ("Pengguna {user} ({role}) ditambahkan.", "User {user} ({role}) added."),
         "backup_done": (
@@ -29,8 +31,14 @@ i18n.register(
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("init", help="create a new standalone profile")
-    p.add_argument("--user", required=True)
+    # The first login of a standalone profile is its supervisor: only a supervisor adds logins and approves
+    # assessments, plans and closures, so a profile whose one login were a worker could never close a case.
+    # Workers get theirs from it (`user add NAME --role worker`) or from the server (`sync --server`).
+    p = sub.add_parser(
+        "init",
+        help="create a new standalone profile; its first user is the supervisor who manages it",
+    )
+    p.add_argument("--user", required=True, help="the first login: the profile's supervisor")
     p.add_argument("--facility", required=True, help="facility code, e.g. SDA")
     p.add_argument("--facility-name", default="")
     p.add_argument("--full-name", default="")

@@ -197,6 +197,22 @@ def test_cli_creates_then_extends_the_profile_without_a_password(tmp_path, monke
         store.close()
 
 
+def test_cli_never_fills_a_units_own_profile(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CASEWORKER_PASSWORD", "rahasia-123")
+    folder = tmp_path / "cw"
+    assert main(["--profile", str(folder), "init", "--user", "ani", "--facility", "SDA"]) == 0
+    assert "supervisor" in capsys.readouterr().out
+    assert main(["--profile", str(folder), "demo-data", "--cases", "3"]) == 2
+    err = capsys.readouterr().err
+    assert "bukan profil demo" in err and "--profile ~/cw-demo" in err and len(err.splitlines()) == 1
+    store = open_profile(folder, "ani", "rahasia-123")
+    try:
+        assert store.user.role == "supervisor"
+        assert store.conn.execute("SELECT count(*) FROM cases").fetchone()[0] == 0
+    finally:
+        store.close()
+
+
 def test_cli_refuses_a_negative_count(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["--profile", str(tmp_path / "x"), "demo-data", "--cases", "-1"])
