@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from caseworker import forms
 from caseworker.errors import KnownError
 from caseworker.forms.definitions import FieldDef, FormDef
+from caseworker.numbers import format_number
 from caseworker.store import cases, reviews
 from caseworker.store.store import Store
 from ui.i18n import language, register, tr
@@ -139,7 +140,7 @@ class FieldWidget(QWidget):
             edit = QLineEdit()
             if t in ("integer", "number", "scale"):
                 edit.setMaximumWidth(160)
-                hint = [str(x) for x in (fdef.min, fdef.max) if x is not None]
+                hint = [format_number(x, language()) for x in (fdef.min, fdef.max) if x is not None]
                 if len(hint) == 2:
                     edit.setPlaceholderText(f"{hint[0]}–{hint[1]}")
             edit.textChanged.connect(self._edited)
@@ -189,7 +190,9 @@ class FieldWidget(QWidget):
         elif isinstance(self.input, DateField):
             self.input.set_iso(str(value))
         elif isinstance(self.input, QLineEdit):
-            self.input.setText(str(value))
+            numeric = self.fdef.type in ("integer", "number", "scale")
+            shown = isinstance(value, int | float) and not isinstance(value, bool) and numeric
+            self.input.setText(format_number(value, language()) if shown else str(value))  # 95,2 / 95.2
 
     def choose(self, option_value: Any) -> None:
         """Pick an option as a user would (tests, keyboard helpers)."""
@@ -275,6 +278,13 @@ def score_lines(scores: dict[str, dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _number(value: Any) -> str:
+    """A score in the user's language (12,5 / 12.5); anything else as it is."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return format_number(value, language())
+    return str(value)
+
+
 def _score_line(s: dict[str, Any]) -> str:
     lang_key = language()
     name = s["score_label"][lang_key] or s["score_label"]["id"]
@@ -282,10 +292,17 @@ def _score_line(s: dict[str, Any]) -> str:
         return tr("assess.score_none", label=name)
     if s["complete"] and s["label"]:
         return tr(
-            "assess.score_done", label=name, value=s["value"], band=s["label"][lang_key] or s["label"]["id"]
+            "assess.score_done",
+            label=name,
+            value=_number(s["value"]),
+            band=s["label"][lang_key] or s["label"]["id"],
         )
     return tr(
-        "assess.score_partial", label=name, value=s["value"], answered=s["answered"], expected=s["expected"]
+        "assess.score_partial",
+        label=name,
+        value=_number(s["value"]),
+        answered=s["answered"],
+        expected=s["expected"],
     )
 
 

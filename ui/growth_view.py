@@ -15,7 +15,8 @@ from caseworker.growth.categories import category, indicator_name
 from caseworker.growth.curves import reference_curves
 from caseworker.growth.records import history, latest_alerts, result_for
 from caseworker.growth.zscores import GrowthResult
-from ui.i18n import fmt_date, register, tr
+from caseworker.numbers import format_number, format_z
+from ui.i18n import fmt_date, language, register, tr
 from ui.models import Column, RecordModel
 from ui.widgets import IssueList, button, combo, label
 
@@ -55,7 +56,8 @@ DAYS_PER_MONTH = 30.4375
 
 
 def _z(value: float | None) -> str:
-    return "" if value is None else f"{value:+.2f}"
+    """+1,25 / −0,12 in Indonesian, +1.25 / −0.12 in English."""
+    return "" if value is None else format_z(value, language())
 
 
 def result_summary(person: dict[str, Any], values: dict[str, Any]) -> str:
@@ -112,7 +114,7 @@ class GrowthTab(QWidget):
         self.model = RecordModel(
             [
                 Column("growth.col.date", lambda r: fmt_date(r["measured_at"])),
-                Column("growth.col.age", lambda r: f"{r['_age_months']:.1f}" if r.get("_age_months") is not None else "", align_right=True),
+                Column("growth.col.age", lambda r: _num(r.get("_age_months"), 1), align_right=True),
                 Column("growth.col.weight", lambda r: _num(r.get("weight_kg"), 2), align_right=True),
                 Column("growth.col.length", lambda r: _num(r.get("length_cm"), 1), align_right=True),
                 Column("growth_waz", lambda r: _z(r.get("_waz")), _z_colour("_waz"), align_right=True),
@@ -248,7 +250,7 @@ class GrowthTab(QWidget):
 
 
 def _num(value: float | None, decimals: int) -> str:
-    return "" if value is None else f"{value:.{decimals}f}"
+    return "" if value is None else format_number(value, language(), decimals)
 
 
 def _z_colour(key: str):  # noqa: ANN202

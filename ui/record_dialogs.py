@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -27,6 +26,7 @@ from caseworker.store.ids import now_iso
 from caseworker.store.store import Store
 from caseworker.store.values import day_of
 from ui.i18n import register, tr
+from ui.number_field import NumberField
 from ui.widgets import DateField, IssueList, button, combo, label
 
 register(
@@ -322,12 +322,9 @@ class TaskDialog(RecordDialog):
         )  # fmt: skip
 
 
-def _measure_box(low: float, high: float, decimals: int = 1) -> QDoubleSpinBox:
-    box = QDoubleSpinBox()
-    box.setRange(0, high)
-    box.setDecimals(decimals)
-    box.setSingleStep(0.1)
-    box.setSpecialValueText(tr("measure.empty"))
+def _measure_box(high: float, decimals: int = 1) -> NumberField:
+    """A measurement in its unit: 95,2 or 95.2, empty when not measured, an error under it otherwise."""
+    box = NumberField(high, decimals=decimals, positive=True, placeholder=tr("measure.empty"))
     box.setMinimumWidth(200)
     return box
 
@@ -337,13 +334,13 @@ class MeasurementDialog(RecordDialog):
         super().__init__(store, case, tr("measure.title"), parent)
         self.person = case.get("person") or {}
         self.day = DateField(date.today().isoformat())
-        self.weight = _measure_box(0, 60, 2)
-        self.length = _measure_box(0, 200)
+        self.weight = _measure_box(60, 2)
+        self.length = _measure_box(200)
         self.position = combo(
             [(tr("measure.position.lying"), "lying"), (tr("measure.position.standing"), "standing")]
         )
-        self.head = _measure_box(0, 70)
-        self.muac = _measure_box(0, 40)
+        self.head = _measure_box(70)
+        self.muac = _measure_box(40)
         self.oedema = QCheckBox(tr("measure.oedema"))
         self.preview = label("", "muted", wrap=True)
         self.form.addRow(tr("measure.date") + " *", self.day)
@@ -356,7 +353,7 @@ class MeasurementDialog(RecordDialog):
         self.form.addRow(tr("measure.preview"), self.preview)
         self._set_default_position()
         self.day.textChanged.connect(self._set_default_position)
-        self.watch(self.day, self.weight, self.length, self.position, self.head, self.oedema)
+        self.watch(self.day, self.weight, self.length, self.position, self.head, self.muac, self.oedema)
 
     def _set_default_position(self) -> None:
         born, day = day_of(self.person.get("birth_date")), self.day.date()
@@ -365,8 +362,9 @@ class MeasurementDialog(RecordDialog):
             self.position.setCurrentIndex(0 if days < 731 else 1)
 
     def values(self) -> dict[str, Any]:
-        def num(box: QDoubleSpinBox) -> float | None:
-            return round(box.value(), box.decimals()) if box.value() > 0 else None
+        def num(box: NumberField) -> float | None:
+            value = box.value()
+            return None if value is None else float(value)
 
         return {
             "person_id": self.case.get("person_id"),
@@ -382,8 +380,12 @@ class MeasurementDialog(RecordDialog):
 
     def problems(self) -> list[tuple[str, str]]:
         out = self.check_date(self.day, "measure.date")
+        for key, box in (("measure.weight", self.weight), ("measure.length", self.length),
+                         ("measure.head", self.head), ("measure.muac", self.muac)):  # fmt: skip
+            if box.error():  # said under the field too
+                out.append(("error", f"{tr(key)}: {box.error()}"))
         values = self.values()
-        if values["weight_kg"] is None and values["length_cm"] is None:
+        if not out and values["weight_kg"] is None and values["length_cm"] is None:
             out.append(("error", tr("measure.need_one")))
         self.preview.setText(self._preview(values) if not out else "")
         return out

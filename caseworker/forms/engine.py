@@ -15,6 +15,7 @@ from typing import Any
 
 from caseworker import i18n
 from caseworker.forms.model import Bilingual, Condition, FieldDef, FormDef, ScoreDef
+from caseworker.numbers import NumberError, format_money, format_number, parse_number
 
 i18n.register(
     {
@@ -63,8 +64,6 @@ i18n.register(
 )
 
 _MISSING = object()
-_INT_TEXT = re.compile(r"^[+-]?\d+$")
-_GROUPED_INT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")  # Indonesian thousands: 1.500.000
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -87,9 +86,8 @@ def _show(value: Any, lang: str) -> str:
         return value.get(lang)
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    if isinstance(value, float):
-        text = f"{value:g}"
-        return text.replace(".", ",") if lang == "id" else text
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return format_number(value, lang)  # 1.500.000 / 12,5 in Indonesian
     return str(value)
 
 
@@ -118,21 +116,12 @@ def _to_number(raw: Any, integer: bool) -> tuple[float | int | None, str | None]
         return raw, None
     if not isinstance(raw, str):
         return None, "not_a_number"
-    text = raw.strip().replace(" ", "")
-    if _INT_TEXT.match(text):
-        return int(text), None
-    if integer and _GROUPED_INT.match(text):
-        return int(text.replace(".", "")), None
-    if text.count(",") == 1 and "." not in text:
-        text = text.replace(",", ".")  # Indonesian decimal comma
     try:
-        value = float(text)
-    except ValueError:
+        value = parse_number(raw, integer=integer)  # 12,5 / 12.5 / 1.500.000, in the user's language
+    except NumberError as exc:
+        return None, exc.code
+    if value is None:
         return None, "not_a_number"
-    if not math.isfinite(value):
-        return None, "not_a_number"
-    if integer:
-        return (int(value), None) if value.is_integer() else (None, "not_an_integer")
     return value, None
 
 
@@ -335,6 +324,11 @@ def compute_scores(form: FormDef, answers: dict[str, Any]) -> dict[str, dict[str
 # --- display ------------------------------------------------------------------------------------------
 
 
+def is_money(fdef: FieldDef) -> bool:
+    """A field counted in rupiah (its unit says so): shown as Rp1.500.000."""
+    return bool(fdef.unit) and fdef.unit.get("id").strip().lower() in ("rupiah", "rp")
+
+
 def answer_text(fdef: FieldDef, value: Any, lang: str | None = None) -> str:
     """A stored answer as people read it (reports, summaries): option labels, Ya/Tidak, 17/10/2026."""
     lang = lang or i18n.language()
@@ -349,6 +343,10 @@ def answer_text(fdef: FieldDef, value: Any, lang: str | None = None) -> str:
         day = _to_date(value)
         return day.strftime("%d/%m/%Y") if day else str(value)
     if fdef.type in ("integer", "number", "scale"):
-        text = _show(value, lang) if isinstance(value, float) else str(value)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return str(value)
+        if is_money(fdef):
+            return format_money(value, lang)  # Rp1.500.000
+        text = format_number(value, lang)
         return f"{text} {fdef.unit.get(lang)}" if fdef.unit else text
     return str(value)

@@ -14,6 +14,7 @@ from datetime import date
 from caseworker import i18n
 from caseworker.growth.categories import indicator_name
 from caseworker.growth.zscores import GrowthResult, round2
+from caseworker.numbers import format_number
 
 DROP_LIMIT_SD = 1.0
 DROP_INDICATORS = ("waz", "haz", "whz")
@@ -84,9 +85,9 @@ class Alert:
             f"growth.alert.{self.code}",
             lang,
             name=indicator_name(self.indicator, self.standing, lang),
-            z=_fmt(self.z),
-            previous=_fmt(self.previous_z),
-            delta=_fmt(None if self.z is None or self.previous_z is None else self.previous_z - self.z),
+            z=_fmt(self.z, lang),
+            previous=_fmt(self.previous_z, lang),
+            delta=_fmt(None if self.z is None or self.previous_z is None else self.previous_z - self.z, lang),
             since=self.since.strftime("%d/%m/%Y") if self.since else "",
         )
 
@@ -96,8 +97,9 @@ class Alert:
         return self.text()
 
 
-def _fmt(value: float | None) -> str:
-    return "" if value is None else f"{value:.2f}"
+def _fmt(value: float | None, lang: str | None = None) -> str:
+    """−3,53 in Indonesian, −3.53 in English."""
+    return "" if value is None else format_number(value, lang or i18n.language(), 2)
 
 
 def _shown(result: GrowthResult, indicator: str) -> float | None:

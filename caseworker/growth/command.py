@@ -19,6 +19,7 @@ from caseworker import i18n
 from caseworker.errors import KnownError
 from caseworker.growth.categories import category, indicator_name
 from caseworker.growth.zscores import INDICATORS, GrowthResult, age_in_days, compute, round2
+from caseworker.numbers import MINUS, NumberError, format_number, format_z, parse_number
 
 EXIT_USAGE = 2
 
@@ -127,9 +128,12 @@ def _number(value: str | None, option: str) -> float | None:
     if value is None:
         return None
     try:
-        return float(value.replace(",", "."))  # Indonesian decimal comma: 8,5 kg
-    except ValueError:
-        raise UsageError(i18n.text("growth.cli.bad_number", option=option, value=value)) from None
+        number = parse_number(value)  # 8,5 or 8.5 kg
+    except NumberError:
+        number = None
+    if number is None:
+        raise UsageError(i18n.text("growth.cli.bad_number", option=option, value=value))
+    return float(number)
 
 
 def _int(value: str, option: str) -> int:
@@ -150,12 +154,8 @@ def _date(value: str, option: str) -> date:
 
 def format_table(result: GrowthResult, lang: str | None = None) -> str:
     """A short readable report in the user's language (Indonesian by default)."""
-    comma = (lang or i18n.language()) == "id"  # Indonesian writes 1,5 where English writes 1.5
-
-    def decimal(text: str) -> str:
-        return text.replace(".", ",") if comma else text
-
-    months = decimal(f"{result.age_months:.1f}")
+    lang = lang or i18n.language()  # Indonesian writes 1,5 where English writes 1.5
+    months = format_number(result.age_months, lang, 1)
     lines = [
         f"{i18n.text('growth.cli.age', lang)}: "
         + i18n.text("growth.cli.days_months", lang, days=result.age_days, months=months),
@@ -177,7 +177,7 @@ def format_table(result: GrowthResult, lang: str | None = None) -> str:
         status = category(indicator, result.categories[indicator]).label(lang)
         if indicator in result.flags:
             status += f" ({i18n.text('growth.cli.implausible', lang)})"
-        rows.append((name, decimal(f"{round2(value):+.2f}"), status))
+        rows.append((name, format_z(round2(value), lang).replace(MINUS, "-"), status))
     width = max(len(row[0]) for row in rows)
     lines.extend(f"{row[0]:<{width}}  {row[1]:>6}  {row[2]}" for row in rows)
     return "\n".join(lines)

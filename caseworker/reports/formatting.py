@@ -6,6 +6,7 @@ import re
 from datetime import UTC, date, datetime
 from xml.sax.saxutils import escape
 
+from caseworker import numbers
 from caseworker.reports.labels import t
 
 
@@ -34,18 +35,12 @@ def fmt_datetime(value: datetime) -> str:
 
 
 def fmt_number(value: float | None, decimals: int = 1, lang: str = "id") -> str:
-    """12,5 in Indonesian, 12.5 in English."""
-    if value is None:
-        return "-"
-    text = f"{value:.{decimals}f}"
-    return text.replace(".", ",") if lang == "id" else text
+    """12,5 in Indonesian, 12.5 in English (caseworker.numbers, as the app and the CLI show them)."""
+    return numbers.format_number(value, lang, decimals)
 
 
 def fmt_z(value: float | None, lang: str = "id") -> str:
-    if value is None:
-        return "-"
-    text = f"{value:+.2f}".replace("-", "\u2212")
-    return text.replace(".", ",") if lang == "id" else text
+    return numbers.format_z(value, lang)
 
 
 def age_parts(born: date, on: date) -> tuple[int, int]:

@@ -232,12 +232,12 @@ def test_measurement_shows_z_scores_and_chart(qtbot, signed_in) -> None:
     assert view.growth is None  # built when first shown
     view.show_growth().add_button.click()
     dialog = view.dialog
-    dialog.weight.setValue(9.5)
-    dialog.length.setValue(80.0)
+    qtbot.keyClicks(dialog.weight.edit, "9,5")
+    qtbot.keyClicks(dialog.length.edit, "80")
     assert "BB/U" in dialog.preview.text()
     dialog.save_button.click()
     assert view.growth.model.rowCount() == 1
-    assert view.growth.model.index(0, 4).data().startswith(("+", "-"))
+    assert view.growth.model.index(0, 4).data().startswith(("+", "\u2212"))
     assert len(view.growth.chart.series()) == 9  # 7 WHO lines, the child's line and dots
 
 
