@@ -121,7 +121,7 @@ class ListIndex:
     ) -> tuple[list[str], bool]:  # fmt: skip
         """Like queries.limited_case_ids: with a text search and a `limit`, the `limit` newest matches."""
         search = queries.parse_text(f.text)
-        keep = self._filters(f, search)
+        keep = self._filters(f, search, store)
         if search is not None and limit is not None:
             cursor = None
             if search.fts:
@@ -167,6 +167,9 @@ class ListIndex:
         if f.overdue:
             today, due = f.on or date.today().isoformat(), _I["next_due"]
             rows = [r for r in rows if r[due] is not None and r[due] < today]
+            if f.due_for:
+                mine = self._due_for(store, f, today)
+                rows = [r for r in rows if mine(r)]
         if f.conflict:
             conflict = _I["conflict"]
             rows = [r for r in rows if r[conflict] == 1]
@@ -175,11 +178,20 @@ class ListIndex:
         return [r[1] for r in rows], False
 
     @staticmethod
+    def _due_for(store: Store, f: CaseFilter, today: str) -> Callable[[tuple], bool]:
+        """A follow-up of f.due_for: their case, or a case with a task of theirs overdue (queries._where)."""
+        cases = queries.cases_with_overdue_tasks_of(store, f.due_for or "", today)
+        assigned, case_id = _I["assigned_to"], _I["case_id"]
+        return lambda r: r[assigned] == f.due_for or r[case_id] in cases
+
+    @staticmethod
     def _name_tests(search: queries.TextSearch | None) -> int:
         """How many of _filters' tests (the last ones) are the search's name tests."""
         return 0 if search is None else bool(search.name_prefix) + len(search.initials)
 
-    def _filters(self, f: CaseFilter, search: queries.TextSearch | None) -> list[Callable[[tuple], bool]]:
+    def _filters(
+        self, f: CaseFilter, search: queries.TextSearch | None, store: Store | None = None
+    ) -> list[Callable[[tuple], bool]]:
         """The filter's conditions (and a search's name conditions) as tests of one row, like queries._where."""
         tests: list[Callable[[tuple], bool]] = []
         for column, value in (("status", f.status), ("stage", f.stage), ("category_code", f.category),
@@ -189,6 +201,8 @@ class ListIndex:
         if f.overdue:
             today, due = f.on or date.today().isoformat(), _I["next_due"]
             tests.append(lambda r: r[due] is not None and r[due] < today)
+            if f.due_for and store is not None:
+                tests.append(self._due_for(store, f, today))
         if f.conflict:
             conflict = _I["conflict"]
             tests.append(lambda r: r[conflict] == 1)

@@ -173,7 +173,7 @@ class Workspace(QWidget):
         return {
             "mine": CaseFilter(assigned_to=me),
             "facility": CaseFilter(),
-            "due": CaseFilter(overdue=True),
+            "due": queries.due_filter(self.store.user),  # a worker's own; a supervisor's the facility's
             "conflicts": CaseFilter(status=None, conflict=True),
         }.get(key, CaseFilter())
 

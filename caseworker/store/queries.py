@@ -13,7 +13,7 @@ from typing import Any
 from caseworker.domain.names import name_key
 from caseworker.store.indexing import fold
 from caseworker.store.schema import CASE_RECORDS
-from caseworker.store.store import Store
+from caseworker.store.store import Store, User
 from caseworker.store.values import day_of, json_or_raw
 
 SORT_COLUMNS = {
@@ -50,6 +50,8 @@ class CaseFilter:
     assigned_to: str | None = None
     status: str | None = "open"  # None = any
     overdue: bool = False
+    # with overdue: only the follow-ups of this user, on cases assigned to them or tasks assigned to them
+    due_for: str | None = None
     conflict: bool = False
     on: str | None = None  # "today" for overdue checks (ISO date); defaults to the real today
 
@@ -124,8 +126,15 @@ def _where(f: CaseFilter, alias: str = "") -> tuple[list[str], list[Any]]:
             clauses.append(f"{a}{column} = ?")
             params.append(value)
     if f.overdue:
+        today = f.on or date.today().isoformat()
         clauses.append(f"{a}next_due < ?")
-        params.append(f.on or date.today().isoformat())
+        params.append(today)
+        if f.due_for:
+            clauses.append(
+                f"({a}assigned_to = ? OR {a}case_id IN (SELECT case_id FROM tasks WHERE assigned_to = ?"
+                " AND done_at IS NULL AND deleted = 0 AND due_date < ?))"
+            )
+            params += [f.due_for, f.due_for, today]
     if f.conflict:
         clauses.append(f"{a}conflict = 1")
     return clauses, params
@@ -264,12 +273,30 @@ def count_cases(store: Store, f: CaseFilter = CaseFilter()) -> int:
     return store.conn.execute(f"SELECT count(*) FROM case_index WHERE {where}", params).fetchone()[0]
 
 
+def due_filter(user: User, today: str | None = None) -> CaseFilter:
+    """The "Tindak lanjut jatuh tempo" list: a worker's own overdue follow-ups (their cases, tasks assigned to
+    them); a supervisor's (and staff's) are the facility's."""
+    if user.role == "worker":
+        return CaseFilter(overdue=True, due_for=user.username, on=today)
+    return CaseFilter(overdue=True, on=today)
+
+
+def cases_with_overdue_tasks_of(store: Store, username: str, today: str | None = None) -> set[str]:
+    """Ids of the cases where `username` has an unfinished task due before today (CaseFilter.due_for)."""
+    rows = store.conn.execute(
+        "SELECT DISTINCT case_id FROM tasks WHERE assigned_to = ? AND done_at IS NULL AND deleted = 0"
+        " AND due_date < ?",
+        [username, today or date.today().isoformat()],
+    )
+    return {case_id for (case_id,) in rows}
+
+
 def navigation_counts(store: Store, today: str | None = None) -> dict[str, int]:
     me = store.user.username
     return {
         "mine": count_cases(store, CaseFilter(assigned_to=me)),
         "facility": count_cases(store, CaseFilter()),
-        "due": count_cases(store, CaseFilter(overdue=True, on=today)),
+        "due": count_cases(store, due_filter(store.user, today)),
         "conflicts": count_cases(store, CaseFilter(status=None, conflict=True)),
     }
 

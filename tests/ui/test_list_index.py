@@ -29,14 +29,19 @@ def test_same_answers_as_the_core(profile_dir, monkeypatch, selective: int) -> N
                 store,
                 "tasks",
                 case_id,
-                {"title": "kunjungan", "due_date": "2020-01-01" if born else "2099-01-01"},
+                {
+                    "title": "kunjungan",
+                    "due_date": "2020-01-01" if born else "2099-01-01",
+                    "assigned_to": "budi" if name == "Éka Putri" else None,
+                },
             )
         index = ListIndex.load(store)
         filters = [CaseFilter(), CaseFilter(status=None), CaseFilter(text="ahmad"), CaseFilter(text="kunjungan sri"),
                    CaseFilter(assigned_to="budi"), CaseFilter(overdue=True), CaseFilter(category="02", status=None),
                    CaseFilter(stage="asesmen"), CaseFilter(conflict=True, status=None), CaseFilter(text="a"),
                    CaseFilter(text="É", status=None), CaseFilter(text="ahmad f"), CaseFilter(text="f a"),
-                   CaseFilter(text="kunjungan", assigned_to="budi")]  # fmt: skip
+                   CaseFilter(text="kunjungan", assigned_to="budi"), CaseFilter(overdue=True, due_for="budi"),
+                   CaseFilter(overdue=True, due_for="ani", text="a")]  # fmt: skip
         for f in filters:
             for sort in queries.SORT_COLUMNS:
                 for desc in (False, True):
