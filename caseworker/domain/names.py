@@ -4,14 +4,19 @@ Indonesian names are written in many ways for the same person: the old (pre-1972
 spelling is still on many documents (Soekarno/Sukarno, Djoko/Joko, Tjahjo/Cahyo), Arabic names have
 several transliterations (Muhammad/Mohammad/Moch., Achmad/Ahmad, Ramadhan/Ramadan) and letters are
 doubled or not (Sitti/Siti). `name_key` folds these so the same name compares equal.
+
+Similarity is the Indel ratio of rapidfuzz (2 x longest common subsequence / total length: what
+difflib's ratio approximates, never below it), and `block_keys` gives the few keys under which a
+name is filed so that the duplicate check compares a new name only with names sharing a key.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from difflib import SequenceMatcher
 from functools import lru_cache
+
+from rapidfuzz.distance import Indel
 
 # Abbreviations and spellings of Muhammad, anywhere in the name ("M." only as the first word,
 # where it is the usual short form; elsewhere it may stand for anything).
@@ -96,8 +101,7 @@ def name_key(name: str | None) -> str:
     return " ".join(out)
 
 
-def _ratio(a: str, b: str) -> float:
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+_ratio = Indel.normalized_similarity  # (a, b) -> 0..1
 
 
 def name_similarity(a: str | None, b: str | None) -> float:
@@ -133,3 +137,41 @@ def similar_names(a: str | None, b: str | None) -> bool:
         all(_ratio(x, y) >= WORD_THRESHOLD for x, y in zip(left, right, strict=True))
         for left, right in ((words_a, words_b), (sorted(words_a), sorted(words_b)))
     )
+
+
+# Words too common to narrow a search down (after name_key): a name is filed under its other words.
+_COMMON_WORDS = frozenset(
+    {"muhamad", "siti", "nur", "nurul", "abdul", "sri", "dwi", "tri", "al", "el", "mbok", "ahmad"}
+)
+
+
+@lru_cache(maxsize=8192)
+def block_keys(name: str | None) -> tuple[str, ...]:
+    """The keys a name is filed under for the duplicate check: two names that `similar_names` finds
+    similar share at least one of them (in practice: see tests/core/test_duplicate_check.py).
+
+    - `=` + the key without spaces: equal names (Nur Hayati / Nurhayati) and short names, which must
+      match exactly;
+    - `<` and `>` + the first and last three letters of each word: one edit in a word of six letters or
+      more leaves one of them as it was (Rahmawati / Rahmawti / Rhamawati, Aminah Siti / Siti Aminah,
+      Abdul Rahman / Abdurrahman);
+    - `~` + a word of three to six letters, and the word with one letter left out: one edit or swap in
+      a short word (Rizki / Riski in Muhammad Rizki / Mohamad Risky, Rohmah / Romhah).
+
+    Very common words (Muhammad, Siti, Nur...) give no key of their own unless the name has nothing
+    else: a block of every Muhammad born in a month would be most of the work. Changing the keys needs
+    a migration that files everyone again (person_index.rebuild)."""
+    key = name_key(name)
+    if not key:
+        return ()
+    words = key.split()
+    rare = [w for w in words if w not in _COMMON_WORDS] or words
+    keys = {"=" + key.replace(" ", ""), ">" + words[-1][-3:]}
+    for w in rare:
+        keys.add("<" + w[:3])
+        keys.add(">" + w[-3:])
+        if 3 <= len(w) <= 6:
+            keys.add("~" + w)
+            if len(w) >= 4:
+                keys.update("~" + w[:i] + w[i + 1 :] for i in range(len(w)))
+    return tuple(sorted(keys))

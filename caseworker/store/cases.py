@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from typing import Any
 
 from caseworker import i18n
 from caseworker.domain import names, stages, validation
 from caseworker.errors import KnownError, NotAllowed, ValidationFailed
+from caseworker.store import person_index
 from caseworker.store import repository as repo
 from caseworker.store.ids import case_number, now_iso, today_iso, uuid7
 from caseworker.store.store import Store
@@ -78,17 +78,16 @@ def find_same_nik(store: Store, nik: str, exclude_id: str | None = None) -> dict
 def find_similar_persons(
     store: Store, name: str, birth_date: str | None, estimated: bool = False
 ) -> list[dict]:
-    """People with a similar name (Indonesian spelling variants) and the same or a close birth date."""
+    """People with a similar name (Indonesian spelling variants) born within a month (a year when the
+    date is estimated): only those filed under a key of the name (person_index) are compared."""
     if not name or not birth_date:
         return []
-    born = date.fromisoformat(birth_date)
-    window = timedelta(days=366 if estimated else 31)
-    rows = store.query(
-        "SELECT id, name, nik, birth_date, sex, region_code FROM persons"
-        " WHERE deleted = 0 AND birth_date BETWEEN ? AND ?",
-        [(born - window).isoformat(), (born + window).isoformat()],
-    )
-    return [r for r in rows if names.similar_names(name, r["name"])]
+    low, high = person_index.window(birth_date, estimated)
+    return [
+        r
+        for r in person_index.candidates(store.conn, name, low, high)
+        if names.similar_names(name, r["name"])
+    ]
 
 
 def _case_number_of_person(store: Store, person_id: str) -> str | None:

@@ -11,6 +11,7 @@ import sqlite_utils
 
 from caseworker.errors import StoreError
 from caseworker.private_files import prepare_sqlite_file
+from caseworker.store import person_index
 
 DB_FILENAME = "caseworker.db"
 DatabaseError = sqlcipher3.dbapi2.DatabaseError
@@ -40,6 +41,7 @@ def connect(path: Path, key: bytes) -> sqlite_utils.Database:
     conn.execute("PRAGMA busy_timeout = 5000")
     conn.execute("PRAGMA cache_size = -32000")  # 32 MB page cache
     conn.execute("PRAGMA temp_store = MEMORY")
+    person_index.register(conn)  # the person_keys triggers call it
     return sqlite_utils.Database(conn, execute_plugins=False)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
+from caseworker.store import person_index
 from caseworker.store.schema import COMMON, LOCAL_TABLES, SCHEMA_VERSION, TABLES
 
 SQL_TYPES = {str: "TEXT", int: "INTEGER", float: "REAL"}
@@ -166,7 +167,18 @@ def _v3(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_sync_quarantine_case ON sync_quarantine(case_id)")
 
 
-MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [(1, _v1), (2, _v2), (3, _v3)]
+def _v4(db: sqlite_utils.Database) -> None:
+    """person_keys: the blocking index of the duplicate check (caseworker.store.person_index), kept by
+    triggers on persons and filled for the persons already stored. Local only, derived."""
+    person_index.create(db.conn)
+
+
+MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
+    (1, _v1),
+    (2, _v2),
+    (3, _v3),
+    (4, _v4),
+]
 assert MIGRATIONS[-1][0] == SCHEMA_VERSION
 
 

@@ -1,10 +1,17 @@
 """Import persons and cases from a spreadsheet: each row becomes a person and an open case.
 
-Each row commits in its own transaction (person + case + first note + their outbox and audit entries),
-so an import killed half-way leaves whole rows or nothing of a row. A row whose NIK (or, in a re-imported
-export, whose case number) is already known updates that person instead of adding a duplicate, and
-opens no second case while the person has an open case in this facility: running the same file again
-finishes an interrupted import without duplicates. One `import` audit entry records the counts.
+Rows commit in batches of whole rows (BATCH_ROWS per transaction: each row's person + case + first note
+with their outbox and audit entries, and the batch's index rows), so an import killed half-way leaves
+whole rows or nothing of a row; a row refused while its batch is written is rolled back to its own
+savepoint. A row whose NIK (or, in a re-imported export, whose case number) is already known updates that
+person instead of adding a duplicate, and opens no second case while the person has an open case in this
+facility: running the same file again finishes an interrupted import without duplicates. One `import`
+audit entry records the counts.
+
+New people (the bulk of a first import) are collected per batch and written with the bulk writer
+(caseworker.store.bulk: one statement per table for the row, outbox and audit entries), the same rows
+`cases.register_person` / `open_case` / `add_note` write; the duplicate checks see them at once (a
+later row of the same batch with the same NIK or name meets them here before they are written).
 """
 
 from __future__ import annotations
@@ -16,15 +23,18 @@ from pathlib import Path
 from typing import Any
 
 from caseworker import i18n
-from caseworker.errors import KnownError, NotAllowed, StoreError
-from caseworker.store import cases
+from caseworker.domain import names, stages, validation
+from caseworker.errors import KnownError, NotAllowed, StoreError, ValidationFailed
+from caseworker.store import bulk, cases, permissions, person_index
 from caseworker.store import repository as repo
+from caseworker.store.ids import case_number, now_iso, today_iso
 from caseworker.store.indexing import fold
 from caseworker.store.store import Store
 from caseworker.transfer.reader import Table, open_table
 from caseworker.transfer.rows import ParsedRow, parse_row
 
 IMPORTED, REJECTED = "imported", "rejected"
+BATCH_ROWS = 250  # rows per transaction
 
 
 @dataclass
@@ -117,18 +127,33 @@ def _run(
     progress: Callable[[RowResult], None] | None,
     cancelled: Callable[[], bool] | None,
 ) -> None:
+    """Rows in batches of BATCH_ROWS, each batch one transaction (a dry run: one outer transaction that is
+    rolled back); a batch's rows are counted and reported once it is committed."""
     width = len(table.columns)
-    for raw in table.rows():
-        if cancelled is not None and cancelled():
-            break
-        parsed, reasons = parse_row(raw, width)
-        if parsed is None:
-            result = RowResult(raw.line, REJECTED, reasons)
-        else:
-            result = _import_row(store, parsed, dry_run)
-        _count(report, result)
-        if progress is not None:
-            progress(result)
+    rows = iter(table.rows())
+    while True:
+        batch = _Batch(store)
+        results: list[RowResult] = []
+        stopped = False
+        with contextlib.nullcontext() if dry_run else store.transaction():
+            for raw in rows:
+                if cancelled is not None and cancelled():
+                    stopped = True
+                    break
+                parsed, reasons = parse_row(raw, width)
+                if parsed is None:
+                    results.append(RowResult(raw.line, REJECTED, reasons))
+                else:
+                    results.append(_import_row(batch, parsed))
+                if len(results) >= BATCH_ROWS:
+                    break
+            batch.flush()
+        for result in results:
+            _count(report, result)
+            if progress is not None:
+                progress(result)
+        if stopped or len(results) < BATCH_ROWS:
+            return
 
 
 def _count(report: ImportReport, result: RowResult) -> None:
@@ -145,13 +170,8 @@ def _count(report: ImportReport, result: RowResult) -> None:
 
 
 @contextlib.contextmanager
-def _row_scope(store: Store, dry_run: bool) -> Iterator[None]:
-    """A real import commits each row on its own; a dry run rolls each row back to a savepoint inside
-    its one outer transaction, so later rows see earlier ones exactly as a real import would."""
-    if not dry_run:
-        with store.transaction():
-            yield
-        return
+def _row_savepoint(store: Store) -> Iterator[None]:
+    """What one row writes, undone alone if the row is refused (the batch's transaction goes on)."""
     store.conn.execute("SAVEPOINT import_row")
     try:
         yield
@@ -162,14 +182,117 @@ def _row_scope(store: Store, dry_run: bool) -> Iterator[None]:
         store.conn.execute("RELEASE import_row")
 
 
-def _import_row(store: Store, row: ParsedRow, dry_run: bool) -> RowResult:
+def _import_row(batch: _Batch, row: ParsedRow) -> RowResult:
+    store = batch.store
     try:
-        with _row_scope(store, dry_run):
-            return _write_row(store, row)
+        known = None
+        if batch.find(row) is None:
+            # Not about one of the batch's new people (nor holding the NIK of one): what the store holds
+            # decides, and what this row changes does not touch them.
+            known = _find_known(store, row)
+            if known == (None, None):
+                return batch.add(row)
+        else:
+            batch.flush()  # the row is about someone new in this batch: into the store with them first
+        with _row_savepoint(store):
+            return _write_row(store, row, known)
     except StoreError:
-        raise  # disk full, read-only: stop the whole import, nothing of this row was kept
+        raise  # disk full, read-only: stop the whole import, nothing of this batch was kept
     except KnownError as exc:
         return RowResult(row.line, REJECTED, [exc.text()], warnings=row.warnings)
+
+
+class _Batch:
+    """New people of the open batch, not yet written: what `cases.register_person`, `open_case` and
+    `add_note` would write for them, and what the duplicate checks of later rows must find among them."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._reset()
+
+    def _reset(self) -> None:
+        self.persons: list[dict[str, Any]] = []
+        self.cases: list[dict[str, Any]] = []
+        self.notes: list[dict[str, Any]] = []
+        self.by_nik: dict[str, dict[str, Any]] = {}
+        self.without_nik: dict[tuple[str, str | None], dict[str, Any]] = {}
+        self.by_key: dict[str, list[dict[str, Any]]] = {}
+
+    def find(self, row: ParsedRow) -> dict[str, Any] | None:
+        """The batch's new person this row is about (as `_find_known` finds them in the store)."""
+        nik = row.person.get("nik")
+        if nik:
+            return self.by_nik.get(nik)
+        # (a case number cannot name one of this batch's cases: they are new)
+        return self.without_nik.get((fold(row.person.get("name")), row.person.get("birth_date")))
+
+    def similar(self, name: str, birth_date: str | None, estimated: bool) -> int:
+        """How many persons `cases.find_similar_persons` finds: in the store and among this batch's."""
+        if not name or not birth_date:
+            return 0
+        found = len(cases.find_similar_persons(self.store, name, birth_date, estimated))
+        low, high = person_index.window(birth_date, estimated)
+        seen: set[int] = set()
+        for key in names.block_keys(name):
+            for other in self.by_key.get(key, ()):
+                if id(other) not in seen and low <= other["birth_date"] <= high:
+                    seen.add(id(other))
+                    found += names.similar_names(name, other["name"])
+        return found
+
+    def add(self, row: ParsedRow) -> RowResult:
+        """A new person with an open case (and its first note), as `_write_row` makes them; refused rows
+        raise KnownError before anything is kept."""
+        store = self.store
+        user = store.user
+        result = RowResult(row.line, IMPORTED, warnings=list(row.warnings), new_person=True, opened_case=True)
+        person = cases._normalise_person(row.person)  # checked by parse_row (validation.validate_person)
+        person.setdefault("facility_code", user.facility_code)
+        permissions.check_insert(store, "persons", person)
+        similar = self.similar(
+            person.get("name", ""), person.get("birth_date"), bool(person.get("birth_date_estimated"))
+        )
+        if similar:
+            result.warnings.append(i18n.text("transfer.similar", count=similar))
+        bulk.complete_rows([person], now_iso(), user.username)
+        opened = row.opened_at or today_iso()
+        case = {"id": bulk.uuid7_many(1)[0], "person_id": person["id"], "facility_code": user.facility_code,
+                "assigned_to": user.username, "category_code": row.category_code, "stage": stages.STAGES[0],
+                "status": "open", "risk": "medium", "opened_at": opened, "conflict": 0}  # fmt: skip
+        case["case_number"] = case_number(user.facility_code, case["id"], int(opened[:4]))
+        errors = [i for i in validation.validate_case(case) if i.severity == "error"]
+        if errors:
+            raise ValidationFailed(errors)
+        permissions.check_insert(store, "cases", case)
+        self.persons.append(person)
+        self.cases.append(case)
+        if row.note:
+            self.notes.append({"case_id": case["id"], "text": row.note, "kind": "other", "confidential": 0,
+                               "noted_at": now_iso()})  # fmt: skip
+        if person.get("nik"):
+            self.by_nik[person["nik"]] = person
+        else:
+            self.without_nik[(fold(person.get("name")), person.get("birth_date"))] = person
+        if person.get("birth_date"):
+            for key in names.block_keys(person.get("name")):
+                self.by_key.setdefault(key, []).append(person)
+        result.case_number = case["case_number"]
+        return result
+
+    def flush(self) -> None:
+        """Write the batch's new people, cases and notes (rows, outbox, audit) and index their cases, parents
+        first (the outbox is pushed in order)."""
+        if not self.persons:
+            return
+        store = self.store
+        now, user = now_iso(), store.user.username
+        with store.transaction():
+            for table, rows in (("persons", self.persons), ("cases", self.cases), ("notes", self.notes)):
+                if rows:
+                    bulk.complete_rows(rows, now, user)
+                    bulk.write_groups(store, table, bulk.group_rows(rows))
+            bulk.index_new_cases(store, [c["id"] for c in self.cases])
+        self._reset()
 
 
 def _find_known(store: Store, row: ParsedRow) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
@@ -202,9 +325,11 @@ def _same_person_without_nik(store: Store, row: ParsedRow) -> dict[str, Any] | N
     return None
 
 
-def _write_row(store: Store, row: ParsedRow) -> RowResult:
+def _write_row(
+    store: Store, row: ParsedRow, known: tuple[dict[str, Any] | None, dict[str, Any] | None] | None = None
+) -> RowResult:
     result = RowResult(row.line, IMPORTED, warnings=list(row.warnings))
-    person, case = _find_known(store, row)
+    person, case = known if known is not None else _find_known(store, row)
     if person is None:
         registered = cases.register_person(store, dict(row.person))
         person_id = registered.id

@@ -13,7 +13,7 @@ from caseworker import cli, i18n
 from caseworker.errors import KnownError
 from caseworker.store import cases
 from caseworker.store.profile import create_profile
-from caseworker.transfer import import_file, write_template
+from caseworker.transfer import import_file, importer, write_template
 from tests.core.conftest import PASSWORD
 
 HEADER = "nama,nik,no_kk,tanggal_lahir,jenis_kelamin,alamat,kode_wilayah,kategori_ppks,tanggal_masuk,catatan"
@@ -84,14 +84,17 @@ def test_rows_become_persons_with_open_cases_assigned_to_the_user(store, profile
                                             "updated": 0, "opened": 2, "existing": 0, "rejected": 0}  # fmt: skip
 
 
-def test_each_row_is_one_transaction_with_outbox_and_audit(store, tmp_path):
-    path = write(tmp_path, f"{HEADER}\n{RIZKI}\n{SITI}\n")
+def test_rows_commit_in_batches_of_whole_rows_with_outbox_and_audit(store, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "BATCH_ROWS", 2)
+    path = write(tmp_path, f"{HEADER}\n{RIZKI}\n{SITI}\nFani,,,,P,,,2,,Datang sendiri\n")
     import_file(store, path)
     txns = store.query(
-        "SELECT txn_id, group_concat(table_name) AS tables FROM outbox GROUP BY txn_id ORDER BY seq"
+        "SELECT txn_id, group_concat(table_name) AS tables FROM outbox GROUP BY txn_id ORDER BY min(seq)"
     )
-    assert sorted(t["tables"] for t in txns) == ["persons,cases", "persons,cases,notes"]
-    assert store.conn.execute("SELECT count(*) FROM audit WHERE action = 'create'").fetchone()[0] == 5
+    # Parents first in each batch: the persons, their cases, the notes.
+    assert [t["tables"] for t in txns] == ["persons,persons,cases,cases,notes", "persons,cases,notes"]
+    assert store.conn.execute("SELECT count(*) FROM audit WHERE action = 'create'").fetchone()[0] == 8
+    assert store.conn.execute("SELECT count(*) FROM case_index").fetchone()[0] == 3
 
 
 BAD_ROWS = [

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from caseworker import cli
+from caseworker.transfer import importer
 from tests.core.conftest import PASSWORD
 
 ROWS = 2000
@@ -92,10 +93,29 @@ def test_killed_import_leaves_whole_rows_and_a_rerun_finishes_without_duplicates
     for row in found:
         assert (row["assigned_to"], row["status"], row["indexed"]) == ("budi", "open", 1)
         assert row["notes"] == (1 if by_nik[row["nik"]]["catatan"] else 0), row
-    # Every row's outbox entries were committed together: person + case (+ note) per transaction.
-    txns = store.query("SELECT group_concat(table_name) AS t FROM outbox GROUP BY txn_id")
-    assert {t["t"] for t in txns} <= {"persons,cases", "persons,cases,notes"}
-    assert len(txns) == done
+    # Rows commit in batches (importer.BATCH_ROWS per transaction), each row whole in one: its person, case
+    # and note (and their outbox entries) are in the same transaction, parents first.
+    txns: dict[str, dict[str, list[str]]] = {}
+    for entry in store.query("SELECT txn_id, table_name, row_id FROM outbox ORDER BY seq"):
+        txns.setdefault(entry["txn_id"], {}).setdefault(entry["table_name"], []).append(entry["row_id"])
+    assert len(txns) == done // importer.BATCH_ROWS and done % importer.BATCH_ROWS == 0
+    for tables in txns.values():
+        assert list(tables) in (["persons", "cases", "notes"], ["persons", "cases"])
+        cases_of = {
+            c["id"]: c["person_id"]
+            for c in store.query(
+                f"SELECT id, person_id FROM cases WHERE id IN ({','.join('?' * len(tables['cases']))})",
+                tables["cases"],
+            )
+        }
+        assert set(cases_of.values()) == set(tables["persons"]) and len(cases_of) == len(tables["persons"])
+        noted = [n["case_id"] for n in store.query("SELECT case_id FROM notes WHERE id IN"
+                 f" ({','.join('?' * len(tables.get('notes', [])))})", tables.get("notes", []))]  # fmt: skip
+        assert set(noted) <= set(cases_of)
+    # The import's own audit entries: one `create` per row written, nothing of the row being written.
+    assert store.conn.execute("SELECT count(*) FROM audit WHERE action = 'create'").fetchone()[0] == (
+        2 * done + store.conn.execute("SELECT count(*) FROM notes").fetchone()[0]
+    )
 
     monkeypatch.setenv("CASEWORKER_PASSWORD", PASSWORD)
     code = cli.main(["--profile", str(profile_dir), "import", str(data), "--user", "budi"])
