@@ -70,7 +70,8 @@ def describe(entry: dict[str, Any]) -> str:
     if action == "delete":
         return tr("hist.delete", thing=thing)
     if action == "reassign_reason":
-        return tr("hist.reassign_reason", to=details.get("to", ""), reason=details.get("reason", ""))
+        to = entry.get("to_name") or details.get("to", "")  # the full name (queries.case_history)
+        return tr("hist.reassign_reason", to=to, reason=details.get("reason", ""))
     for key in (f"hist.{action}", f"act.{action}"):  # act.*: words other screens register for their actions
         text = tr(key)
         if text != key and key in known_keys():

@@ -472,7 +472,7 @@ class CaseView(QWidget):
 
         self.history = RecordTab(
             [Column("history.col.when", lambda r: fmt_datetime(r.get("at"))),
-             Column("history.col.who", lambda r: self.workers.get(r.get("user") or "", r.get("user") or "")),
+             Column("history.col.who", lambda r: r.get("user_name") or r.get("user") or ""),  # full name
              Column("history.col.what", lambda r: case_history.describe(r))],
             tr("history.empty"), stretch_column=2,
         )  # fmt: skip

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from caseworker.domain.names import name_key
@@ -356,8 +356,44 @@ def case_full(store: Store, case_id: str) -> dict[str, Any]:
     return out
 
 
+def user_names(store: Store) -> dict[str, str]:
+    """username -> full name (the username when none is recorded), every user of the profile."""
+    return {r[0]: r[1] or r[0] for r in store.conn.execute("SELECT username, full_name FROM users")}
+
+
+def _moment(at: Any) -> datetime:
+    """An audit time as a comparable UTC moment (ISO with Z or an offset, or a date); the epoch when unreadable."""
+    text = str(at or "").strip()
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def case_history(store: Store, case_id: str) -> list[dict[str, Any]]:
-    return store.query("SELECT * FROM audit WHERE case_id = ? ORDER BY seq DESC", [case_id])
+    """The audit trail of a case, newest first by time (bulk imports and demo data write their lines table by
+    table with the records' own times, so insertion order is not time order); a reassignment is one entry
+    (the update and its reason, written together, become the reason's line); `user_name` and, for a
+    reassignment, `to_name` are full names (the username when the profile knows none)."""
+    rows = store.query("SELECT * FROM audit WHERE case_id = ? ORDER BY seq", [case_id])
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        last = out[-1] if out else None
+        if (row["action"] == "reassign_reason" and last is not None and last["action"] == "reassign"
+                and last["user"] == row["user"] and row["seq"] - last["seq"] <= 2):  # fmt: skip
+            out[-1] = row  # the same reassignment: keep the line that says to whom and why
+            continue
+        out.append(row)
+    names = user_names(store)
+    for row in out:
+        row["user_name"] = names.get(row.get("user") or "", row.get("user") or "")
+        if row["action"] == "reassign_reason":
+            details = json_or_raw(row.get("details"))
+            to = details.get("to", "") if isinstance(details, dict) else ""
+            row["to_name"] = names.get(to, to)
+    out.sort(key=lambda r: (_moment(r.get("at")), r["seq"]), reverse=True)
+    return out
 
 
 def age_years(birth_date: str | None, on: date | None = None) -> int | None:
