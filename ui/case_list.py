@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.domain import reference, stages
+from caseworker.numbers import format_count
 from caseworker.store import queries
 from caseworker.store.queries import CaseFilter
 from caseworker.store.store import Store
@@ -304,7 +305,7 @@ class CaseListPage(QWidget):
         selected = self.selected_case_id()
         self.model.set_ids(ids)
         n = len(ids)
-        shown = f"{n:,}".replace(",", ".")
+        shown = format_count(n)  # 4.208 / 4,208
         if more:
             self.count.setText(tr("list.count_more", n=shown))
         else:

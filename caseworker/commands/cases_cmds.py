@@ -8,6 +8,7 @@ from caseworker import i18n
 from caseworker.commands.common import add_user_arg, open_store, print_json
 from caseworker.domain import reference, stages
 from caseworker.errors import KnownError
+from caseworker.numbers import format_count
 from caseworker.store import queries
 from caseworker.store.cases import mask_id
 
@@ -95,7 +96,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             f"{stages.stage_name(r['stage']):<22} {(reference.category_name(r['category_code']) or '')[:30]:<30} "
             f"{r['assigned_to'] or ''}"
         )
-    print(i18n.text("cases_count", n=len(ordered)))
+    print(i18n.text("cases_count", n=format_count(len(ordered))))  # 1.000 kasus / 1,000 cases
     return 0
 
 

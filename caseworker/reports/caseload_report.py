@@ -15,6 +15,7 @@ from reportlab.platypus import Flowable, Spacer
 
 from caseworker.domain.reference import category_name
 from caseworker.domain.stages import stage_name
+from caseworker.numbers import format_count
 from caseworker.reports.case_summary import PrintContext, print_context, write_atomically
 from caseworker.reports.caseload_stats import caseload_stats
 from caseworker.reports.document import PageFrame, build_pdf, letterhead
@@ -32,8 +33,8 @@ def _bold(row: list[str]) -> list[str]:
     return [f"<b>{cell}</b>" for cell in row]
 
 
-def _measure_cells(row: dict[str, Any]) -> list[str]:
-    return [str(row[m]) for m in ("open", "new", "closed", "overdue_cases", "no_contact_30")]
+def _measure_cells(row: dict[str, Any], lang: str) -> list[str]:
+    return [format_count(row[m], lang) for m in ("open", "new", "closed", "overdue_cases", "no_contact_30")]
 
 
 def _measure_header(first: str, lang: str) -> list[str]:
@@ -108,27 +109,28 @@ def caseload_story(stats: dict[str, Any], ctx: PrintContext, lang: str = "id") -
         section_bar(f"1. {t('sec_by_facility', lang)}"),
     ]
     rows = [
-        [para_text(f"{f['facility_name']} ({f['facility_code']})"), *_measure_cells(f)]
+        [para_text(f"{f['facility_name']} ({f['facility_code']})"), *_measure_cells(f, lang)]
         for f in stats["facilities"]
     ]
     if many:
-        rows.append(_bold([t("total", lang), *_measure_cells(stats["totals"])]))
+        rows.append(_bold([t("total", lang), *_measure_cells(stats["totals"], lang)]))
     story.append(grid_table(_measure_header(t("facility", lang), lang), rows, [6, 1.4, 1.4, 1.4, 2, 2],
                             numeric_cols=(1, 2, 3, 4, 5)))  # fmt: skip
 
     story.append(section_bar(f"2. {t('sec_by_worker', lang)}"))
-    rows = [[para_text(_worker_label(w, lang, many)), *_measure_cells(w)] for w in stats["workers"]]
-    rows.append(_bold([t("total", lang), *_measure_cells(stats["totals"])]))
+    rows = [[para_text(_worker_label(w, lang, many)), *_measure_cells(w, lang)] for w in stats["workers"]]
+    rows.append(_bold([t("total", lang), *_measure_cells(stats["totals"], lang)]))
     story.append(grid_table(_measure_header(t("worker", lang), lang), rows, [6, 1.4, 1.4, 1.4, 2, 2],
                             numeric_cols=(1, 2, 3, 4, 5)))  # fmt: skip
     story += [Spacer(1, 4 * mm), _chart(stats["workers"], stages, lang, many)]
 
     story.append(section_bar(f"3. {t('sec_by_stage', lang)}"))
     header = [t("worker", lang), *[p(stage_name(s, lang), "head_small") for s in stages], t("total", lang)]
-    rows = [[para_text(_worker_label(w, lang, many)), *[str(w["by_stage"].get(s, 0)) for s in stages], str(w["open"])]
+    rows = [[para_text(_worker_label(w, lang, many)), *[format_count(w["by_stage"].get(s, 0), lang) for s in stages],
+             format_count(w["open"], lang)]
             for w in stats["workers"] if w["open"]]  # fmt: skip
-    rows.append(_bold([t("total", lang), *[str(stats["totals"]["by_stage"].get(s, 0)) for s in stages],
-                       str(stats["totals"]["open"])]))  # fmt: skip
+    rows.append(_bold([t("total", lang), *[format_count(stats["totals"]["by_stage"].get(s, 0), lang)
+                                               for s in stages], format_count(stats["totals"]["open"], lang)]))  # fmt: skip
     story.append(
         grid_table(header, rows, [3.0] + [1.75] * len(stages) + [1.3], numeric_cols=tuple(range(1, 9)))
     )
@@ -136,9 +138,11 @@ def caseload_story(stats: dict[str, Any], ctx: PrintContext, lang: str = "id") -
     story.append(section_bar(f"4. {t('sec_by_category', lang)}"))
     by_category = sorted(stats["totals"]["by_category"].items(), key=lambda kv: (-kv[1], kv[0]))
     total_open = stats["totals"]["open"] or 1
-    rows = [[para_text(f"{code} \u00b7 {category_name(code, lang) or code}"), str(n), f"{100 * n / total_open:.0f}%"]
+    rows = [[para_text(f"{code} \u00b7 {category_name(code, lang) or code}"), format_count(n, lang), f"{100 * n / total_open:.0f}%"]
             for code, n in by_category]  # fmt: skip
-    rows.append(_bold([t("total", lang), str(stats["totals"]["open"]), "100%" if by_category else "-"]))
+    rows.append(
+        _bold([t("total", lang), format_count(stats["totals"]["open"], lang), "100%" if by_category else "-"])
+    )
     story.append(
         grid_table([t("category", lang), t("open", lang), "%"], rows, [10, 2, 2], numeric_cols=(1, 2))
     )

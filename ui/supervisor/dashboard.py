@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from caseworker.dashboard import month_bounds
 from caseworker.domain.reference import category_name
 from caseworker.domain.stages import stage_name
+from caseworker.numbers import format_count
 from caseworker.store.store import Store
 from ui import style
 from ui.errors import show_error
@@ -113,7 +114,7 @@ class MetricTile(QFrame):
 
     def set_value(self, value: int, sub: str = "") -> None:
         self.value = value
-        self.number.setText(f"{value:,}".replace(",", "."))
+        self.number.setText(format_count(value))
         colour = _TILE_COLOURS.get(self.key, style.ACCENT) if value else style.MUTED
         self.number.setStyleSheet(f"font-size: 22pt; font-weight: 700; color: {colour};")
         self.sub.setText(sub)

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from caseworker.numbers import format_count
 from ui import style
 from ui.i18n import register, tr
 from ui.supervisor.common import age_text, model_font
@@ -98,7 +99,7 @@ class WorkerTableModel(QAbstractTableModel):
             return None
         value = int(row.get(key, 0) or 0)
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{value:,}".replace(",", ".")
+            return format_count(value)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.BackgroundRole and total_row:
