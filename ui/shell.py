@@ -266,6 +266,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         bar.clear()
+        for old in getattr(self, "actions_", {}).values():  # a previous sign-in's ("Ganti pengguna")
+            self.removeAction(old)  # or its shortcuts (F5, Ctrl+N…) would be ambiguous
+            old.deleteLater()
         self.actions_: dict[str, QAction] = {}
 
         def act(key: str, text: str, slot, shortcut: QKeySequence | str | None = None, icon_name: str | None = None,
@@ -338,7 +341,8 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.user_label)
 
     def _show_pending(self, n: int) -> None:
-        self.sync_status.set_pending(n)
+        counts = self.workspace.counts if self.workspace is not None else None
+        self.sync_status.set_pending(n, int((counts or {}).get("_waiting") or 0))
 
     # -- sync ------------------------------------------------------------------------------------------
     def sync_now(self) -> None:

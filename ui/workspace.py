@@ -250,6 +250,7 @@ class Workspace(QWidget):
             # what the Conflicts page lists: open conflicts, changes the server refused, rows set aside
             out["conflicts"] = sync_state.open_conflict_count(r) + rejections.count(r) + quarantine.count(r)
             out["_pending"] = r.conn.execute("SELECT count(*) FROM outbox").fetchone()[0]
+            out["_waiting"] = sync_state.waiting_for_others(r) if server else 0  # of other users here
             out["_sync"] = sync_state.case_states(r) if server else None
             return out
 

@@ -20,7 +20,7 @@ from caseworker.sync import rejections
 from caseworker.sync.engine import SyncResult, sync
 from caseworker.sync.enrol import enrol, http_transport, transport_for
 from caseworker.sync.tokens import keyring_notice
-from caseworker.sync.transport import LoginExpired, SyncError, Transport
+from caseworker.sync.transport import LoginExpired, LoginRequired, SyncError, Transport
 
 i18n.register(
     {
@@ -48,6 +48,20 @@ i18n.register(
             "everything else is synced. See `caseworker quarantine list` or the Conflicts page.",
         ),
         "sync_failed": ("Sinkronisasi gagal: {detail}", "Sync failed: {detail}"),
+        "sync_cli_login_required": (
+            "{user} belum masuk ke server di laptop ini, dan server menolak kata sandi yang diberikan. "
+            "Jalankan `caseworker sync --user {user}` dengan kata sandi server {user} (CASEWORKER_PASSWORD), "
+            "atau masuk sekali lewat aplikasi (Sinkronkan, F5). Sesi pengguna lain tidak dipakai; perubahan "
+            "{user} tetap menunggu di laptop ini.",
+            "{user} has not signed in to the server on this laptop, and the server refused the password "
+            "given. Run `caseworker sync --user {user}` with the server password of {user} "
+            "(CASEWORKER_PASSWORD), or sign in once in the app (Sync, F5). Another user's session is not "
+            "used; the changes of {user} keep waiting on this laptop.",
+        ),
+        "sync_waiting_line": (
+            "{n} perubahan menunggu pengguna lain: terkirim saat pengguna itu menyinkronkan di laptop ini.",
+            "{n} changes are waiting for another user: they are sent when that user syncs on this laptop.",
+        ),
         "conflicts_none": ("Tidak ada konflik terbuka.", "No open conflicts."),
         "conflict_line": (
             "{id}  {case}  {table}.{field}: milik saya {mine} | milik {who} ({when}) {theirs}",
@@ -110,9 +124,15 @@ def _run_sync(store: Store, transport: Transport, secret: str, quiet: bool) -> S
 
     try:
         return sync(store, transport, progress=progress)
-    except LoginExpired:
-        # The session ended (or no keyring kept it): log in again with the profile password, once.
-        transport.login(store.user.username, secret)
+    except LoginExpired as expired:
+        # The session of this user ended, or they have none on this laptop yet (or no keyring kept it):
+        # log them in with the profile password, once. Another user's session is never used for them.
+        try:
+            transport.login(store.user.username, secret)
+        except SyncError as exc:
+            if isinstance(expired, LoginRequired) and exc.key == "sync_bad_login":
+                raise SyncError("sync_cli_login_required", user=store.user.username) from exc
+            raise
         return sync(store, transport, progress=progress)
 
 
@@ -171,6 +191,8 @@ def _report(store: Store, result: SyncResult, as_json: bool) -> None:
         print(i18n.text("sync_rejected_line", table=r.table, row=r.row_id, op=r.op, reason=r.reason_text()))
     if result.quarantined:
         print(i18n.text("sync_quarantined_line", quarantined=result.quarantined))
+    if result.waiting:
+        print(i18n.text("sync_waiting_line", n=result.waiting))
 
 
 def _show(value: Any) -> str:

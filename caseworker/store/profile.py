@@ -152,7 +152,16 @@ def add_user(
     if username in slots.load():
         raise KnownError("user_exists", user=username)
     raise_if_not_supervisor(store, "tambah pengguna / add a user")
+    listed = store.one("SELECT username FROM users WHERE username = ?", [username])
     with store.transaction():
+        if listed is not None and store.profile.get("mode") == "server":
+            # A server profile already lists the facility's users (its directory, with the server's role):
+            # the new login only gets its key slot; the row stays as the server says.
+            from caseworker.store.repository import audit
+
+            audit(store, "user_add", details={"user": username, "role": role})
+            slots.put(make_slot(username, password, store.key))
+            return
         store.db["users"].insert(
             {
                 "username": username,

@@ -43,17 +43,74 @@ def ensure_tables(store: Store) -> None:
 
 
 # -- outbox ---------------------------------------------------------------------------------------------
-def outbox_batch(store: Store, limit: int, upto_seq: int) -> list[dict[str, Any]]:
-    """The oldest pending mutations (at most `limit`, none newer than `upto_seq`)."""
-    return store.query("SELECT * FROM outbox WHERE seq <= ? ORDER BY seq LIMIT ?", [upto_seq, limit])
+# On a shared laptop the outbox holds the edits of every user of the profile (`created_by`); a push sends
+# only those of the user whose server session it uses, so each edit reaches the server under its author.
+def outbox_batch(
+    store: Store, limit: int, upto_seq: int, user: str | None = None, after_seq: int = 0
+) -> list[dict[str, Any]]:
+    """The oldest pending mutations (at most `limit`, none newer than `upto_seq`, only after `after_seq`),
+    only those written by `user` when a user is named."""
+    if user is None:
+        sql, params = "SELECT * FROM outbox WHERE seq <= ? AND seq > ?", [upto_seq, after_seq]
+    else:
+        sql = "SELECT * FROM outbox WHERE seq <= ? AND seq > ? AND created_by = ?"
+        params = [upto_seq, after_seq, user]
+    return store.query(sql + " ORDER BY seq LIMIT ?", [*params, limit])
 
 
 def outbox_max_seq(store: Store) -> int:
     return store.conn.execute("SELECT coalesce(max(seq), 0) FROM outbox").fetchone()[0]
 
 
-def pending_count(store: Store) -> int:
-    return store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0]
+def pending_count(store: Store, user: str | None = None) -> int:
+    """Mutations not yet sent (all of them, or those written by `user`)."""
+    if user is None:
+        return store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0]
+    return store.conn.execute("SELECT count(*) FROM outbox WHERE created_by = ?", [user]).fetchone()[0]
+
+
+def pending_of_others(store: Store, user: str) -> int:
+    """Mutations written by other users of the profile: they wait for those users' own sync."""
+    return store.conn.execute("SELECT count(*) FROM outbox WHERE created_by IS NOT ?", [user]).fetchone()[0]
+
+
+def held_for_others(store: Store, user: str, upto_seq: int) -> set[str]:
+    """Mutation ids of `user` that must wait until other users of the profile have synced: those naming a
+    row that exists only as another user's unsent insert (the server does not know it yet and would
+    refuse the reference), those changing such a row, and with them their whole transaction and everything
+    later that names a row they insert. Empty (one query) when no other user has anything pending."""
+    others = {
+        r[0]
+        for r in store.conn.execute(
+            "SELECT row_id FROM outbox WHERE created_by IS NOT ? AND op = 'insert'", [user]
+        )
+    }
+    if not others:
+        return set()
+    mine = store.query(
+        "SELECT mutation_id, txn_id, row_id, fields FROM outbox WHERE created_by = ? AND seq <= ?"
+        " ORDER BY seq",
+        [user, upto_seq],
+    )
+    values = {
+        m["mutation_id"]: {v for v in json.loads(m["fields"]).values() if isinstance(v, str)} for m in mine
+    }
+    held: set[str] = set()
+    txns: set[str] = set()
+    while True:
+        blocked = set(others)
+        before = len(held)
+        for m in mine:
+            if m["mutation_id"] in held or m["txn_id"] in txns or m["row_id"] in blocked:
+                hold = True
+            else:
+                hold = not values[m["mutation_id"]].isdisjoint(blocked)
+            if hold:
+                held.add(m["mutation_id"])
+                txns.add(m["txn_id"])
+                blocked.add(m["row_id"])
+        if len(held) == before:
+            return held
 
 
 def bases(store: Store, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[dict[str, Any], int]]:

@@ -64,6 +64,9 @@ class SyncResult:
     quarantined: int = (
         0  # pulled rows set aside after the sync: this laptop cannot store them (sync.quarantine)
     )
+    # Mutations still in the outbox that wait for another user of this profile to sync: theirs, and this
+    # user's that need theirs first (a shared laptop; each edit goes up with its author's session).
+    waiting: int = 0
     errors: list[str] = field(default_factory=list)
     clock_skew_seconds: float | None = None
     warnings: list[str] = field(default_factory=list)
@@ -131,20 +134,32 @@ class _Run:
 
     # -- push -------------------------------------------------------------------------------------------
     def push(self) -> None:
+        """Send the signed-in user's mutations, oldest first. Other users' of a shared profile stay in the
+        outbox for their own sync (the session is this user's: the server makes its user the author),
+        and so do this user's that need another user's unsent rows first (syncstate.held_for_others)."""
         upto = syncstate.outbox_max_seq(self.store)  # edits made during this sync wait for the next one
-        total = syncstate.pending_count(self.store)
+        user = self.store.user.username
+        held = syncstate.held_for_others(self.store, user, upto)
+        total = syncstate.pending_count(self.store, user) - len(held)
+        after = 0  # the outbox seq up to which this run has dealt with the user's mutations
         while True:
             self.check_cancel()
-            batch = syncstate.outbox_batch(self.store, p.MAX_PUSH_BATCH, upto)
+            rows = syncstate.outbox_batch(self.store, p.MAX_PUSH_BATCH, upto, user, after)
+            if not rows:
+                break
+            batch = [r for r in rows if r["mutation_id"] not in held]
             if not batch:
-                return
+                after = rows[-1]["seq"]
+                continue
             mutations = self.mutations(batch)
             fits = fitting(mutations)
             if fits == 0:  # one mutation larger than any push body may be: the server would never take it
                 syncstate.record_results(self.store, batch[:1], {batch[0]["mutation_id"]: TOO_LARGE})
                 self.result.rejected += 1
+                after = batch[0]["seq"]
                 continue
             batch, mutations = batch[:fits], mutations[:fits]
+            after = batch[-1]["seq"]
             self.upload_blobs(batch)
             request = p.PushRequest(
                 device_id=self.store.device_id,
@@ -174,6 +189,7 @@ class _Run:
             if len(results) < len(batch):
                 # Some mutations got no answer: stop rather than loop; they stay pending for the next sync.
                 raise SyncError("sync_bad_answer", detail=f"{len(batch) - len(results)} results missing")
+        self.result.waiting = len(held) + syncstate.pending_of_others(self.store, user)
 
     def mutations(self, batch: list[dict[str, Any]]) -> list[p.Mutation]:
         """Outbox rows as protocol mutations; the base of each update comes from the last server copy,
@@ -350,6 +366,9 @@ def sync(
     """Push then pull. Raises SyncError when the sync could not complete (nothing is lost; run it again).
     `cancel` is a threading.Event or a callable returning True to stop (between batches and pages)."""
     syncstate.ensure_tables(store)
+    use_user = getattr(transport, "use_user", None)
+    if use_user is not None:  # the signed-in user's own session, never the one of who synced before
+        use_user(store.user.username)
     run = _Run(store, transport, progress, cancel, clock, pull_limit)
     run.push()
     if run.result.update_required:

@@ -76,7 +76,9 @@ def enrol(
 
 
 def transport_for(store: Store, transport_factory: TransportFactory = http_transport) -> Transport:
-    """The transport of an existing server profile."""
+    """The transport of an existing server profile, with the session of the profile's signed-in user (one
+    per user on a shared laptop; none yet: the first call raises LoginExpired, which asks for their
+    server password)."""
     if store.profile.get("mode") != "server":
         raise KnownError("sync_not_server_profile")
     url = store.profile.get("server_url")
@@ -84,6 +86,7 @@ def transport_for(store: Store, transport_factory: TransportFactory = http_trans
         raise KnownError("sync_no_server")
     transport = transport_factory(str(url), store.device_id)
     if isinstance(transport, HttpTransport):
+        transport.use_user(store.user.username)
         transport.on_new_device_id = lambda device_id: _move_to_device_id(store, device_id)
     return transport
 
@@ -92,6 +95,8 @@ def _move_to_device_id(store: Store, device_id: str) -> None:
     """The server has this profile's device id under another account, and this laptop could not prove it
     holds it (its refresh token expired or was never kept): the profile joins under a new id. Nothing
     local changes; the server starts the new device's pulls from zero (a reset), and pending changes are
-    sent as they are (each mutation id is sent once, whatever the device)."""
+    sent as they are (each mutation id is sent once, whatever the device). The other users' sessions of
+    the old id are of no use any more (the server kept only the holder's): each signs in again, with
+    this user's session as the proof that the laptop holds the new id."""
     store.profile["device_id"] = device_id
     write_profile(store.profile_dir, store.profile)

@@ -19,7 +19,7 @@ from caseworker.store.profile import PROFILE_FILE, SLOTS_FILE, write_profile
 from caseworker.store.schema import TABLES
 from caseworker.store.store import Store
 from caseworker.sync import rejections
-from caseworker.sync.tokens import TokenStore
+from caseworker.sync.tokens import clear_device
 
 PENDING = "pending"
 CONFLICT = "conflict"
@@ -49,6 +49,12 @@ def mark_revoked(store: Store) -> None:
 def last_sync_at(store: Store) -> str | None:
     """When the last sync completed (UTC ISO), or None."""
     return store.meta(syncstate.LAST_SYNC_KEY)
+
+
+def waiting_for_others(store: Store) -> int:
+    """Changes on this laptop written by other users of the profile: they go up with those users' own
+    sync (each edit reaches the server under its author), so the signed-in user's sync leaves them."""
+    return syncstate.pending_of_others(store, store.user.username)
 
 
 def pending_case_ids(store: Store) -> set[str]:
@@ -159,9 +165,9 @@ _PROFILE_FILES = (PROFILE_FILE, SLOTS_FILE, dbmod.DB_FILENAME, dbmod.DB_FILENAME
 
 
 def wipe_local_data(folder: Path, device_id: str) -> None:
-    """Delete the profile's data from this computer (database, key slots, attachments, server tokens).
+    """Delete the profile's data from this computer (database, key slots, attachments, every user's server tokens).
     Call it only after the user confirmed, with the profile closed; what was not yet sent is lost."""
-    TokenStore(device_id).clear()
+    clear_device(device_id)
     for name in _PROFILE_FILES:
         (folder / name).unlink(missing_ok=True)
     shutil.rmtree(folder / "attachments", ignore_errors=True)

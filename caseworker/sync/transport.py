@@ -34,6 +34,13 @@ i18n.register(
             "Sesi server berakhir: masuk lagi.",
             "login expired: log in again.",
         ),
+        "sync_login_required": (
+            "{user} belum masuk ke server di laptop ini: masuk dengan kata sandi server {user}. Sinkronisasi "
+            "tidak memakai sesi pengguna lain, dan perubahan pengguna lain menunggu sinkronisasi mereka sendiri.",
+            "{user} has not signed in to the server on this laptop: sign in with the server password of "
+            "{user}. A sync never uses another user's session, and other users' changes wait for their own "
+            "sync.",
+        ),
         "sync_device_revoked": (
             "Akses perangkat ini telah dicabut oleh admin. Data lokal dapat dihapus dari perangkat ini.",
             "This device was revoked by the administrator. Local data can be wiped from this device.",
@@ -78,6 +85,15 @@ class SyncError(KnownError):
 class LoginExpired(SyncError):
     def __init__(self) -> None:
         super().__init__("sync_login_expired")
+
+
+class LoginRequired(LoginExpired):
+    """The signed-in user has no server session on this device yet (or the keyring lost it): they sign in
+    with their own server password; the session of another user of the laptop is never used instead."""
+
+    def __init__(self, user: str | None) -> None:
+        SyncError.__init__(self, "sync_login_required", user=user or "?")
+        self.user = user
 
 
 class DeviceRevoked(SyncError):
@@ -134,6 +150,7 @@ class HttpTransport:
         *,
         client: httpx.Client | None = None,
         tokens: TokenStore | None = None,
+        username: str | None = None,
         timeout: float = 120.0,
         protocol_version: int = p.PROTOCOL_VERSION,
         schema_version: int = DATA_VERSION,
@@ -144,13 +161,32 @@ class HttpTransport:
             client = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)
         self.client = client
         self.device_id = device_id
-        self.tokens = tokens or TokenStore(device_id)
+        # The user whose session this transport uses (see use_user); None until one is named, and then
+        # every authorised call asks for a login. `tokens` given by the caller are that user's.
+        self.username = username
+        self._given_tokens = tokens is not None
+        self.tokens: TokenStore | None = tokens
+        if tokens is None and username is not None:
+            self.tokens = TokenStore(device_id, username)
         self.protocol_version = protocol_version
         self.schema_version = schema_version
         self._session: Tokens | None = None
         # Called with a new device id when the server has this one under another account and the login
         # cannot prove this laptop holds it (see login); None: such a login fails with sync_device_bound.
         self.on_new_device_id: Callable[[str], None] | None = None
+
+    def use_user(self, username: str) -> None:
+        """Sync as `username` from now on, with their own session on this device: another user's session
+        is never used for them (none of their own: LoginExpired, which asks for their password)."""
+        if username == self.username:
+            return
+        self.username = username
+        self._session = None
+        if not self._given_tokens:
+            self.tokens = TokenStore(self.device_id, username)
+
+    def _load_session(self) -> Tokens | None:
+        return self.tokens.load() if self.tokens is not None else None
 
     # -- plumbing ---------------------------------------------------------------------------------------
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
@@ -191,9 +227,9 @@ class HttpTransport:
     ) -> httpx.Response:
         """A call with the access token; an expired token is refreshed once, then the call is repeated."""
         if self._session is None:
-            self._session = self.tokens.load()
+            self._session = self._load_session()
             if self._session is None:
-                raise LoginExpired()
+                raise LoginRequired(self.username)
         for attempt in (1, 2):
             headers = {"Authorization": f"Bearer {self._session.access_token}"}
             if json_body:
@@ -211,18 +247,22 @@ class HttpTransport:
 
     # -- the protocol -----------------------------------------------------------------------------------
     def login(self, username: str, password: str) -> p.LoginResponse:
-        """Sign in on this device. On a shared laptop the device id may be the previous user's: the
-        device's stored refresh token goes along as proof that this laptop holds it. Without a valid proof
-        (it expired after 30 days, or no keyring kept it) the server refuses the id (409 device_bound); the
-        laptop then joins under a new device id (on_new_device_id), which starts its pulls from zero."""
-        stored = self._session or self.tokens.load()
-        resp = self._login_request(username, password, stored.refresh_token if stored else None)
+        """Sign in on this device as `username`, whose session this transport uses from now on. On a
+        shared laptop the device id may be bound to the user who signed in before: that user's stored
+        refresh token goes along as proof that this laptop holds it (TokenStore.device_proof). Without a
+        valid proof (it expired after 30 days, or no keyring kept it) the server refuses the id (409
+        device_bound); the laptop then joins under a new device id (on_new_device_id), which starts its
+        pulls from zero."""
+        self.use_user(username)
+        resp = self._login_request(username, password, self._device_proof())
         if resp.status_code == 409 and _error_code(resp)[0] == "device_bound":
             if self.on_new_device_id is None:
                 raise SyncError("sync_device_bound")
             device_id = uuid7()
             self.on_new_device_id(device_id)  # the profile knows the new id before the server does
-            self.device_id, self.tokens, self._session = device_id, TokenStore(device_id), None
+            self.device_id, self._session = device_id, None
+            if not self._given_tokens:
+                self.tokens = TokenStore(device_id, username)
             resp = self._login_request(username, password, None)
         if resp.status_code == 401:
             raise SyncError("sync_bad_login")
@@ -234,8 +274,12 @@ class HttpTransport:
         self._session = Tokens(
             result.access_token, result.refresh_token, result.access_expires_at, result.refresh_expires_at
         )
-        self.tokens.save(self._session)
+        if self.tokens is not None:
+            self.tokens.save(self._session)
         return result
+
+    def _device_proof(self) -> str | None:
+        return self.tokens.device_proof() if self.tokens is not None else None
 
     def _login_request(self, username: str, password: str, device_token: str | None) -> httpx.Response:
         body = p.LoginRequest(
@@ -249,9 +293,9 @@ class HttpTransport:
         return self._send("POST", "/auth/login", json=body.model_dump(exclude_none=True))
 
     def refresh(self) -> None:
-        session = self._session or self.tokens.load()
+        session = self._session or self._load_session()
         if session is None:
-            raise LoginExpired()
+            raise LoginRequired(self.username)
         body = p.RefreshRequest(refresh_token=session.refresh_token, device_id=self.device_id)
         resp = self._send("POST", "/auth/refresh", json=body.model_dump())
         if resp.status_code != 200:
@@ -260,7 +304,8 @@ class HttpTransport:
         self._session = Tokens(
             result.access_token, session.refresh_token, result.access_expires_at, result.refresh_expires_at
         )
-        self.tokens.save(self._session)
+        if self.tokens is not None:
+            self.tokens.save(self._session)
 
     def push(self, request: p.PushRequest) -> p.PushResponse:
         resp = self._authorised(

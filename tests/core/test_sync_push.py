@@ -214,17 +214,35 @@ def test_tokens_live_in_memory_when_there_is_no_keyring(monkeypatch):
     monkeypatch.setattr(tokens_mod, "_keyring_broken", False)
     monkeypatch.setattr(tokens_mod, "_keyring_notice_pending", True)
     monkeypatch.setattr(tokens_mod, "_memory", {})
-    store = tokens_mod.TokenStore("dev-1")
+    store = tokens_mod.TokenStore("dev-1", "ani")
     store.save(tokens_mod.Tokens("a", "r"))
     assert store.load() == tokens_mod.Tokens("a", "r")
     assert "keyring" in (tokens_mod.keyring_notice() or "")
     assert tokens_mod.keyring_notice() is None  # said once
 
 
-def test_tokens_are_kept_in_the_keyring_per_device():
+def test_tokens_are_kept_in_the_keyring_per_device_and_user():
     import keyring
 
-    tokens_mod.TokenStore("dev-2").save(tokens_mod.Tokens("acc", "ref"))
-    assert "acc" in (keyring.get_password("caseworker", "device:dev-2") or "")
-    tokens_mod.TokenStore("dev-2").clear()
-    assert tokens_mod.TokenStore("dev-2").load() is None
+    tokens_mod.TokenStore("dev-2", "ani").save(tokens_mod.Tokens("acc", "ref"))
+    assert "acc" in (keyring.get_password("caseworker", "device:dev-2:user:ani") or "")
+    assert tokens_mod.TokenStore("dev-2", "budi").load() is None  # another user has no session here
+    tokens_mod.TokenStore("dev-2", "budi").save(tokens_mod.Tokens("acc-b", "ref-b"))
+    assert tokens_mod.TokenStore("dev-2", "ani").device_proof() == "ref-b"  # budi signed in last
+    tokens_mod.TokenStore("dev-2", "ani").clear()
+    assert tokens_mod.TokenStore("dev-2", "ani").load() is None
+    assert tokens_mod.TokenStore("dev-2", "budi").load() == tokens_mod.Tokens("acc-b", "ref-b")
+    tokens_mod.clear_device("dev-2")
+    assert tokens_mod.TokenStore("dev-2", "budi").load() is None
+
+
+def test_an_older_single_session_is_only_proof_of_the_device():
+    """Before sessions were per user one entry held the device's session, of a user not recorded: it is
+    never taken as anyone's session, only sent as the proof that this laptop holds the device."""
+    import keyring
+
+    keyring.set_password("caseworker", "device:dev-3", '{"access_token": "a", "refresh_token": "r"}')
+    store = tokens_mod.TokenStore("dev-3", "budi")
+    assert store.load() is None and store.device_proof() == "r"
+    tokens_mod.clear_device("dev-3")
+    assert keyring.get_password("caseworker", "device:dev-3") is None

@@ -60,7 +60,7 @@ def test_a_sync_over_the_second_connection_is_seen_by_the_first(devices, server)
 def test_a_revoked_profile_remembers_it_and_can_be_wiped(devices, server) -> None:
     ani = devices("ani")
     folder, device_id = ani.store.profile_dir, ani.store.device_id
-    assert TokenStore(device_id).load() is not None
+    assert TokenStore(device_id, "ani").load() is not None
     state.mark_revoked(ani.store)
     ani.store.close()
     reopened = open_profile(folder, "ani", PASSWORD)
@@ -68,7 +68,7 @@ def test_a_revoked_profile_remembers_it_and_can_be_wiped(devices, server) -> Non
     reopened.close()
     state.wipe_local_data(folder, device_id)
     assert not is_profile(folder) and not folder.exists()
-    assert TokenStore(device_id).load() is None
+    assert TokenStore(device_id, "ani").load() is None
 
 
 def test_a_key_slot_keeps_the_parameters_it_was_made_with(monkeypatch, tmp_path: Path) -> None:

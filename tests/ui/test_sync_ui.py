@@ -351,7 +351,7 @@ def test_cancel_during_the_pull_keeps_whole_pages_and_the_next_sync_completes(qt
 
 def test_an_expired_session_asks_for_the_password_and_continues(qtbot, laptop) -> None:
     window = laptop
-    TokenStore(window.store.device_id).clear()  # as if the keyring lost the session
+    TokenStore(window.store.device_id, window.store.user.username).clear()  # the keyring lost it
     new_case(window, "Bayi Melati")
     press_f5(qtbot, window)
     dialog = window.sync.password_dialog
@@ -500,3 +500,50 @@ def test_a_row_the_laptop_cannot_store_is_listed_under_konflik(qtbot, live, devi
     assert card.item.row_id == second
     assert budi.row("cases", first)["case_number"] in card.title.text()
     assert "sudah dipakai data lain" in card.reason.text() and "nomor kasus ganda" in card.reason.text()
+
+
+def test_switch_user_syncs_with_the_second_users_own_session(qtbot, live, tmp_path, settings) -> None:  # noqa: ANN001
+    """A shared laptop: sri's offline edits wait while ani, signed in after "Ganti pengguna", is asked for
+    her own server password (never given sri's session); her changes go up under her name, the status bar
+    says sri's wait for another user, and they go up when sri syncs again."""
+    from caseworker.store.profile import add_user
+
+    store, transport = enrol(tmp_path / "laptop", live.url, "sri", PASSWORD)
+    transport.close()
+    add_user(store, "ani", PASSWORD, "worker", "Ani")
+    person = cases.register_person(store, {"name": "Bayi Melati", "sex": "P", "birth_date": "2025-02-01"}).id
+    sri_case = cases.open_case(store, person, "01")  # sri, offline
+    store.close()
+    window = open_window(qtbot, tmp_path / "laptop", settings)
+    login(qtbot, window, "ani")
+    ani_case = new_case(window, "Bayi Kenanga")
+    wait_idle(qtbot, window)
+    press_f5(qtbot, window)
+    dialog = window.sync.password_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert "ani belum masuk ke server di laptop ini" in dialog.text.text()
+    assert live.srv.rows("cases") == {}  # nothing was sent with sri's session
+    dialog.password.setText(PASSWORD)
+    dialog.ok.click()
+    wait_sync(qtbot, window)
+    result = window.sync.last_result
+    assert result is not None and result.completed and result.waiting == 2
+    rows = live.srv.rows("cases")
+    assert set(rows) == {ani_case} and rows[ani_case]["created_by"] == "ani"
+    qtbot.waitUntil(lambda: "2 menunggu pengguna lain" in window.pending_label.text(), timeout=5000)
+    assert window.pending_label.text() == "Perubahan belum dikirim: 2 (2 menunggu pengguna lain)"
+
+    window.logout()  # "Ganti pengguna"
+    login(qtbot, window, "sri")
+    press_f5(qtbot, window)  # the server gave the device to ani: sri signs in again
+    dialog = window.sync.password_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.password.setText(PASSWORD)
+    dialog.ok.click()
+    wait_sync(qtbot, window)
+    assert window.sync.last_result is not None and window.sync.last_result.completed
+    rows = live.srv.rows("cases")
+    assert (rows[sri_case]["created_by"], rows[ani_case]["created_by"]) == ("sri", "ani")
+    qtbot.waitUntil(lambda: window.pending_label.text() == "Perubahan belum dikirim: 0", timeout=5000)
+    window.workspace.reader.wait()
+    window.close()

@@ -20,7 +20,7 @@ from caseworker.errors import KnownError
 from caseworker.store.store import Store
 from caseworker.sync import rejections, state
 from caseworker.sync.engine import SyncResult, sync
-from caseworker.sync.transport import DeviceRevoked, LoginExpired, SyncError
+from caseworker.sync.transport import DeviceRevoked, LoginExpired, LoginRequired, SyncError
 from ui import errors
 from ui.i18n import language, register, tr
 from ui.progress import ProgressDialog
@@ -45,6 +45,10 @@ register(
         "sync.incomplete": (
             "Sinkronisasi belum selesai: {pushed} terkirim, {pulled} diterima.",
             "Sync not complete: {pushed} sent, {pulled} received.",
+        ),
+        "sync.waiting": (
+            "{n} perubahan menunggu pengguna lain.",
+            "{n} changes are waiting for another user.",
         ),
         "sync.cancelled": (
             "Sinkronisasi dibatalkan. Yang sudah terkirim dan diterima tetap tersimpan.",
@@ -207,7 +211,10 @@ class SyncController(QObject):
         key = "sync.done_conflicts" if result.conflicts else "sync.done"
         if not result.completed:  # e.g. this app is too old for the server: the reason is in result.errors
             key = "sync.incomplete"
-        self.message.emit(tr(key, **result.summary()))
+        text = tr(key, **result.summary())
+        if result.waiting:  # other users' changes on this laptop: they go up with their own session
+            text += " " + tr("sync.waiting", n=result.waiting)
+        self.message.emit(text)
         notes = [*result.errors, *result.warnings]
         if result.rejected:
             notes.append(tr("sync.rejected", n=result.rejected))
@@ -235,9 +242,9 @@ class SyncController(QObject):
         if not self._finish():
             return
         self.last_error = exc
-        if isinstance(exc, LoginExpired):
+        if isinstance(exc, LoginExpired):  # this user's own session ended, or they have none here yet
             self._set_online("online")
-            self.ask_password()
+            self.ask_password(first=isinstance(exc, LoginRequired))
         elif isinstance(exc, DeviceRevoked):
             self._set_online("online")
             self.revoked.emit()
@@ -252,10 +259,11 @@ class SyncController(QObject):
             errors.show_error(self.window, exc)
         self.refreshed.emit()
 
-    def ask_password(self, error: str = "") -> None:
+    def ask_password(self, error: str = "", first: bool = False) -> None:
+        """The server password of the signed-in user (never another user's session instead)."""
         from ui.sync.password import PasswordDialog
 
-        dialog = PasswordDialog(self.store.user.username, error, self.window)
+        dialog = PasswordDialog(self.store.user.username, error, self.window, first=first)
         dialog.password_given.connect(lambda pw: self.start(password=pw))
         dialog.finished.connect(lambda _r: dialog.deleteLater())
         self.password_dialog = dialog

@@ -17,6 +17,15 @@ register(
             "Your server session has ended. Type the server password of {user}; the sync then continues. "
             "The data on this laptop is safe.",
         ),
+        "relogin.first_title": ("Masuk ke server", "Sign in to the server"),
+        "relogin.first_text": (
+            "{user} belum masuk ke server di laptop ini. Ketik kata sandi server untuk {user}; sinkronisasi "
+            "lalu berjalan dengan sesi {user} sendiri, sehingga perubahan tercatat atas nama {user}. "
+            "Perubahan pengguna lain di laptop ini menunggu sinkronisasi mereka sendiri.",
+            "{user} has not signed in to the server on this laptop. Type the server password of {user}; the "
+            "sync then runs with the session of {user}, so the changes are recorded under the name of "
+            "{user}. Other users' changes on this laptop wait for their own sync.",
+        ),
         "relogin.password": ("Kata sandi", "Password"),
         "relogin.button": ("Masuk dan sinkronkan", "Sign in and sync"),
     }
@@ -28,15 +37,21 @@ class PasswordDialog(QDialog):
 
     password_given = Signal(str)
 
-    def __init__(self, username: str, error: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self, username: str, error: str = "", parent: QWidget | None = None, first: bool = False
+    ) -> None:
+        """`first`: the user has no server session on this laptop yet (a shared laptop's other user)."""
         super().__init__(parent)
-        self.setWindowTitle(tr("relogin.title"))
+        title = tr("relogin.first_title") if first else tr("relogin.title")
+        self.setWindowTitle(title)
         self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(22, 18, 22, 16)
         layout.setSpacing(10)
-        layout.addWidget(label(tr("relogin.title"), "subtitle"))
-        layout.addWidget(label(tr("relogin.text", user=username), wrap=True))
+        layout.addWidget(label(title, "subtitle"))
+        text = tr("relogin.first_text" if first else "relogin.text", user=username)
+        self.text = label(text, wrap=True)
+        layout.addWidget(self.text)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(tr("relogin.password"))

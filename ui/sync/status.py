@@ -28,6 +28,16 @@ register(
             "Working without a connection. Press F5 to sync with {server}.",
         ),
         "status.sync_button": ("Sinkronkan", "Sync"),
+        "status.pending_waiting": (
+            "Perubahan belum dikirim: {n} ({waiting} menunggu pengguna lain)",
+            "Changes not yet sent: {n} ({waiting} waiting for another user)",
+        ),
+        "status.pending_waiting.tip": (
+            "Perubahan pengguna lain di laptop ini dikirim saat pengguna itu menyinkronkan dengan sesinya "
+            "sendiri, agar tercatat atas namanya.",
+            "Other users' changes on this laptop are sent when that user syncs with their own session, so "
+            "they are recorded under their name.",
+        ),
     }
 )
 
@@ -81,5 +91,13 @@ class SyncStatus:
             tr("status.last_sync", when=fmt_datetime(last) if last else tr("status.never"))
         )
 
-    def set_pending(self, n: int) -> None:
-        self.pending_label.setText(tr("status.pending", n=f"{n:,}".replace(",", ".")))
+    def set_pending(self, n: int, waiting: int = 0) -> None:
+        """`n` changes not yet sent, `waiting` of them written by other users of this laptop (their sync)."""
+        shown = f"{n:,}".replace(",", ".")
+        if waiting:
+            others = f"{waiting:,}".replace(",", ".")
+            self.pending_label.setText(tr("status.pending_waiting", n=shown, waiting=others))
+            self.pending_label.setToolTip(tr("status.pending_waiting.tip"))
+        else:
+            self.pending_label.setText(tr("status.pending", n=shown))
+            self.pending_label.setToolTip("")
