@@ -315,7 +315,7 @@ def test_switching_user_on_a_shared_laptop_proves_the_device_with_its_token(sync
 def test_a_laptop_that_cannot_prove_its_device_joins_under_a_new_id(sync_server, tmp_path):
     folder = tmp_path / "laptop"
     factory, old_id, cursor = _shared_laptop(sync_server, folder)
-    TokenStore(old_id).clear()  # no keyring kept it (or sri's session ran out after 30 days)
+    TokenStore(old_id, "sri").clear()  # no keyring kept it (or sri's session ran out after 30 days)
     store = open_profile(folder, "budi", PASSWORD)
     try:
         transport = transport_for(store, factory)
