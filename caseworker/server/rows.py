@@ -55,9 +55,7 @@ _CASES_OF_PERSON = (
     .where(_C.table_name == "cases", _C.person_id == bindparam("person_id"))
     .order_by(_C.row_id)
 )
-WAITING_FOR_CASE = (
-    select(_C.facility_code, _C.assigned_to).where(_C.case_id == bindparam("case_id")).limit(1)
-)
+WAITING_FOR_CASE = select(_C.facility_code, _C.assigned_to).where(_C.case_id == bindparam("case_id")).limit(1)
 REVIEWS_OF = select(_C.data).where(_C.table_name == "reviews", _C.case_id == bindparam("case_id"))
 _CONFLICTS_OF = select(_C.data).where(
     _C.table_name == "conflicts",
