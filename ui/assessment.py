@@ -33,6 +33,7 @@ from caseworker.forms.definitions import FieldDef, FormDef
 from caseworker.numbers import format_number
 from caseworker.store import cases, reviews
 from caseworker.store.store import Store
+from ui.guarded_dialog import GuardedDialog
 from ui.i18n import language, register, tr
 from ui.widgets import DateField, IssueList, button, label
 
@@ -306,7 +307,7 @@ def _score_line(s: dict[str, Any]) -> str:
     )
 
 
-class AssessmentDialog(QDialog):
+class AssessmentDialog(GuardedDialog):
     saved = Signal(str)
 
     def __init__(
@@ -315,6 +316,7 @@ class AssessmentDialog(QDialog):
         super().__init__(parent)
         self.store, self.case = store, case
         self.form_def = forms.get_form(form_id)
+        self.draft_kind = f"assessment:{form_id}"
         self.setWindowTitle(tr("assess.title", form=self.form_def.title.get()))
         self.resize(820, 720)
         layout = QVBoxLayout(self)
@@ -353,6 +355,9 @@ class AssessmentDialog(QDialog):
         layout.addLayout(buttons)
         self.form.changed.connect(self._update_score)
         self._update_score()
+
+    def guard_save(self) -> object:
+        return self.save(submit=False)
 
     def _update_score(self) -> None:
         lines = score_lines(self.form.scores())

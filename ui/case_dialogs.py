@@ -11,7 +11,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QFrame,
     QHBoxLayout,
     QScrollArea,
@@ -25,6 +24,7 @@ from caseworker.errors import KnownError
 from caseworker.store import cases
 from caseworker.store.store import Store
 from ui.case_form import CaseForm
+from ui.guarded_dialog import GuardedDialog
 from ui.i18n import fmt_date, register, tr
 from ui.person_form import PersonForm
 from ui.widgets import IssueList, button, label
@@ -82,9 +82,10 @@ def _case_of_person(store: Store, person_id: str) -> dict[str, Any] | None:
     )
 
 
-class NewCaseDialog(QDialog):
+class NewCaseDialog(GuardedDialog):
     case_created = Signal(str)
     open_existing = Signal(str)
+    draft_kind = "new_case"
 
     def __init__(self, store: Store, workers: dict[str, str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -263,10 +264,19 @@ class NewCaseDialog(QDialog):
 
     def _open_existing(self, case_id: str) -> None:
         self.open_existing.emit(case_id)
-        self.reject()
+        self.discard_and_close()  # their case instead: nothing to keep
 
     def _to_case_page(self) -> None:
         self._go(2)
+
+    def guard_save(self) -> object:
+        """Simpan from the discard question: save on the case page; from the client's page go on to the
+        duplicate check (the case's details are still to be given), so the dialog stays open."""
+        if self._page() == 2:
+            return self.save()
+        if self._page() == 0 and not self.person_form.has_errors():
+            self.check_duplicates()
+        return None
 
     # -- saving ----------------------------------------------------------------------------------------
     def save(self) -> str | None:
@@ -302,8 +312,9 @@ def _clear_layout(layout) -> None:  # noqa: ANN001
             _clear_layout(item.layout())
 
 
-class EditPersonDialog(QDialog):
+class EditPersonDialog(GuardedDialog):
     saved = Signal()
+    draft_kind = "person"
 
     def __init__(self, store: Store, person: dict[str, Any], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -330,6 +341,9 @@ class EditPersonDialog(QDialog):
         self.form.changed.connect(lambda: self.save_button.setEnabled(not self.form.has_errors()))
         self.save_button.setEnabled(not self.form.has_errors())
 
+    def draft_subject(self) -> str:
+        return str(self.person["id"])
+
     def save(self) -> bool:
         values = self.form.values()
         changes = {k: v for k, v in values.items() if (self.person.get(k) or None) != (v or None)}
@@ -349,8 +363,9 @@ class EditPersonDialog(QDialog):
         return True
 
 
-class EditCaseDialog(QDialog):
+class EditCaseDialog(GuardedDialog):
     saved = Signal()
+    draft_kind = "case"
 
     def __init__(
         self, store: Store, case: dict[str, Any], workers: dict[str, str], parent: QWidget | None = None

@@ -481,7 +481,9 @@ class CaseView(QWidget):
     def load(self, case_id: str) -> None:
         """Show another case in this view (the workspace keeps one view: building it is the slow part)."""
         if self.dialog is not None:
-            self.dialog.reject()
+            from ui.guarded_dialog import close_dialog
+
+            close_dialog(self.dialog)  # asks nothing, keeps a draft
         self.case_id = case_id
         self.revealed = False
         self.tabs.setCurrentIndex(0)

@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -25,6 +24,7 @@ from caseworker.store import repository as repo
 from caseworker.store.ids import now_iso
 from caseworker.store.store import Store
 from caseworker.store.values import day_of
+from ui.guarded_dialog import GuardedDialog
 from ui.i18n import register, tr
 from ui.number_field import NumberField
 from ui.widgets import DateField, IssueList, button, combo, label
@@ -129,7 +129,7 @@ def components() -> list[tuple[str, str]]:
     return [(reference.atensi_name(c["code"]) or c["code"], c["code"]) for c in reference.atensi_components()]
 
 
-class RecordDialog(QDialog):
+class RecordDialog(GuardedDialog):
     """A small form: subclasses add rows, say what is wrong (`problems`) and write (`write`)."""
 
     saved = Signal(str)
@@ -218,6 +218,8 @@ def _stamp(day: date | None) -> str:
 
 
 class NoteDialog(RecordDialog):
+    draft_kind = "note"
+
     def __init__(self, store: Store, case: dict[str, Any], parent: QWidget | None = None) -> None:
         super().__init__(store, case, tr("note.title"), parent)
         self.kind = combo([(tr(f"note.kind.{k}"), k) for k in NOTE_KINDS])
@@ -428,6 +430,8 @@ class ReferralDialog(RecordDialog):
 
 class RelationDialog(RecordDialog):
     """A family member: registered as a person of their own (so they can be found) and linked."""
+
+    draft_kind = "relation"
 
     def __init__(self, store: Store, case: dict[str, Any], parent: QWidget | None = None) -> None:
         super().__init__(store, case, tr("relation.title"), parent)

@@ -17,6 +17,7 @@ from caseworker.store import profile as profiles
 from caseworker.store.store import Store
 from ui import i18n
 from ui.errors import error_text, show_error, show_info
+from ui.guarded_dialog import GuardedDialog, close_dialog
 from ui.i18n import register, tr
 from ui.idle import IdleWatcher
 from ui.login import LockPage, LoginPage
@@ -368,7 +369,7 @@ class MainWindow(QMainWindow):
             mark_revoked(self.store)
         for w in QApplication.topLevelWidgets():
             if isinstance(w, QDialog) and w.isVisible():
-                w.reject()
+                close_dialog(w)  # a form keeps its draft, asks nothing
         self.revoked_page = RevokedPage(syncstate.pending_count(self.store))
         self.revoked_page.wipe_requested.connect(self.wipe)
         self.revoked_page.leave.connect(self.logout)
@@ -511,6 +512,8 @@ class MainWindow(QMainWindow):
         ]
         for dialog in self._hidden_dialogs:
             dialog.hide()
+            if isinstance(dialog, GuardedDialog):
+                dialog.save_draft()  # typed input survives a crash while locked
         self.lock_page = LockPage(self.store.user.full_name or self.store.user.username)
         self.lock_page.unlock_requested.connect(self._unlock)
         self.lock_page.switch_user.connect(self.logout)
@@ -554,11 +557,11 @@ class MainWindow(QMainWindow):
     def logout(self) -> None:
         for dialog in self._hidden_dialogs:
             with contextlib.suppress(RuntimeError):
-                dialog.reject()
+                close_dialog(dialog)
         self._hidden_dialogs = []
         for w in QApplication.topLevelWidgets():
             if isinstance(w, QDialog) and w.isVisible():
-                w.reject()
+                close_dialog(w)  # a form keeps its draft, asks nothing
         self._close_store()
         self._drop_page(self.lock_page)
         self.lock_page = None

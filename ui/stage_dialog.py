@@ -7,12 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QPlainTextEdit, QVBoxLayout, QWidget
 
 from caseworker.domain import stages
 from caseworker.errors import KnownError
 from caseworker.store import cases, reviews
 from caseworker.store.store import Store
+from ui.guarded_dialog import GuardedDialog
 from ui.i18n import register, tr
 from ui.widgets import IssueList, button, combo, label
 
@@ -53,7 +54,7 @@ register(
 )
 
 
-class StageDialog(QDialog):
+class StageDialog(GuardedDialog):
     saved = Signal()
 
     def __init__(self, store: Store, case: dict[str, Any], parent: QWidget | None = None) -> None:
@@ -137,7 +138,7 @@ class StageDialog(QDialog):
         return True
 
 
-class CloseDialog(QDialog):
+class CloseDialog(GuardedDialog):
     """Close the case when a supervisor approved the closure; otherwise offer to ask for approval."""
 
     saved = Signal()

@@ -318,7 +318,9 @@ class Workspace(QWidget):
     def close_case(self) -> None:
         """Leave the case view (kept for the next case, with its dialog closed)."""
         if self.case_view is not None and self.case_view.dialog is not None:
-            self.case_view.dialog.reject()
+            from ui.guarded_dialog import close_dialog
+
+            close_dialog(self.case_view.dialog)  # asks nothing, keeps a draft
 
     def back_to_list(self) -> None:
         self.close_case()

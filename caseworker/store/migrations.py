@@ -173,11 +173,21 @@ def _v4(db: sqlite_utils.Database) -> None:
     person_index.create(db.conn)
 
 
+def _v5(db: sqlite_utils.Database) -> None:
+    """drafts: forms being typed, kept per (form kind, subject, user) so that nothing typed is lost to a
+    key, a crash or a lock (caseworker.store.drafts). Local only: never synced, never in the outbox."""
+    db.execute(
+        "CREATE TABLE drafts (kind TEXT NOT NULL, subject_id TEXT NOT NULL, user TEXT NOT NULL, data TEXT,"
+        " saved_at TEXT, PRIMARY KEY (kind, subject_id, user))"
+    )
+
+
 MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (1, _v1),
     (2, _v2),
     (3, _v3),
     (4, _v4),
+    (5, _v5),
 ]
 assert MIGRATIONS[-1][0] == SCHEMA_VERSION
 
