@@ -10,10 +10,11 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QVBoxLayout, QWidget
 
 from caseworker.errors import KnownError
 from caseworker.store.store import Store
+from ui.guarded_dialog import GuardedDialog
 from ui.i18n import register, tr
 from ui.tasks import DbReader, run_in_background
 from ui.widgets import IssueList, button, label
@@ -135,9 +136,12 @@ def write_in_background(
     run_in_background(job, on_done, on_error)
 
 
-class DecisionDialog(QDialog):
+class DecisionDialog(GuardedDialog):
     """Approve or return one submission. `apply(comment)` does the work; a KnownError it raises (e.g. the
     core refusing a return without a comment) is shown inside the dialog, which stays open."""
+
+    def guard_save(self) -> object:
+        return self.confirm()
 
     def __init__(
         self,

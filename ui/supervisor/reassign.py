@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPlainTextEdit, QVBoxLayout, QWidget
 
 from caseworker.errors import KnownError
 from caseworker.store import cases
 from caseworker.store.store import Store
+from ui.guarded_dialog import GuardedDialog
 from ui.i18n import register, tr
 from ui.widgets import IssueList, button, label
 
@@ -53,8 +54,11 @@ def facility_workers(store: Store) -> list[dict[str, Any]]:
     )
 
 
-class ReassignDialog(QDialog):
+class ReassignDialog(GuardedDialog):
     reassigned = Signal(list, str)  # case ids, new worker's username
+
+    def guard_save(self) -> object:
+        return self.confirm()
 
     def __init__(self, store: Store, case_ids: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)

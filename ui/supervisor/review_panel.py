@@ -23,6 +23,7 @@ from caseworker import forms
 from caseworker.errors import KnownError
 from caseworker.store import reviews
 from caseworker.store.store import Store
+from ui.guarded_dialog import GuardedDialog
 from ui.i18n import fmt_date, register, tr
 from ui.supervisor.common import DecisionDialog, kind_name, worker_names
 from ui.supervisor.review_model import REVIEW_ROLE, ReviewModel, columns
@@ -73,8 +74,11 @@ def submittable(store: Store, case_id: str) -> list[tuple[str, str, str | None]]
     return options
 
 
-class SubmitDialog(QDialog):
+class SubmitDialog(GuardedDialog):
     submitted = Signal(str)  # review id
+
+    def guard_save(self) -> object:
+        return self.confirm()
 
     def __init__(self, store: Store, case_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
