@@ -107,7 +107,11 @@ _ratio = Indel.normalized_similarity  # (a, b) -> 0..1
 def name_similarity(a: str | None, b: str | None) -> float:
     """0..1 on the keys: the best of the keys as written, with spaces removed (Nur Hayati /
     Nurhayati) and with words sorted (Aminah Siti / Siti Aminah)."""
-    key_a, key_b = name_key(a), name_key(b)
+    return key_similarity(name_key(a), name_key(b))
+
+
+def key_similarity(key_a: str, key_b: str) -> float:
+    """`name_similarity` of two names given by their keys (`name_key`)."""
     if not key_a or not key_b:
         return 0.0
     if key_a == key_b:
@@ -121,16 +125,22 @@ def name_similarity(a: str | None, b: str | None) -> float:
 
 def similar_names(a: str | None, b: str | None) -> bool:
     """True when two names are probably the same person's (for the duplicate warning)."""
-    key_a, key_b = name_key(a).replace(" ", ""), name_key(b).replace(" ", "")
-    if not key_a or not key_b:
+    return similar_keys(name_key(a), name_key(b))
+
+
+def similar_keys(key_a: str, key_b: str) -> bool:
+    """`similar_names` of two names given by their keys (`name_key`): what the duplicate check compares
+    with the keys person_keys holds, without reading the persons."""
+    joined_a, joined_b = key_a.replace(" ", ""), key_b.replace(" ", "")
+    if not joined_a or not joined_b:
         return False
-    if key_a == key_b:
+    if joined_a == joined_b:
         return True
-    if min(len(key_a), len(key_b)) <= SHORT_NAME:
+    if min(len(joined_a), len(joined_b)) <= SHORT_NAME:
         return False
-    if name_similarity(a, b) < SIMILAR_THRESHOLD:
+    if key_similarity(key_a, key_b) < SIMILAR_THRESHOLD:
         return False
-    words_a, words_b = name_key(a).split(), name_key(b).split()
+    words_a, words_b = key_a.split(), key_b.split()
     if len(words_a) != len(words_b):
         return True  # Abdul Rahman / Abdurrahman: no word-by-word alignment to check
     return any(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from caseworker import i18n
-from caseworker.domain import names, stages, validation
+from caseworker.domain import stages, validation
 from caseworker.errors import KnownError, NotAllowed, ValidationFailed
 from caseworker.store import person_index
 from caseworker.store import repository as repo
@@ -79,15 +79,12 @@ def find_similar_persons(
     store: Store, name: str, birth_date: str | None, estimated: bool = False
 ) -> list[dict]:
     """People with a similar name (Indonesian spelling variants) born within a month (a year when the
-    date is estimated): only those filed under a key of the name (person_index) are compared."""
+    date is estimated): only those filed under a key of the name (person_index) are compared, on the
+    name keys the index holds (`names.similar_names`)."""
     if not name or not birth_date:
         return []
     low, high = person_index.window(birth_date, estimated)
-    return [
-        r
-        for r in person_index.candidates(store.conn, name, low, high)
-        if names.similar_names(name, r["name"])
-    ]
+    return person_index.similar(store.conn, name, low, high)
 
 
 def _case_number_of_person(store: Store, person_id: str) -> str | None:

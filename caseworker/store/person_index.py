@@ -1,11 +1,13 @@
 """Derived, local-only: `person_keys`, the blocking index of the duplicate check.
 
 Each live person with a birth date is filed under the keys of its name (`names.block_keys`) with its
-birth date, so "persons with a similar name born within a month" reads a few dozen candidates out of
-100,000 through one covering index instead of comparing the name with everyone born that month.
+birth date and its folded name (`names.name_key`), so "persons with a similar name born within a month"
+reads a few dozen candidates out of 100,000 through one covering index instead of comparing the name with
+everyone born that month, and compares their names there: only the few that match are read from
+`persons` (most candidates are not duplicates; reading each one's row was half of an import's time).
 
 Triggers on `persons` keep it current for every writer (repository functions, bulk loads, pulled rows,
-merges) inside the writing transaction; they call `cw_block_keys`, which `register` adds to every
+merges) inside the writing transaction; they call `cw_block_keys` and `cw_name_key`, which `register` adds to every
 connection the store opens (caseworker.store.db.connect).
 """
 
@@ -15,9 +17,10 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
-from caseworker.domain.names import block_keys
+from caseworker.domain.names import block_keys, name_key, similar_keys
 
 FUNCTION = "cw_block_keys"
+KEY_FUNCTION = "cw_name_key"
 
 
 def _keys_json(name: str | None) -> str:
@@ -27,16 +30,19 @@ def _keys_json(name: str | None) -> str:
 def register(conn: Any) -> None:
     """Make the key function the triggers call available on `conn`."""
     conn.create_function(FUNCTION, 1, _keys_json, deterministic=True)
+    conn.create_function(KEY_FUNCTION, 1, name_key, deterministic=True)
 
 
 _FILE = (
-    "INSERT INTO person_keys (person_id, key, birth_date) SELECT {p}.id, j.value, {p}.birth_date"
+    "INSERT INTO person_keys (person_id, key, birth_date, name_key)"
+    f" SELECT {{p}}.id, j.value, {{p}}.birth_date, {KEY_FUNCTION}({{p}}.name)"
     f" FROM json_each({FUNCTION}({{p}}.name)) j WHERE {{p}}.deleted = 0 AND {{p}}.birth_date IS NOT NULL"
 )
 
 SCHEMA = (
-    "CREATE TABLE person_keys (person_id TEXT NOT NULL, key TEXT NOT NULL, birth_date TEXT NOT NULL)",
-    "CREATE INDEX idx_person_keys_key ON person_keys(key, birth_date, person_id)",
+    "CREATE TABLE person_keys (person_id TEXT NOT NULL, key TEXT NOT NULL, birth_date TEXT NOT NULL,"
+    " name_key TEXT NOT NULL)",
+    "CREATE INDEX idx_person_keys_key ON person_keys(key, birth_date, person_id, name_key)",
     "CREATE INDEX idx_person_keys_person ON person_keys(person_id)",
     "CREATE TRIGGER person_keys_insert AFTER INSERT ON persons BEGIN " + _FILE.format(p="NEW") + "; END",
     "CREATE TRIGGER person_keys_update AFTER UPDATE OF name, birth_date, deleted ON persons BEGIN"
@@ -59,8 +65,9 @@ def rebuild(conn: Any) -> None:
     """File every person again (repair; after a change of `names.block_keys`). Call inside a transaction."""
     conn.execute("DELETE FROM person_keys")
     conn.execute(
-        "INSERT INTO person_keys (person_id, key, birth_date) SELECT p.id, j.value, p.birth_date"
-        f" FROM persons p, json_each({FUNCTION}(p.name)) j WHERE p.deleted = 0 AND p.birth_date IS NOT NULL"
+        f"INSERT INTO person_keys (person_id, key, birth_date, name_key) SELECT p.id, j.value, p.birth_date,"
+        f" {KEY_FUNCTION}(p.name) FROM persons p, json_each({FUNCTION}(p.name)) j"
+        " WHERE p.deleted = 0 AND p.birth_date IS NOT NULL"
     )
 
 
@@ -76,13 +83,36 @@ _COLUMNS = "p.id, p.name, p.nik, p.birth_date, p.sex, p.region_code"
 
 def candidates(conn: Any, name: str, low: str, high: str) -> list[dict[str, Any]]:
     """Live persons filed under a key of `name` and born between `low` and `high` (ISO dates)."""
+    return _persons(conn, _filed(conn, name, low, high))
+
+
+def similar(conn: Any, name: str, low: str, high: str) -> list[dict[str, Any]]:
+    """The candidates whose name `names.similar_names` finds similar to `name`: compared on the keys the
+    index holds, so only those read their row."""
+    key = name_key(name)
+    return _persons(conn, [pid for pid, other in _filed(conn, name, low, high) if similar_keys(key, other)])
+
+
+def _filed(conn: Any, name: str, low: str, high: str) -> list[tuple[str, str]]:
+    """(person id, name key) of each person filed under a key of `name` and born between `low` and `high`,
+    from the covering index alone."""
     keys = block_keys(name)
     if not keys:
         return []
-    cursor = conn.execute(
-        f"SELECT {_COLUMNS} FROM persons p WHERE p.deleted = 0 AND p.id IN (SELECT person_id FROM person_keys"
-        f" WHERE key IN ({','.join('?' * len(keys))}) AND birth_date BETWEEN ? AND ?)",
+    rows = conn.execute(
+        f"SELECT DISTINCT person_id, name_key FROM person_keys WHERE key IN ({','.join('?' * len(keys))})"
+        " AND birth_date BETWEEN ? AND ?",
         [*keys, low, high],
+    )
+    return [tuple(r) for r in rows]
+
+
+def _persons(conn: Any, filed: list[Any]) -> list[dict[str, Any]]:
+    ids = list(dict.fromkeys(f if isinstance(f, str) else f[0] for f in filed))
+    if not ids:
+        return []
+    cursor = conn.execute(
+        f"SELECT {_COLUMNS} FROM persons p WHERE p.deleted = 0 AND p.id IN ({','.join('?' * len(ids))})", ids
     )
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor]
