@@ -6,6 +6,7 @@ import atexit
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 _SANDBOX = Path(tempfile.mkdtemp(prefix="caseworker-tests-"))
@@ -41,3 +42,13 @@ if os.environ.get("CASEWORKER_CI"):
 @pytest.fixture
 def sandbox() -> Path:
     return _SANDBOX
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    """The common umask of a desktop session, so file-mode tests do not depend on the one CI runs with."""
+    previous = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(previous)

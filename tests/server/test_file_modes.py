@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,15 +17,6 @@ from tests.server.helpers import PASSWORD
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 SIDE = ("server.db", "server.db-wal", "server.db-shm", "server.db.writer-lock")
-
-
-@pytest.fixture
-def umask_022() -> Iterator[None]:
-    previous = os.umask(0o022)
-    try:
-        yield
-    finally:
-        os.umask(previous)
 
 
 def modes(folder: Path) -> dict[str, int]:
