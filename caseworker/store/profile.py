@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
 from caseworker import __version__, i18n
 from caseworker.errors import KnownError
-from caseworker.private_files import private_dir, tighten_tree, write_private_text
+from caseworker.private_files import POSIX, private_dir, tighten_tree, write_private_text
 from caseworker.security.keyslots import SlotFile, check_password_rules, make_slot, new_database_key
 from caseworker.store import db as dbmod
 from caseworker.store.ids import now_iso, uuid7
@@ -33,6 +34,10 @@ i18n.register(
         ),
         "user_exists": ("Pengguna {user} sudah ada.", "User {user} already exists."),
         "user_inactive": ("Pengguna {user} dinonaktifkan.", "User {user} is disabled."),
+        "profile_folder_not_empty": (
+            "Folder {path} tidak kosong dan bukan profil Caseworker. Pilih folder kosong atau folder baru.",
+            "The folder {path} is not empty and is not a Caseworker profile. Choose an empty or a new folder.",
+        ),
     }
 )
 
@@ -72,47 +77,138 @@ def create_profile(
     mode: str = "standalone",
     server_url: str | None = None,
     facility: dict[str, Any] | None = None,
+    device_id: str | None = None,
 ) -> Store:
-    """A new profile with its first user. The first user of a standalone profile manages it (supervisor)."""
+    """A new profile with its first user. The first user of a standalone profile manages it (supervisor).
+
+    Atomic: the profile is built in a hidden sibling folder and renamed into place when complete, so a
+    kill at any moment leaves `path` either as it was (absent or empty) or a whole profile; the next
+    attempt starts cleanly (its hidden leftovers are removed)."""
     if is_profile(path):
         raise KnownError("profile_exists", path=str(path))
     if role not in ROLES:
         raise KnownError("bad_role", role=role)
     check_password_rules(password)
     facility_code = _check_facility_code(facility_code)
-    private_dir(path)  # 0700, and the missing folders above it too
-    private_dir(path / "attachments")
+    path = Path(path)
+    _set_aside_unfinished(path)
+    private_dir(path.parent)
+    _remove_staging(path)
+    staging = path.parent / f"{STAGING_PREFIX}{path.name}.{uuid7()}"
     key = new_database_key()
-    db = dbmod.connect(path / dbmod.DB_FILENAME, key)
-    migrate(db)
-    fac = {"code": facility_code, "name": facility_name or facility_code, **(facility or {})}
-    db["facilities"].insert(fac, alter=False)
-    db["users"].insert(
-        {
-            "username": username,
-            "full_name": full_name or username,
-            "role": role,
-            "facility_code": facility_code,
-        },
+    profile = _build(
+        staging,
+        key,
+        username=username,
+        password=password,
+        facility={"code": facility_code, "name": facility_name or facility_code, **(facility or {})},
+        role=role,
+        full_name=full_name,
+        mode=mode,
+        server_url=server_url,
+        device_id=device_id or uuid7(),
     )
-    SlotFile(path / SLOTS_FILE).put(make_slot(username, password, key))
-    profile = {
-        "format": 1,
-        "facility_code": facility_code,
-        "facility_name": fac["name"],
-        "device_id": uuid7(),
-        "mode": mode,
-        "server_url": server_url,
-        "created_at": now_iso(),
-        "app_version": __version__,
-    }
-    write_profile(path, profile)
-    user = User(username, role, facility_code, full_name or username)
-    store = Store(path, db, user, profile, key)
-    from caseworker.store.repository import audit
+    if path.exists():
+        path.rmdir()  # empty (checked above); a folder cannot be renamed over a folder everywhere
+    os.rename(staging, path)
+    if POSIX:
+        _sync_folder(path.parent)
+    db = dbmod.connect(path / dbmod.DB_FILENAME, key)
+    return Store(path, db, User(username, role, facility_code, full_name or username), profile, key)
 
-    audit(store, "profile_create", details={"facility": facility_code})
-    return store
+
+STAGING_PREFIX = ".creating-"
+# What a creation by an older version (not atomic) could leave when killed before profile.json.
+_CREATION_FILES = frozenset(
+    {dbmod.DB_FILENAME, dbmod.DB_FILENAME + "-wal", dbmod.DB_FILENAME + "-shm", SLOTS_FILE, "attachments"}
+)
+
+
+def _build(
+    staging: Path,
+    key: bytes,
+    *,
+    username: str,
+    password: str,
+    facility: dict[str, Any],
+    role: str,
+    full_name: str,
+    mode: str,
+    server_url: str | None,
+    device_id: str,
+) -> dict[str, Any]:
+    private_dir(staging)
+    private_dir(staging / "attachments")
+    db = dbmod.connect(staging / dbmod.DB_FILENAME, key)
+    try:
+        migrate(db)
+        db["facilities"].insert(facility, alter=False)
+        db["users"].insert(
+            {
+                "username": username,
+                "full_name": full_name or username,
+                "role": role,
+                "facility_code": facility["code"],
+            },
+        )
+        SlotFile(staging / SLOTS_FILE).put(make_slot(username, password, key))
+        profile = {
+            "format": 1,
+            "facility_code": facility["code"],
+            "facility_name": facility["name"],
+            "device_id": device_id,
+            "mode": mode,
+            "server_url": server_url,
+            "created_at": now_iso(),
+            "app_version": __version__,
+        }
+        write_profile(staging, profile)
+        user = User(username, role, facility["code"], full_name or username)
+        from caseworker.store.repository import audit
+
+        audit(
+            Store(staging, db, user, profile, key), "profile_create", details={"facility": facility["code"]}
+        )
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.conn.close()
+    return profile
+
+
+def _remove_staging(path: Path) -> None:
+    """Hidden folders of earlier attempts to create this profile that were killed: never a profile."""
+    for leftover in path.parent.glob(f"{STAGING_PREFIX}{path.name}.*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _set_aside_unfinished(path: Path) -> None:
+    """`path` must be absent or empty. A folder left by an older version's killed creation (its files but
+    no profile.json: it never opened, it holds no one's work) is moved aside, not deleted."""
+    if not path.exists():
+        return
+    if not path.is_dir():
+        raise KnownError("profile_exists", path=str(path))
+    names = {child.name for child in path.iterdir()}
+    if not names:
+        return
+    attachments = path / "attachments"
+    if (
+        PROFILE_FILE in names
+        or not names <= _CREATION_FILES
+        or (attachments.is_dir() and any(attachments.iterdir()))
+    ):
+        raise KnownError("profile_folder_not_empty", path=str(path))
+    aside = path.with_name(f"{path.name}.unfinished-{uuid7()[:13]}")
+    os.rename(path, aside)
+
+
+def _sync_folder(folder: Path) -> None:
+    """The rename reaches the disk before anyone is told the profile exists."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def open_profile(path: Path, username: str, password: str) -> Store:

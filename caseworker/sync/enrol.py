@@ -1,8 +1,9 @@
 """Joining a server: log in, create the encrypted profile with the account's facility and role, keep tokens.
 
 The device id is made before the login (the server binds the session to it) and written into the new
-profile. Nothing is created when the login fails; a failure after the profile exists is harmless (the next
-`caseworker sync` simply continues with that profile).
+profile. Nothing is created when the login fails; the profile appears whole or not at all (create_profile),
+so a killed enrolment is simply run again; a failure after the profile exists is harmless (the next
+`caseworker sync` continues with that profile).
 """
 
 from __future__ import annotations
@@ -68,9 +69,8 @@ def enrol(
         mode="server",
         server_url=server_url,
         facility={"address": facility.address} if facility and facility.address else None,
+        device_id=device_id,
     )
-    store.profile["device_id"] = device_id
-    write_profile(folder, store.profile)
     refresh_directory(store, transport)
     return store, transport
 
