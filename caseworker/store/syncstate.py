@@ -114,15 +114,20 @@ def held_for_others(store: Store, user: str, upto_seq: int) -> set[str]:
 
 
 def bases(store: Store, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[dict[str, Any], int]]:
-    """The last server copy (data, version) of each (table, row id) that has one."""
+    """The last server copy (data, version) of each (table, row id) that has one. Looked up per table, so
+    each id is one step of the (table_name, row_id) key: cost follows the keys, not the table's size."""
     found: dict[tuple[str, str], tuple[dict[str, Any], int]] = {}
-    wanted = list(dict.fromkeys(keys))
-    for i in range(0, len(wanted), _CHUNK):
-        chunk = wanted[i : i + _CHUNK]
-        ids = [row_id for _, row_id in chunk]
-        sql = f"SELECT table_name, row_id, data, version FROM sync_base WHERE row_id IN ({','.join('?' * len(ids))})"
-        for table, row_id, data, version in store.conn.execute(sql, ids):
-            if (table, row_id) in chunk:
+    by_table: dict[str, list[str]] = {}
+    for table, row_id in dict.fromkeys(keys):
+        by_table.setdefault(table, []).append(row_id)
+    for table, ids in by_table.items():
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i : i + _CHUNK]
+            sql = (
+                "SELECT row_id, data, version FROM sync_base WHERE table_name = ?"
+                f" AND row_id IN ({','.join('?' * len(chunk))})"
+            )
+            for row_id, data, version in store.conn.execute(sql, [table, *chunk]):
                 found[(table, row_id)] = (json.loads(data), version or 0)
     return found
 
@@ -147,6 +152,7 @@ def record_results(
     ensure_tables(store)
     with store.transaction() as txn:
         done: list[str] = []
+        copies = bases(store, [(r["table_name"], r["row_id"]) for r in sent if r["op"] != "insert"])
         for row in sent:
             result = results.get(row["mutation_id"])
             if result is None:
@@ -157,10 +163,11 @@ def record_results(
             if status == "rejected":
                 _reject(store, txn, row, fields, reason or "")
             else:
-                old = bases(store, [key]).get(key)
+                old = copies.get(key)
                 data = dict(old[0]) if old and row["op"] != "insert" else {}
                 data.update(fields)
-                _put_base(store, key[0], key[1], data, version or (old[1] if old else 0))
+                copies[key] = (data, version or (old[1] if old else 0))
+                _put_base(store, key[0], key[1], *copies[key])
             done.append(row["mutation_id"])
         for i in range(0, len(done), _CHUNK):
             chunk = done[i : i + _CHUNK]

@@ -79,3 +79,22 @@ def test_a_key_slot_keeps_the_parameters_it_was_made_with(monkeypatch, tmp_path:
     assert (slot.time_cost, slot.memory_kib) == (1, 1024)
     monkeypatch.undo()
     assert keyslots.unwrap(slot, PASSWORD) == key
+
+
+def test_base_copies_are_found_through_their_key_not_by_reading_them_all(store) -> None:
+    """A push records its results against the base copies of the rows it sent: looking them up must use
+    the (table, row id) key, or each push reads every base copy and a big outbox takes quadratic time."""
+    syncstate._put_base(store, "cases", "c-1", {"risk": "low"}, 3)
+    syncstate._put_base(store, "notes", "c-1", {"text": "same id, other table"}, 1)
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        found = syncstate.bases(store, [("cases", "c-1"), ("persons", "p-9")])
+    finally:
+        store.conn.set_trace_callback(None)
+    assert found == {("cases", "c-1"): ({"risk": "low"}, 3)}
+    lookups = [s for s in statements if "FROM sync_base" in s]
+    assert lookups
+    for sql in lookups:
+        plan = " ".join(str(row[-1]) for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql))
+        assert "SEARCH sync_base USING" in plan and "table_name=? AND row_id=?" in plan, plan
