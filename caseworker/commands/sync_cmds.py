@@ -183,7 +183,9 @@ def _report(store: Store, result: SyncResult, as_json: bool) -> None:
     for line in [*result.warnings, *result.errors]:
         print(f"caseworker: {line}", file=sys.stderr)
     if as_json:
-        print_json(result.summary())
+        print_json(
+            {**result.summary(), "bytes_sent": result.bytes_sent, "bytes_received": result.bytes_received}
+        )
         return
     key = "sync_done" if result.completed else "sync_incomplete"
     print(i18n.text(key, **result.summary()))

@@ -19,7 +19,7 @@ from fastapi.responses import Response, StreamingResponse
 from sqlalchemy import Connection, text
 
 from caseworker import __version__
-from caseworker.server import admin, auth, blobs, limits, logs, pull, push, row_schemas
+from caseworker.server import admin, auth, blobs, compression, limits, logs, pull, push, row_schemas
 from caseworker.server.auth import Principal, Settings
 from caseworker.server.db import DEFAULT_THREADS, THREADS_ENV, Database, database_url
 from caseworker.server.errors import ApiError, failure_fields, install_handlers, send_server_error
@@ -210,6 +210,7 @@ def create_app(
     app.state.settings = settings
     install_handlers(app)
     _document_rows(app)
+    app.add_middleware(compression.Compression)  # inside the limit: it sees bodies as they came
     app.add_middleware(limits.BodyLimit)  # before authentication and parsing: bodies are limited while read
     app.add_middleware(_AccessLog)  # outermost: it logs the 413s too
 
@@ -263,12 +264,13 @@ def create_app(
         limit: int = Query(p.DEFAULT_PULL_LIMIT, ge=1, le=p.MAX_PULL_LIMIT),
         protocol_version: int = Query(p.PROTOCOL_VERSION, ge=0, le=p.MAX_VERSION),
         schema_version: int = Query(schema.DATA_VERSION, ge=0, le=p.MAX_VERSION),
+        max_bytes: int | None = Query(None, ge=p.MIN_PAGE_BYTES, le=p.MAX_SEQ),
         authorization: str | None = Header(default=None),
     ) -> Response:
         def identify(conn: Connection) -> Principal:
             return auth.principal_in(conn, settings, authorization)
 
-        pr, response = pull.pull(db, identify, since, limit, protocol_version, schema_version)
+        pr, response = pull.pull(db, identify, since, limit, protocol_version, schema_version, max_bytes)
         logs.note("pull", device_id=pr.device_id, since=since, bytes=len(response.body))
         return response
 

@@ -61,6 +61,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The file was damaged in transit (sha256 mismatch). Upload it again.",
     ),
     "too_large": ("Data terlalu besar.", "The data is too large."),
+    "unsupported_encoding": (
+        "Pengodean {coding} tidak didukung server; kirim dengan zstd, gzip atau tanpa pengodean.",
+        "The server does not support the {coding} encoding; send zstd, gzip or no encoding.",
+    ),
+    "bad_encoding": (
+        "Data rusak: bukan {coding} yang utuh. Kirim ulang.",
+        "Damaged data: not a complete {coding} body. Send it again.",
+    ),
     "server_error": ("Kesalahan server. Coba lagi nanti.", "Server error. Try again later."),
 }
 i18n.register({f"server_{k}": v for k, v in MESSAGES.items()})

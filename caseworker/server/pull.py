@@ -61,8 +61,11 @@ def pull(
     limit: int,
     protocol_version: int,
     schema_version: int,
+    max_bytes: int | None = None,
 ) -> tuple[Principal, Response]:
-    """A page for the device `identify` authenticates, in the pull's own read transaction."""
+    """A page for the device `identify` authenticates, in the pull's own read transaction: at most `limit`
+    changes and, when `max_bytes` is given, no more changes than fit in about that many bytes of JSON
+    (always at least one, so a page is never empty while rows remain)."""
     now = iso(time.time())
     limit = max(1, min(limit, p.MAX_PULL_LIMIT))
     with database.read() as conn:
@@ -80,7 +83,12 @@ def pull(
         added: set[str] = set()
         removed: set[str] = set()
         dumps = json.dumps
-        for seq, table, row_id, data, version, case_id, visible in rows:
+        size = 0
+        for index, (seq, table, row_id, data, version, case_id, visible) in enumerate(rows):
+            if max_bytes is not None and parts and size + len(data) > max_bytes:
+                cursor, has_more = rows[index - 1][0], True  # the rest comes with the next page
+                break
+            size += len(data) + 120  # the row and its envelope
             quoted = f'"{row_id}"' if _PLAIN_ID(row_id) else dumps(row_id)
             if visible:
                 parts.append(

@@ -21,10 +21,11 @@ from caseworker.store import syncstate
 from caseworker.store.attachments import blob_path, get_blob, put_blob
 from caseworker.store.schema import DATA_VERSION
 from caseworker.store.store import Store
+from caseworker.sync import link, quarantine
 from caseworker.sync import protocol as p
-from caseworker.sync import quarantine
 from caseworker.sync.apply import apply_page
 from caseworker.sync.directory import refresh_directory
+from caseworker.sync.link import RETRIES
 from caseworker.sync.transport import BlobOffsetMismatch, SyncError, Transport
 
 BLOB_CHUNK = 1024 * 1024
@@ -72,6 +73,8 @@ class SyncResult:
     warnings: list[str] = field(default_factory=list)
     update_required: bool = False
     completed: bool = False
+    bytes_sent: int = 0  # request bodies on the wire (compressed), this sync
+    bytes_received: int = 0  # answer bodies on the wire (compressed), this sync
 
     def summary(self) -> dict[str, int]:
         return {
@@ -113,6 +116,7 @@ class _Run:
         # (table, row id) -> version of the rows this run's pushes wrote: the pull brings them back (with
         # what the server added), which is not news to count as received.
         self.own_writes: dict[tuple[str, str], int] = {}
+        self.cuts = 0  # pushes cut off in a row
 
     def check_cancel(self) -> None:
         if self.cancel is None:
@@ -152,7 +156,7 @@ class _Run:
                 after = rows[-1]["seq"]
                 continue
             mutations = self.mutations(batch)
-            fits = fitting(mutations)
+            fits = fitting(mutations, self.push_limit()) or min(1, fitting(mutations[:1]))
             if fits == 0:  # one mutation larger than any push body may be: the server would never take it
                 syncstate.record_results(self.store, batch[:1], {batch[0]["mutation_id"]: TOO_LARGE})
                 self.result.rejected += 1
@@ -167,7 +171,10 @@ class _Run:
                 schema_version=DATA_VERSION,
                 mutations=mutations,
             )
-            response = self.transport.push(request)
+            response = self.send(request)
+            if response is None:  # cut off: the same mutations go again, in a smaller batch
+                after = batch[0]["seq"] - 1
+                continue
             self.note_clock(response.server_time)
             results: dict[str, tuple[str, str | None, int | None]] = {}
             by_id = {m.mutation_id: m for m in mutations}
@@ -190,6 +197,29 @@ class _Run:
                 # Some mutations got no answer: stop rather than loop; they stay pending for the next sync.
                 raise SyncError("sync_bad_answer", detail=f"{len(batch) - len(results)} results missing")
         self.result.waiting = len(held) + syncstate.pending_of_others(self.store, user)
+
+    def push_limit(self) -> int:
+        """The most JSON bytes of one push body: the protocol's limit, or less on a slow or broken link."""
+        link = getattr(self.transport, "link", None)
+        return (
+            p.MAX_PUSH_BODY if link is None else max(_ENVELOPE * 8, min(p.MAX_PUSH_BODY, link.json_bytes()))
+        )
+
+    def send(self, request: p.PushRequest) -> p.PushResponse | None:
+        """The server's answer, or None when the link dropped the exchange and a smaller try may pass
+        (a resend is safe: the server answers a mutation it has as a duplicate)."""
+        try:
+            response = self.transport.push(request)
+        except SyncError as exc:
+            was_cut = getattr(self.transport, "was_cut", None)
+            if was_cut is None or not was_cut(exc) or self.cuts >= RETRIES:
+                raise
+            self.cuts += 1
+            self.transport.link.cut()  # type: ignore[attr-defined]
+            link.pause(self.cuts)
+            return None
+        self.cuts = 0
+        return response
 
     def mutations(self, batch: list[dict[str, Any]]) -> list[p.Mutation]:
         """Outbox rows as protocol mutations; the base of each update comes from the last server copy,
@@ -369,7 +399,16 @@ def sync(
     use_user = getattr(transport, "use_user", None)
     if use_user is not None:  # the signed-in user's own session, never the one of who synced before
         use_user(store.user.username)
+    sent_before = getattr(transport, "bytes_sent", 0)
+    received_before = getattr(transport, "bytes_received", 0)
     run = _Run(store, transport, progress, cancel, clock, pull_limit)
+    _sync(store, run)
+    run.result.bytes_sent = getattr(transport, "bytes_sent", 0) - sent_before
+    run.result.bytes_received = getattr(transport, "bytes_received", 0) - received_before
+    return run.result
+
+
+def _sync(store: Store, run: _Run) -> None:
     run.push()
     if run.result.update_required:
         run.result.errors.append(i18n.text("sync_update_required"))
@@ -379,9 +418,8 @@ def sync(
             run.result.errors.append(i18n.text("sync_update_required"))
         else:
             run.download_blobs()
-            refresh_directory(store, transport, run.directory_etag)
+            refresh_directory(store, run.transport, run.directory_etag)
             run.result.completed = True
             syncstate.record_sync(store, run.result.pulled, run.result.pushed)
     run.result.conflicts = open_conflicts(store)
     run.result.quarantined = quarantine.count(store)
-    return run.result

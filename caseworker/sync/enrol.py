@@ -71,6 +71,9 @@ def enrol(
         facility={"address": facility.address} if facility and facility.address else None,
         device_id=device_id,
     )
+    if isinstance(transport, HttpTransport):
+        _remember_push_coding(store, transport.push_coding)  # learnt from the login's answer
+        transport.on_push_coding = lambda coding: _remember_push_coding(store, coding)
     refresh_directory(store, transport)
     return store, transport
 
@@ -88,7 +91,15 @@ def transport_for(store: Store, transport_factory: TransportFactory = http_trans
     if isinstance(transport, HttpTransport):
         transport.use_user(store.user.username)
         transport.on_new_device_id = lambda device_id: _move_to_device_id(store, device_id)
+        # The first push of a run is compressed too when an earlier run learnt the server takes it.
+        transport.push_coding = store.profile.get("push_coding")
+        transport.on_push_coding = lambda coding: _remember_push_coding(store, coding)
     return transport
+
+
+def _remember_push_coding(store: Store, coding: str | None) -> None:
+    store.profile["push_coding"] = coding
+    write_profile(store.profile_dir, store.profile)
 
 
 def _move_to_device_id(store: Store, device_id: str) -> None:

@@ -17,6 +17,10 @@ valid `device_token` was sent: join under a new device id),
 Request bodies are limited before anything else is done (413 too_large, also while a body without
 Content-Length streams in): PUT /blobs MAX_BLOB_CHUNK + 64 KiB, POST /sync/push MAX_PUSH_BODY, others 64 KiB.
 
+Bodies may be compressed both ways (caseworker.sync.encoding): answers in the coding the request's
+Accept-Encoding prefers (zstd, gzip); push bodies with Content-Encoding zstd or gzip when the server's
+answers say `Accept-Encoding: zstd, gzip`. A decoded body is held to the same limit as a plain one.
+
 Push (`POST /sync/push`, PushRequest -> PushResponse)
 -----------------------------------------------------
 - The client sends its outbox in order, in batches of at most MAX_PUSH_BATCH mutations and MAX_PUSH_BODY bytes
@@ -48,8 +52,10 @@ Push (`POST /sync/push`, PushRequest -> PushResponse)
 - An outdated client (older `protocol_version` or `schema_version`) may still push (its pending work is never
   lost); pulls then answer `update_required` = true and no changes.
 
-Pull (`GET /sync/pull?since=CURSOR&limit=N&protocol_version=P&schema_version=S` -> PullResponse)
------------------------------------------------------------------------------------------------
+Pull (`GET /sync/pull?since=CURSOR&limit=N&max_bytes=B&protocol_version=P&schema_version=S` -> PullResponse)
+------------------------------------------------------------------------------------------------------------
+- A page holds at most `limit` changes and, with `max_bytes`, only as many as fit in about B bytes of JSON
+  (at least one). A laptop sizes B to its link, so a page takes a second or two on the wire whatever the link.
 - The server keeps each row once with its latest state and a `seq` from one strictly increasing sequence;
   every change (and every change of who may see the row) moves the row to a new, higher seq. Seqs are assigned
   so that commit order equals seq order, so a cursor never skips a late-committing transaction.
@@ -99,6 +105,9 @@ MIN_PUSH_PROTOCOL_VERSION = 1  # older clients cannot even push
 MAX_PUSH_BATCH = 1000
 DEFAULT_PULL_LIMIT = 1000
 MAX_PULL_LIMIT = 5000
+# `max_bytes` of a pull: the page holds no more changes than fit in about that many bytes of JSON (at
+# least one). Laptops size it to their link (caseworker.sync.link); absent, only `limit` bounds a page.
+MIN_PAGE_BYTES = 4096
 CLOCK_SKEW_WARNING_SECONDS = 300
 MAX_BLOB_CHUNK = 8 * 1024 * 1024
 # The most bytes of one push body (its JSON): 1000 mutations of ~8 KB each (a case is ~1 KB, a long note or

@@ -17,7 +17,9 @@ from caseworker import i18n
 from caseworker.errors import KnownError
 from caseworker.store.ids import uuid7
 from caseworker.store.schema import DATA_VERSION
+from caseworker.sync import encoding, link
 from caseworker.sync import protocol as p
+from caseworker.sync.link import RETRIES, LinkBudget
 from caseworker.sync.tokens import Tokens, TokenStore
 
 i18n.register(
@@ -138,6 +140,8 @@ def _error_code(resp: httpx.Response) -> tuple[str, str]:
 
 
 _STALE_CONNECTION = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
+# A link that dropped mid-exchange (or stalled): worth another, smaller try.
+_CUT = (*_STALE_CONNECTION, httpx.TimeoutException)
 
 
 class HttpTransport:
@@ -159,6 +163,7 @@ class HttpTransport:
             if not base_url:
                 raise ValueError("a server URL or an httpx client is needed")
             client = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)
+        client.headers["Accept-Encoding"] = encoding.advertised()  # (httpx decodes what comes back)
         self.client = client
         self.device_id = device_id
         # The user whose session this transport uses (see use_user); None until one is named, and then
@@ -174,6 +179,13 @@ class HttpTransport:
         # Called with a new device id when the server has this one under another account and the login
         # cannot prove this laptop holds it (see login); None: such a login fails with sync_device_bound.
         self.on_new_device_id: Callable[[str], None] | None = None
+        # The coding pushes are sent in: what the server said it accepts (its answers' Accept-Encoding);
+        # None until it says so (an older server reads only plain JSON).
+        self.push_coding: str | None = None
+        self.on_push_coding: Callable[[str | None], None] | None = None  # to remember it for next time
+        self.bytes_sent = 0  # request bodies as they went on the wire (compressed), this transport's life
+        self.bytes_received = 0  # answer bodies as they came (compressed)
+        self.link = LinkBudget()  # how much one page or push body may be on this link
 
     def use_user(self, username: str) -> None:
         """Sync as `username` from now on, with their own session on this device: another user's session
@@ -192,15 +204,27 @@ class HttpTransport:
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         for attempt in (1, 2):
             try:
-                return self.client.request(method, path, **kwargs)
+                resp = self.client.request(method, path, **kwargs)
             except _STALE_CONNECTION as exc:
                 # A kept-alive connection the server closed meanwhile: every call of the protocol is
                 # idempotent (pushes by mutation id, blob parts by offset), so one more try is safe.
                 if attempt == 2:
                     raise SyncError("sync_offline", detail=type(exc).__name__) from exc
+                continue
             except httpx.TransportError as exc:
                 raise SyncError("sync_offline", detail=type(exc).__name__) from exc
+            self._count(resp)
+            return resp
         raise AssertionError("unreachable")
+
+    def _count(self, resp: httpx.Response) -> None:
+        self.bytes_sent += len(resp.request.content)
+        self.bytes_received += resp.num_bytes_downloaded
+        accepted = resp.headers.get("accept-encoding")
+        if accepted is not None and encoding.choose(accepted) != self.push_coding:
+            self.push_coding = encoding.choose(accepted)
+            if self.on_push_coding is not None:
+                self.on_push_coding(self.push_coding)
 
     def _raise_for(self, resp: httpx.Response) -> None:
         code, message = _error_code(resp)
@@ -308,20 +332,48 @@ class HttpTransport:
             self.tokens.save(self._session)
 
     def push(self, request: p.PushRequest) -> p.PushResponse:
-        resp = self._authorised(
-            "POST", "/sync/push", content=request.model_dump_json().encode(), json_body=True
-        )
+        plain = request.model_dump_json().encode()
+        coding = self.push_coding
+        if coding is not None:
+            body, headers = encoding.encode(coding, plain), {"Content-Encoding": coding}
+            resp = self._authorised(
+                "POST", "/sync/push", ok=(200, 415), content=body, json_body=True, extra_headers=headers
+            )
+            if resp.status_code == 200:
+                self.link.record(len(body), len(plain), resp.elapsed.total_seconds())
+                return p.PushResponse.model_validate_json(resp.content)
+            # 415: the server no longer takes this coding (it said so in this answer): send it plain.
+        resp = self._authorised("POST", "/sync/push", content=plain, json_body=True)
+        self.link.record(len(plain), len(plain), resp.elapsed.total_seconds())
         return p.PushResponse.model_validate_json(resp.content)
 
+    @staticmethod
+    def was_cut(exc: SyncError) -> bool:
+        """The exchange failed because the link dropped or stalled (worth another, smaller try)."""
+        return isinstance(exc.__cause__, _CUT)
+
     def pull(self, since: int, limit: int) -> p.PullResponse:
-        params = {
-            "since": since,
-            "limit": limit,
-            "protocol_version": self.protocol_version,
-            "schema_version": self.schema_version,
-        }
-        resp = self._authorised("GET", "/sync/pull", params=params)
-        return p.PullResponse.model_validate_json(resp.content)
+        """One page, sized to the link. A page cut off in transit is asked for again, smaller, a few
+        times (a page is only applied whole, so nothing is lost either way)."""
+        for attempt in range(RETRIES + 1):
+            params = {
+                "since": since,
+                "limit": limit,
+                "max_bytes": max(p.MIN_PAGE_BYTES, self.link.json_bytes()),
+                "protocol_version": self.protocol_version,
+                "schema_version": self.schema_version,
+            }
+            try:
+                resp = self._authorised("GET", "/sync/pull", params=params)
+            except SyncError as exc:
+                if not self.was_cut(exc) or attempt == RETRIES:
+                    raise
+                self.link.cut()
+                link.pause(attempt)
+                continue
+            self.link.record(resp.num_bytes_downloaded, len(resp.content), resp.elapsed.total_seconds())
+            return p.PullResponse.model_validate_json(resp.content)
+        raise AssertionError("unreachable")
 
     def facility_users(self) -> p.FacilityUsersResponse:
         resp = self._authorised("GET", "/facility/users")

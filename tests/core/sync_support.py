@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
@@ -20,6 +21,7 @@ from caseworker.server.app import create_app
 from caseworker.server.db import Database, metadata
 from caseworker.store import cases, syncstate
 from caseworker.store.store import Store
+from caseworker.sync import link
 from caseworker.sync import protocol as p
 from caseworker.sync.engine import SyncResult, sync
 from caseworker.sync.enrol import enrol
@@ -48,6 +50,7 @@ def cheap_crypto(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(keyslots, "MEMORY_KIB", 1024)
     monkeypatch.setattr(keyslots, "PARALLELISM", 1)
     monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(link, "pause", lambda attempt: None)  # retries after a cut, without the wait
 
 
 @pytest.fixture(scope="session")
@@ -200,6 +203,11 @@ class FaultyTransport:
 
     def pull(self, since: int, limit: int) -> p.PullResponse:
         self._maybe_replay()
+        # Pages bounded by bytes too, from a few rows to no bound (what a slow link's budget does).
+        self.inner.link.ceiling = self.rng.choice(
+            [p.MIN_PAGE_BYTES, 3 * p.MIN_PAGE_BYTES, link.MAX_WIRE_BYTES]
+        )
+        self.inner.link.ratio = 1.0
         response = self.inner.pull(since, self.rng.choice([limit, 3, 7]))
         if self.rng.random() < self.dup:
             response = self.inner.pull(since, limit)
@@ -217,3 +225,26 @@ class FaultyTransport:
 
 def local_rows(store: Store, table: str) -> dict[str, dict[str, Any]]:
     return {r["id"]: r for r in store.query(f"SELECT * FROM {table}")}
+
+
+class CutLink(httpx.BaseTransport):
+    """Under the HTTP client: a link that drops exchanges, before the request reached the server (cut
+    while sending) or after the server did the work (cut while the answer came back). Deterministic per
+    seed."""
+
+    def __init__(self, inner: httpx.BaseTransport, seed: int = 0, cut: float = 0.15) -> None:
+        self.inner = inner
+        self.rng = random.Random(seed)
+        self.cut = cut
+        self.cuts = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.startswith("/sync/") and self.rng.random() < self.cut / 2:
+            self.cuts += 1
+            raise httpx.WriteError("link cut while sending (test)")
+        response = self.inner.handle_request(request)
+        if request.url.path.startswith("/sync/") and self.rng.random() < self.cut / 2:
+            response.close()
+            self.cuts += 1
+            raise httpx.ReadError("link cut while receiving (test)")
+        return response

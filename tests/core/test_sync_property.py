@@ -1,5 +1,6 @@
 """Hypothesis stateful test: workers and a supervisor create, edit, delete, reassign and sync at random
-through a transport that loses answers, repeats calls and replays stale batches late. No worker ever holds a
+through a transport that loses answers, repeats calls and replays stale batches late, over a link that
+drops exchanges while sending or receiving, with bodies compressed both ways and pages bounded by bytes. No worker ever holds a
 case outside their scope, and after everyone syncs, every device holds exactly what a fresh device of the
 same user pulls from the server."""
 
@@ -23,7 +24,7 @@ from caseworker.store import repository as repo
 from caseworker.store.schema import TABLES
 from caseworker.sync import rejections
 from caseworker.sync.transport import SyncError
-from tests.core.sync_support import Device, FaultyTransport, Server, cheap_crypto, local_rows
+from tests.core.sync_support import CutLink, Device, FaultyTransport, Server, cheap_crypto, local_rows
 
 NAMES = ("ani", "budi", "sri")
 PICK = st.integers(min_value=0, max_value=10_000)
@@ -35,6 +36,8 @@ def make_machine(url_for_example):
             super().__init__()
             self.tmp = Path(tempfile.mkdtemp(prefix="cw-sync-prop-"))
             self.server = Server(url_for_example(self.tmp), sda_scope="assigned")
+            client = self.server.client
+            client._transport = CutLink(client._transport, seed=len(str(self.tmp)), cut=0.15)
             self.devices = {
                 n: Device(self.server, self.tmp / n, n, wrap=lambda t: FaultyTransport(t, drop=0.1))
                 for n in NAMES

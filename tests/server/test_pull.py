@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 
@@ -230,3 +231,28 @@ def test_row_ids_needing_escapes_arrive_intact(client, world):
     odd = 'orang "kecil" \\ 1'
     ani.push(person_insert(odd))
     assert [c["row_id"] for c in budi.pull_all()] == [odd]
+
+
+def test_pages_bounded_by_bytes_carry_every_change_once(client, world) -> None:
+    ani = Device(client, "ani")
+    for _ in range(6):
+        person, case = new_id(), new_id()
+        ani.push(
+            person_insert(person), case_insert(case, person), note_insert(new_id(), case, text_="y" * 3000)
+        )
+    sri = Device(client, "sri")
+    seen: list[int] = []
+    pages = 0
+    while True:
+        page = sri.pull_page(limit=1000, max_bytes=4096)
+        assert page["changes"], "a page is never empty while rows remain"
+        # At most one row past the budget: a 3 KB note fills a page on its own.
+        assert len(page["changes"]) == 1 or sum(len(json.dumps(c["row"])) for c in page["changes"]) < 2 * 4096
+        seen += [c["seq"] for c in page["changes"]]
+        sri.cursor = page["cursor"]
+        pages += 1
+        if not page["has_more"]:
+            break
+    assert seen == sorted(set(seen)) and len(seen) == 18
+    assert pages > 3
+    assert len(Device(client, "budi").pull_page(limit=1000)["changes"]) == 18  # no bound: one page
