@@ -139,3 +139,12 @@ def format_money(value: float | None, lang: str | None = None) -> str:
 def format_count(value: int | None, lang: str | None = None) -> str:
     """A whole number with thousands separators: 4.208 / 4,208."""
     return format_number(value, lang, 0)
+
+
+def format_bytes(value: int, lang: str | None = None) -> str:
+    """A size as people read it: 820 B, 14 kB, 1,2 MB (decimal units, one decimal below 10)."""
+    for unit, size in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if value >= size:
+            amount = value / size
+            return f"{format_number(amount, lang, 1 if amount < 10 else 0)} {unit}"
+    return f"{format_count(value, lang)} B"

@@ -189,6 +189,7 @@ def _report(store: Store, result: SyncResult, as_json: bool) -> None:
         return
     key = "sync_done" if result.completed else "sync_incomplete"
     print(i18n.text(key, **result.summary()))
+    print(result.traffic())
     for r in rejections.rejections(store):
         print(i18n.text("sync_rejected_line", table=r.table, row=r.row_id, op=r.op, reason=r.reason_text()))
     if result.quarantined:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from caseworker import i18n
+from caseworker.numbers import format_bytes
 from caseworker.store import syncstate
 from caseworker.store.attachments import blob_path, get_blob, put_blob
 from caseworker.store.schema import DATA_VERSION
@@ -45,6 +46,10 @@ i18n.register(
         "sync_bad_answer": (
             "Jawaban server tidak lengkap ({detail}); coba lagi.",
             "The server's answer was incomplete ({detail}); try again.",
+        ),
+        "sync_traffic": (
+            "Data lewat jaringan: {sent} dikirim, {received} diterima.",
+            "Over the network: {sent} sent, {received} received.",
         ),
         "sync_blob_failed": (
             "Lampiran {name} belum dapat diunduh: {detail}",
@@ -75,6 +80,11 @@ class SyncResult:
     completed: bool = False
     bytes_sent: int = 0  # request bodies on the wire (compressed), this sync
     bytes_received: int = 0  # answer bodies on the wire (compressed), this sync
+
+    def traffic(self, lang: str | None = None) -> str:
+        """What went over the network, in words (compressed bytes, as the link carried them)."""
+        return i18n.text("sync_traffic", lang, sent=format_bytes(self.bytes_sent, lang),
+                         received=format_bytes(self.bytes_received, lang))  # fmt: skip
 
     def summary(self) -> dict[str, int]:
         return {

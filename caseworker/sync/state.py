@@ -57,6 +57,29 @@ def waiting_for_others(store: Store) -> int:
     return syncstate.pending_of_others(store, store.user.username)
 
 
+# JSON bytes of a push per wire byte: realistic rows compress about 5x with zstd (benchmarks/bench_encoding.py).
+PUSH_COMPRESSION = 5.0
+_ENVELOPE = 300  # a mutation's ids, times and field names besides its values
+
+
+def pending_wire_bytes(store: Store, user: str | None = None) -> int:
+    """About how many bytes the unsent changes (of `user`, or everyone's) take on the wire: their JSON,
+    estimated from the newest 200 of them, compressed as a push is, plus the attachment files among them
+    (encrypted files do not compress). Cheap at any outbox size (what the status bar shows)."""
+    mine, params = ("AND created_by = ?", [user]) if user else ("", [])
+    count, average = store.conn.execute(
+        "SELECT count(*), (SELECT avg(length(fields)) FROM (SELECT fields FROM outbox WHERE 1 "
+        f"{mine} ORDER BY seq DESC LIMIT 200)) FROM outbox WHERE 1 {mine}",
+        [*params, *params],
+    ).fetchone()
+    files = store.conn.execute(
+        "SELECT coalesce(sum(json_extract(fields, '$.size')), 0) FROM outbox"
+        f" WHERE table_name = 'attachments' AND op = 'insert' {mine}",
+        params,
+    ).fetchone()[0]
+    return int(count * ((average or 0) + _ENVELOPE) / PUSH_COMPRESSION) + int(files or 0)
+
+
 def pending_case_ids(store: Store) -> set[str]:
     """Cases with at least one outbox row (the case, its person, family or any of its records)."""
     parts = [

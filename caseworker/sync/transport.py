@@ -8,6 +8,7 @@ expired access token once, and turns every failure into a SyncError with a messa
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -186,6 +187,7 @@ class HttpTransport:
         self.bytes_sent = 0  # request bodies as they went on the wire (compressed), this transport's life
         self.bytes_received = 0  # answer bodies as they came (compressed)
         self.link = LinkBudget()  # how much one page or push body may be on this link
+        self.body_seconds = 0.0  # how long the last answer's body took to come in
 
     def use_user(self, username: str) -> None:
         """Sync as `username` from now on, with their own session on this device: another user's session
@@ -201,10 +203,11 @@ class HttpTransport:
         return self.tokens.load() if self.tokens is not None else None
 
     # -- plumbing ---------------------------------------------------------------------------------------
-    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        for attempt in (1, 2):
+    def _send(self, method: str, path: str, retry: bool = True, **kwargs: Any) -> httpx.Response:
+        """`retry`: once more on a dropped connection (the pull retries on its own, sizing each try)."""
+        for attempt in (1, 2) if retry else (2,):
             try:
-                resp = self.client.request(method, path, **kwargs)
+                resp = self._exchange(method, path, **kwargs)
             except _STALE_CONNECTION as exc:
                 # A kept-alive connection the server closed meanwhile: every call of the protocol is
                 # idempotent (pushes by mutation id, blob parts by offset), so one more try is safe.
@@ -216,6 +219,19 @@ class HttpTransport:
             self._count(resp)
             return resp
         raise AssertionError("unreachable")
+
+    def _exchange(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One request and its whole answer. Times the answer's body on its own (from its headers to
+        its last byte): that is the link's bandwidth, without the round trip's latency, which would
+        otherwise make every next page smaller on a link with a long round trip."""
+        resp = self.client.send(self.client.build_request(method, path, **kwargs), stream=True)
+        try:
+            started = time.perf_counter()
+            resp.read()
+            self.body_seconds = time.perf_counter() - started
+        finally:
+            resp.close()
+        return resp
 
     def _count(self, resp: httpx.Response) -> None:
         self.bytes_sent += len(resp.request.content)
@@ -247,6 +263,7 @@ class HttpTransport:
         ok: tuple[int, ...] = (200,),
         json_body: bool = False,
         extra_headers: dict[str, str] | None = None,
+        retry: bool = True,
         **kwargs: Any,
     ) -> httpx.Response:
         """A call with the access token; an expired token is refreshed once, then the call is repeated."""
@@ -260,7 +277,7 @@ class HttpTransport:
                 headers["Content-Type"] = "application/json"
             if extra_headers:
                 headers.update(extra_headers)
-            resp = self._send(method, path, headers=headers, **kwargs)
+            resp = self._send(method, path, retry, headers=headers, **kwargs)
             if resp.status_code in ok:
                 return resp
             if resp.status_code == 401 and attempt == 1:
@@ -364,14 +381,14 @@ class HttpTransport:
                 "schema_version": self.schema_version,
             }
             try:
-                resp = self._authorised("GET", "/sync/pull", params=params)
+                resp = self._authorised("GET", "/sync/pull", params=params, retry=False)
             except SyncError as exc:
                 if not self.was_cut(exc) or attempt == RETRIES:
                     raise
                 self.link.cut()
                 link.pause(attempt)
                 continue
-            self.link.record(resp.num_bytes_downloaded, len(resp.content), resp.elapsed.total_seconds())
+            self.link.record(resp.num_bytes_downloaded, len(resp.content), self.body_seconds)
             return p.PullResponse.model_validate_json(resp.content)
         raise AssertionError("unreachable")
 

@@ -98,3 +98,14 @@ def test_base_copies_are_found_through_their_key_not_by_reading_them_all(store) 
     for sql in lookups:
         plan = " ".join(str(row[-1]) for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql))
         assert "SEARCH sync_base USING" in plan and "table_name=? AND row_id=?" in plan, plan
+
+
+def test_the_size_of_unsent_changes_is_estimated_from_their_json_compressed(store) -> None:
+    assert state.pending_wire_bytes(store) == 0
+    person = cases.register_person(store, {"name": "Bayi Melati", "sex": "P", "birth_date": "2025-03-01"}).id
+    case_id = cases.open_case(store, person, "01")
+    cases.add_note(store, case_id, "Kunjungan rumah. " * 200)  # 3,400 characters
+    raw = sum(len(r["fields"]) for r in store.query("SELECT fields FROM outbox"))
+    estimate = state.pending_wire_bytes(store)
+    assert raw / 8 < estimate < raw / 2
+    assert state.pending_wire_bytes(store, user="someone-else") == 0

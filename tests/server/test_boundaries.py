@@ -1,4 +1,5 @@
-"""The server shares only caseworker.store.schema and caseworker.sync.protocol with the client."""
+"""The server shares only caseworker.store.schema and the wire protocol (caseworker.sync.protocol and its
+body codings, caseworker.sync.encoding) with the client."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ def test_server_imports_no_client_store_module_but_schema():
         "import sys, caseworker.server.app, caseworker.server.cli\n"
         "bad = sorted(m for m in sys.modules if m.startswith('caseworker.store.') and m != 'caseworker.store.schema')\n"
         "bad += sorted(m for m in sys.modules if (m.split('.')[0] in ('PySide6', 'ui') or m.startswith('caseworker.sync.')) "
-        "and m != 'caseworker.sync.protocol')\n"
+        "and m not in ('caseworker.sync.protocol', 'caseworker.sync.encoding'))\n"
         "print(','.join(bad))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)

@@ -211,7 +211,7 @@ class SyncController(QObject):
         key = "sync.done_conflicts" if result.conflicts else "sync.done"
         if not result.completed:  # e.g. this app is too old for the server: the reason is in result.errors
             key = "sync.incomplete"
-        text = tr(key, **result.summary())
+        text = tr(key, **result.summary()) + " " + result.traffic(language())
         if result.waiting:  # other users' changes on this laptop: they go up with their own session
             text += " " + tr("sync.waiting", n=result.waiting)
         self.message.emit(text)

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QStatusBar, QToolButton
 
+from caseworker.numbers import format_bytes, format_count
 from caseworker.store.store import Store
 from caseworker.sync import state
 from ui.i18n import fmt_datetime, register, tr
@@ -28,6 +29,14 @@ register(
             "Working without a connection. Press F5 to sync with {server}.",
         ),
         "status.sync_button": ("Sinkronkan", "Sync"),
+        "status.pending_size": (
+            "Perubahan belum dikirim: {n} (± {size})",
+            "Changes not yet sent: {n} (about {size})",
+        ),
+        "status.pending_size.tip": (
+            "Kira-kira sebanyak ini yang akan dikirim lewat jaringan pada sinkronisasi berikutnya (sudah dimampatkan).",
+            "About this much goes over the network with the next sync (compressed).",
+        ),
         "status.pending_waiting": (
             "Perubahan belum dikirim: {n} ({waiting} menunggu pengguna lain)",
             "Changes not yet sent: {n} ({waiting} waiting for another user)",
@@ -93,11 +102,15 @@ class SyncStatus:
 
     def set_pending(self, n: int, waiting: int = 0) -> None:
         """`n` changes not yet sent, `waiting` of them written by other users of this laptop (their sync)."""
-        shown = f"{n:,}".replace(",", ".")
+        shown = format_count(n)
         if waiting:
-            others = f"{waiting:,}".replace(",", ".")
+            others = format_count(waiting)
             self.pending_label.setText(tr("status.pending_waiting", n=shown, waiting=others))
             self.pending_label.setToolTip(tr("status.pending_waiting.tip"))
+        elif n and state.is_server_profile(self.store):
+            size = format_bytes(state.pending_wire_bytes(self.store))
+            self.pending_label.setText(tr("status.pending_size", n=shown, size=size))
+            self.pending_label.setToolTip(tr("status.pending_size.tip"))
         else:
             self.pending_label.setText(tr("status.pending", n=shown))
             self.pending_label.setToolTip("")
