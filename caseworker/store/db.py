@@ -45,6 +45,29 @@ def connect(path: Path, key: bytes) -> sqlite_utils.Database:
     return sqlite_utils.Database(conn, execute_plugins=False)
 
 
+# While many rows are written (an import, a first sync): a bigger page cache (new rows land all over the
+# indexes of persons, cases, case_index and case_search, and each page read from the encrypted file is
+# deciphered again), and a checkpoint every 20,000 pages of WAL instead of every 1,000 (a page written by
+# many batches is copied back into the file once). Both are set back afterwards, with a checkpoint.
+BULK_PRAGMAS = {"cache_size": -128_000, "wal_autocheckpoint": 20_000}
+
+
+@contextlib.contextmanager
+def bulk_writes(conn: sqlcipher3.dbapi2.Connection) -> Iterator[None]:
+    """BULK_PRAGMAS while the block runs (performance only: every transaction still commits whole,
+    through the WAL), set back after it, with a checkpoint of what was written."""
+    before = {name: conn.execute(f"PRAGMA {name}").fetchone()[0] for name in BULK_PRAGMAS}
+    for name, value in BULK_PRAGMAS.items():
+        conn.execute(f"PRAGMA {name} = {int(value)}")
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            conn.execute(f"PRAGMA {name} = {int(value)}")
+        with contextlib.suppress(Exception):  # a reader holding the WAL only delays it to a later checkpoint
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+
 @contextlib.contextmanager
 def translated_errors(profile_dir: Path) -> Iterator[None]:
     """Turn SQLite's storage failures into errors the user can act on."""

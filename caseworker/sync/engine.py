@@ -18,6 +18,7 @@ from typing import Any
 
 from caseworker import i18n
 from caseworker.numbers import format_bytes
+from caseworker.store import db as dbmod
 from caseworker.store import syncstate
 from caseworker.store.attachments import blob_path, get_blob, put_blob
 from caseworker.store.schema import DATA_VERSION
@@ -423,7 +424,8 @@ def _sync(store: Store, run: _Run) -> None:
     if run.result.update_required:
         run.result.errors.append(i18n.text("sync_update_required"))
     else:
-        run.pull()
+        with dbmod.bulk_writes(store.conn):  # a first sync writes a whole unit's records
+            run.pull()
         if run.result.update_required:
             run.result.errors.append(i18n.text("sync_update_required"))
         else:

@@ -26,6 +26,7 @@ from caseworker import i18n
 from caseworker.domain import names, stages, validation
 from caseworker.errors import KnownError, NotAllowed, StoreError, ValidationFailed
 from caseworker.store import bulk, cases, permissions, person_index
+from caseworker.store import db as dbmod
 from caseworker.store import repository as repo
 from caseworker.store.ids import case_number, now_iso, today_iso
 from caseworker.store.indexing import fold
@@ -35,11 +36,6 @@ from caseworker.transfer.rows import ParsedRow, parse_row
 
 IMPORTED, REJECTED = "imported", "rejected"
 BATCH_ROWS = 1000  # rows per transaction
-# While an import writes: a bigger page cache (a batch's new rows land all over the indexes of persons, cases,
-# case_index and case_search, and each page read from the encrypted file is deciphered), and a checkpoint
-# every IMPORT_CHECKPOINT pages of WAL instead of every 1,000 (a page written by many batches is copied back
-# into the file once). Both are set back afterwards (the WAL is checkpointed then).
-IMPORT_PRAGMAS = {"cache_size": -128_000, "wal_autocheckpoint": 20_000}
 
 
 @dataclass
@@ -104,7 +100,7 @@ def import_file(
                 raise _DryRunDone
         else:
             try:
-                with _import_pragmas(store):
+                with dbmod.bulk_writes(store.conn):
                     _run(store, table, report, dry_run, progress, cancelled)
             finally:
                 if report.counts["rows"]:
@@ -112,23 +108,6 @@ def import_file(
     if report.counts["rows"] == 0:
         raise KnownError("transfer.no_rows", path=str(path))
     return report
-
-
-@contextlib.contextmanager
-def _import_pragmas(store: Store) -> Iterator[None]:
-    """IMPORT_PRAGMAS for the connection while the import runs (performance only: every batch still
-    commits whole, through the WAL), set back after it, with a checkpoint of what the import wrote."""
-    conn = store.conn
-    before = {name: conn.execute(f"PRAGMA {name}").fetchone()[0] for name in IMPORT_PRAGMAS}
-    for name, value in IMPORT_PRAGMAS.items():
-        conn.execute(f"PRAGMA {name} = {int(value)}")
-    try:
-        yield
-    finally:
-        for name, value in before.items():
-            conn.execute(f"PRAGMA {name} = {int(value)}")
-        with contextlib.suppress(Exception):  # a reader holding the WAL only delays it to a later checkpoint
-            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def _notices(table: Table) -> list[str]:
