@@ -22,12 +22,62 @@ i18n.register(
             "{path} is not a valid Caseworker store or is damaged. Restore it from a backup.",
         ),
         "disk_full": (
-            "Disk penuh: perubahan tidak disimpan dan data tetap utuh. Kosongkan ruang lalu coba lagi.",
-            "The disk is full: the change was not saved and the data is intact. Free some space and try again.",
+            "Disk penuh: perubahan ini tidak disimpan, data yang sudah tersimpan tetap utuh. Kosongkan ruang "
+            "di disk (hapus atau pindahkan berkas yang tidak perlu), lalu coba lagi.",
+            "The disk is full: this change was not saved; the data already saved is intact. Free some space on "
+            "the disk (delete or move files you do not need), then try again.",
         ),
         "read_only": (
-            "Profil hanya-baca: perubahan tidak disimpan. Periksa izin folder {path}.",
-            "The profile is read-only: the change was not saved. Check the permissions of {path}.",
+            "Folder profil {path} hanya-baca: perubahan tidak disimpan, data tetap utuh (berkasnya tidak rusak). "
+            "Periksa izin tulis folder itu, atau apakah disk/flashdisk terpasang hanya-baca.",
+            "The profile folder {path} is read-only: the change was not saved; the data is intact (the files are "
+            "not damaged). Check the folder's write permission, or whether the disk or USB stick is mounted "
+            "read-only.",
+        ),
+        # The store opened for reading only (caseworker.store.profile.open_profile): said once at sign-in,
+        # and again for every change refused while it stays so.
+        "opened_disk_full": (
+            "Disk penuh: profil dibuka hanya untuk dibaca. Data Anda utuh; kasus bisa dibuka dan dibaca, tetapi "
+            "perubahan tidak bisa disimpan. Kosongkan ruang di disk (hapus atau pindahkan berkas yang tidak "
+            "perlu), lalu keluar dan masuk lagi.",
+            "The disk is full: the profile was opened for reading only. Your data is intact; cases can be opened "
+            "and read, but changes cannot be saved. Free some space on the disk (delete or move files you do "
+            "not need), then sign out and in again.",
+        ),
+        "opened_read_only": (
+            "Folder profil {path} hanya-baca: profil dibuka hanya untuk dibaca. Data Anda utuh (berkasnya tidak "
+            "rusak, jangan pulihkan cadangan). Agar bisa menyimpan, beri izin tulis pada folder itu atau "
+            "pasang disk/flashdisk tanpa mode hanya-baca, lalu keluar dan masuk lagi.",
+            "The profile folder {path} is read-only: the profile was opened for reading only. Your data is "
+            "intact (the files are not damaged, do not restore a backup). To save changes, give the folder "
+            "write permission or mount the disk or USB stick read-write, then sign out and in again.",
+        ),
+        "refused_disk_full": (
+            "Disk penuh: profil terbuka hanya untuk dibaca, perubahan ini tidak disimpan. Kosongkan ruang di "
+            "disk, lalu keluar dan masuk lagi.",
+            "The disk is full: the profile is open for reading only, this change was not saved. Free some space "
+            "on the disk, then sign out and in again.",
+        ),
+        "refused_read_only": (
+            "Folder profil {path} hanya-baca: perubahan ini tidak disimpan. Beri izin tulis pada folder itu, "
+            "lalu keluar dan masuk lagi.",
+            "The profile folder {path} is read-only: this change was not saved. Give the folder write "
+            "permission, then sign out and in again.",
+        ),
+        "cannot_open_disk_full": (
+            "Disk penuh: profil tidak bisa dibuka, bahkan untuk dibaca. Data Anda utuh (jangan pulihkan "
+            "cadangan). Kosongkan ruang di disk (hapus atau pindahkan berkas yang tidak perlu), lalu coba lagi.",
+            "The disk is full: the profile cannot be opened, not even for reading. Your data is intact (do not "
+            "restore a backup). Free some space on the disk (delete or move files you do not need), then try "
+            "again.",
+        ),
+        "cannot_open_read_only": (
+            "Folder profil {path} hanya-baca dan profil tidak bisa dibuka dari sana. Data Anda utuh (jangan "
+            "pulihkan cadangan). Beri izin tulis pada folder itu atau pasang disk/flashdisk tanpa mode "
+            "hanya-baca, lalu coba lagi.",
+            "The profile folder {path} is read-only and the profile cannot be opened from it. Your data is "
+            "intact (do not restore a backup). Give the folder write permission or mount the disk or USB stick "
+            "read-write, then try again.",
         ),
         "not_allowed": ("Anda tidak berhak: {what}.", "You are not allowed to: {what}."),
         "not_found": ("{what} tidak ditemukan.", "{what} was not found."),

@@ -12,7 +12,7 @@ from pathlib import Path
 from caseworker import i18n, paths
 from caseworker.errors import KnownError
 from caseworker.security.keyslots import SlotFile
-from caseworker.store.profile import SLOTS_FILE, open_profile, read_profile
+from caseworker.store.profile import SLOTS_FILE, open_profile, read_only_notice, read_profile
 from caseworker.store.store import Store
 
 i18n.register(
@@ -55,7 +55,11 @@ def open_store(args: argparse.Namespace) -> Store:
         if len(users) != 1:
             raise KnownError("need_user", users=", ".join(users))
         user = users[0]
-    return open_profile(folder, user, password())
+    store = open_profile(folder, user, password())
+    notice = read_only_notice(store)  # a read-only folder or a full disk: opened for reading only
+    if notice:
+        print(f"caseworker: {notice}", file=sys.stderr)
+    return store
 
 
 def print_json(data: object) -> None:

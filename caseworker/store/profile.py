@@ -6,6 +6,7 @@ key wrapped per user), `caseworker.db` (SQLCipher-encrypted) and `attachments/` 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -13,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from caseworker import __version__, i18n
-from caseworker.errors import KnownError
+from caseworker.errors import KnownError, StoreError
 from caseworker.private_files import POSIX, private_dir, tighten_tree, write_private_text
 from caseworker.security.keyslots import SlotFile, check_password_rules, make_slot, new_database_key
 from caseworker.store import db as dbmod
 from caseworker.store.ids import now_iso, uuid7
-from caseworker.store.migrations import migrate
-from caseworker.store.schema import ROLES
+from caseworker.store.migrations import current_version, migrate
+from caseworker.store.schema import ROLES, SCHEMA_VERSION
 from caseworker.store.store import Store, User
 
 PROFILE_FILE = "profile.json"
@@ -213,27 +214,61 @@ def _sync_folder(folder: Path) -> None:
 
 def open_profile(path: Path, username: str, password: str) -> Store:
     """Unlock the profile for a user: a wrong password raises WrongPassword and changes nothing (but the
-    folder's modes: what an older version left 0755/0644 is made 0700/0600 first)."""
-    profile = read_profile(path)
-    tighten_tree(path)
-    key = SlotFile(path / SLOTS_FILE).unlock(username, password)
-    db = dbmod.connect(path / dbmod.DB_FILENAME, key)
-    with dbmod.translated_errors(path):
-        migrate(db)
-        row = db.execute(
-            "SELECT username, role, facility_code, full_name, nip, active FROM users WHERE username = ?",
-            [username],
-        ).fetchone()
-    if row is None:
-        db.conn.close()
-        raise KnownError("unknown_user", user=username)
-    if not row[5]:
-        db.conn.close()
-        raise KnownError("user_inactive", user=username)
-    store = Store(path, db, User(row[0], row[1], row[2], row[3] or "", row[4] or ""), profile, key)
-    from caseworker.store.repository import audit
+    folder's modes: what an older version left 0755/0644 is made 0700/0600 first).
 
-    audit(store, "login")
+    A folder that cannot be written (a read-only disk or folder, a full disk) is opened for reading only:
+    the store's `read_only` says why ("read_only", "disk_full"; `read_only_notice` words it), and every
+    write is refused with that reason. It raises StoreError(cannot_open_…) only when even reading needs a
+    write (a store that must be upgraded first, a -wal that cannot be read without its -shm)."""
+    profile = read_profile(path)
+    with contextlib.suppress(OSError):  # a read-only folder is tightened on its next writable opening
+        tighten_tree(path)
+    key = SlotFile(path / SLOTS_FILE).unlock(username, password)
+    try:
+        return _open(path, profile, key, username, None)
+    except StoreError as exc:
+        if exc.key not in READ_ONLY_REASONS:
+            raise
+        reason = exc.key
+    return _open(path, profile, key, username, reason)
+
+
+READ_ONLY_REASONS = ("read_only", "disk_full")
+
+
+def read_only_notice(store: Store, lang: str | None = None) -> str:
+    """What to tell the user when the store was opened for reading only; '' when it can be written."""
+    if store.read_only is None:
+        return ""
+    return i18n.text(f"opened_{store.read_only}", lang, path=str(store.profile_dir))
+
+
+def _open(path: Path, profile: dict[str, Any], key: bytes, username: str, read_only: str | None) -> Store:
+    file = path / dbmod.DB_FILENAME
+    db = dbmod.connect_read_only(file, key) if read_only else dbmod.connect(file, key)
+    try:
+        with dbmod.released_wal_on_full_disk(db.conn), dbmod.translated_errors(path):
+            if read_only is None:
+                migrate(db)
+            elif current_version(db) != SCHEMA_VERSION:  # upgrading writes: not on this folder
+                raise StoreError(f"cannot_open_{read_only}", path=str(path))
+            row = db.execute(
+                "SELECT username, role, facility_code, full_name, nip, active FROM users WHERE username = ?",
+                [username],
+            ).fetchone()
+            if row is None:
+                raise KnownError("unknown_user", user=username)
+            if not row[5]:
+                raise KnownError("user_inactive", user=username)
+            user = User(row[0], row[1], row[2], row[3] or "", row[4] or "")
+            store = Store(path, db, user, profile, key, read_only)
+            if read_only is None:
+                from caseworker.store.repository import audit
+
+                audit(store, "login")  # a full disk fails here first: opened again for reading
+    except BaseException:
+        db.conn.close()
+        raise
     return store
 
 

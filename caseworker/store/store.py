@@ -41,9 +41,18 @@ class Txn:
 
 class Store:
     def __init__(
-        self, profile_dir: Path, db: sqlite_utils.Database, user: User, profile: dict[str, Any], key: bytes
+        self,
+        profile_dir: Path,
+        db: sqlite_utils.Database,
+        user: User,
+        profile: dict[str, Any],
+        key: bytes,
+        read_only: str | None = None,
     ):
         self.profile_dir = profile_dir
+        # Why the store was opened for reading only ("disk_full", "read_only"), None when it can be written:
+        # every write is then refused at once with the reason, before SQLite is asked.
+        self.read_only = read_only
         self.key = key  # the database key, kept in memory only while unlocked (attachments, new key slots)
         self.db = db
         self.user = user
@@ -68,9 +77,13 @@ class Store:
         if self._txn is not None:
             yield self._txn
             return
+        if self.read_only is not None:
+            from caseworker.errors import StoreError
+
+            raise StoreError(f"refused_{self.read_only}", path=str(self.profile_dir))
         txn = Txn(uuid7())
         self._txn = txn
-        with dbmod.translated_errors(self.profile_dir):
+        with dbmod.released_wal_on_full_disk(self.conn), dbmod.translated_errors(self.profile_dir):
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield txn
@@ -118,9 +131,10 @@ class Store:
     def reader(self) -> Store:
         """A second connection for background reads (search, counts, reports) while the UI thread writes:
         WAL lets readers run beside a writer. Close it when done."""
-        db = dbmod.connect(self.profile_dir / dbmod.DB_FILENAME, self.key)
+        path = self.profile_dir / dbmod.DB_FILENAME
+        db = dbmod.connect_read_only(path, self.key) if self.read_only else dbmod.connect(path, self.key)
         db.conn.execute("PRAGMA query_only = ON")
-        return Store(self.profile_dir, db, self.user, self.profile, self.key)
+        return Store(self.profile_dir, db, self.user, self.profile, self.key, self.read_only)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
