@@ -87,3 +87,66 @@ def small_disk(root: Path, size: str = "4m") -> Iterator[SmallDisk]:
         yield SmallDisk(root)
     finally:
         subprocess.run(["umount", "-l", str(root)], capture_output=True)
+
+
+# -- the same conditions injected at the store's lowest layer (run everywhere) ---------------------------
+
+
+class OsRefusingWrites:
+    """`os` as the store's write-check sees it on a read-only or full disk: opening a file for writing in
+    the profile folder fails with `err` (EROFS, ENOSPC). Everything else is the real `os`."""
+
+    def __init__(self, folder: Path, err: int) -> None:
+        self.folder, self.err = folder, err
+
+    def __getattr__(self, name: str):  # noqa: ANN204
+        return getattr(os, name)
+
+    def open(self, path, flags, mode=0o777):  # noqa: ANN001, ANN201
+        if Path(path).parent == self.folder and flags & (os.O_WRONLY | os.O_RDWR):
+            raise OSError(self.err, os.strerror(self.err), str(path))
+        return os.open(path, flags, mode)
+
+
+def _sqlite_cannot_write_the_folder(
+    monkeypatch: pytest.MonkeyPatch, error: str, failing: str = "SELECT count(*) FROM sqlite_master"
+) -> None:
+    """SQLite's read-write connection to the store fails as it does on a read-only or full disk: at its
+    first read (which cannot make the -shm), or at its first write (`failing`: SQLITE_FULL). The read-only
+    opening (`mode=ro` URI) is the real one."""
+    from caseworker.store import db as dbmod
+
+    real = dbmod.sqlcipher3.connect
+
+    class Failing:
+        def __init__(self, conn) -> None:  # noqa: ANN001
+            self._conn = conn
+
+        def __getattr__(self, name: str):  # noqa: ANN204
+            return getattr(self._conn, name)
+
+        def execute(self, sql, *args):  # noqa: ANN001, ANN202
+            if sql.startswith(failing):
+                raise dbmod.OperationalError(error)
+            return self._conn.execute(sql, *args)
+
+    def connect(target, *args, **kwargs):  # noqa: ANN001, ANN202
+        conn = real(target, *args, **kwargs)
+        return conn if kwargs.get("uri") else Failing(conn)
+
+    monkeypatch.setattr(dbmod.sqlcipher3, "connect", connect)
+
+
+def refuse_writes(
+    monkeypatch: pytest.MonkeyPatch,
+    folder: Path,
+    err: int,
+    sqlite_error: str,
+    failing: str = "SELECT count(*) FROM sqlite_master",
+) -> None:
+    """The profile `folder` as on a read-only (EROFS) or full (ENOSPC) disk: the write-check beside the
+    store meets `err`, and SQLite's read-write connection fails with `sqlite_error` at `failing`."""
+    from caseworker.store import db as dbmod
+
+    monkeypatch.setattr(dbmod, "os", OsRefusingWrites(folder, err))
+    _sqlite_cannot_write_the_folder(monkeypatch, sqlite_error, failing)

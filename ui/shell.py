@@ -61,6 +61,8 @@ register(
         "status.never": ("belum pernah", "never"),
         "status.pending": ("Perubahan belum dikirim: {n}", "Changes not yet sent: {n}"),
         "status.user": ("{name} · {facility}", "{name} · {facility}"),
+        "status.read_only": ("Hanya-baca", "Read-only"),
+        "read_only.title": ("Profil dibuka hanya untuk dibaca", "Profile opened for reading only"),
         "print.pick": ("Pilih atau buka kasus yang akan dicetak.", "Select or open the case to print."),
         "demo.building": ("Menyiapkan profil demo…", "Preparing the demo profile…"),
         "demo.missing": (
@@ -258,11 +260,20 @@ class MainWindow(QMainWindow):
         else:
             self.idle.set_timeout(minutes * 60_000)
         warm_up_core()
+        self._tell_read_only()
         self.signed_in.emit()
         from caseworker.sync.state import is_revoked
 
         if is_revoked(store):
             self.revoke()
+
+    def _tell_read_only(self) -> None:
+        """A read-only folder or a full disk: the profile is open for reading only. Said once at sign-in
+        (what it is and what to do) and kept in the status bar; each refused save says it again."""
+        if self.store is None or self.store.read_only is None:
+            return
+        self.read_only_box = show_info(self, tr("read_only.title"), profiles.read_only_notice(self.store))
+        self.read_only_box.setIcon(self.read_only_box.Icon.Warning)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -339,6 +350,12 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel(tr("status.user", name=(user.full_name or user.username) if user else "",
                                     facility=facility.get("code") or ""))  # fmt: skip
         self.user_label.setToolTip(facility.get("name") or "")
+        if self.store is not None and self.store.read_only is not None:
+            self.read_only_label = QLabel(tr("status.read_only"))
+            self.read_only_label.setObjectName("ReadOnlyLabel")
+            self.read_only_label.setProperty("role", "error")
+            self.read_only_label.setToolTip(profiles.read_only_notice(self.store))
+            bar.addPermanentWidget(self.read_only_label)
         bar.addPermanentWidget(self.user_label)
 
     def _show_pending(self, n: int) -> None:

@@ -21,9 +21,8 @@ import pytest
 from caseworker import cli
 from caseworker.errors import StoreError
 from caseworker.store import cases, queries
-from caseworker.store import db as dbmod
 from caseworker.store.profile import create_profile, open_profile, read_only_notice
-from tests.storage_support import small_disk
+from tests.storage_support import refuse_writes, small_disk
 
 from .conftest import PASSWORD
 
@@ -238,54 +237,10 @@ def test_cli_on_a_full_disk_lists_and_says_the_disk_is_full(tmp_path, monkeypatc
 # -- injected at the lowest layer (run everywhere) -------------------------------------------------------
 
 
-class _OsRefusingWrites:
-    """`os` as the store's write-check sees it on a read-only or full disk: opening a file for writing in
-    the profile folder fails with `err` (EROFS, ENOSPC). Everything else is the real `os`."""
-
-    def __init__(self, folder: Path, err: int) -> None:
-        self.folder, self.err = folder, err
-
-    def __getattr__(self, name: str):  # noqa: ANN204
-        return getattr(os, name)
-
-    def open(self, path, flags, mode=0o777):  # noqa: ANN001, ANN201
-        if Path(path).parent == self.folder and flags & (os.O_WRONLY | os.O_RDWR):
-            raise OSError(self.err, os.strerror(self.err), str(path))
-        return os.open(path, flags, mode)
-
-
-def _sqlite_cannot_write_the_folder(
-    monkeypatch, error: str, failing: str = "SELECT count(*) FROM sqlite_master"
-) -> None:
-    """SQLite's read-write connection to the store fails as it does on a read-only or full disk: at its
-    first read (which cannot make the -shm), or at its first write (`failing`: SQLITE_FULL). The read-only
-    opening (`mode=ro` URI) is the real one."""
-    real = dbmod.sqlcipher3.connect
-
-    class Failing:
-        def __init__(self, conn) -> None:  # noqa: ANN001
-            self._conn = conn
-
-        def __getattr__(self, name: str):  # noqa: ANN204
-            return getattr(self._conn, name)
-
-        def execute(self, sql, *args):  # noqa: ANN001, ANN202
-            if sql.startswith(failing):
-                raise dbmod.OperationalError(error)
-            return self._conn.execute(sql, *args)
-
-    def connect(target, *args, **kwargs):  # noqa: ANN001, ANN202
-        conn = real(target, *args, **kwargs)
-        return conn if kwargs.get("uri") else Failing(conn)
-
-    monkeypatch.setattr(dbmod.sqlcipher3, "connect", connect)
-
-
 def test_injected_read_only_folder_opens_for_reading(tmp_path, monkeypatch):
     folder = tmp_path / "profile"
     case_id = _profile(folder)
-    monkeypatch.setattr(dbmod, "os", _OsRefusingWrites(folder, errno.EROFS))
-    _sqlite_cannot_write_the_folder(monkeypatch, "unable to open database file")
+    refuse_writes(monkeypatch, folder, errno.EROFS, "unable to open database file")
     store = open_profile(folder, "ani", PASSWORD)
     try:
         assert store.read_only == "read_only"
@@ -300,8 +255,7 @@ def test_injected_read_only_folder_opens_for_reading(tmp_path, monkeypatch):
 def test_injected_full_disk_at_opening_opens_for_reading(tmp_path, monkeypatch):
     folder = tmp_path / "profile"
     _profile(folder)
-    monkeypatch.setattr(dbmod, "os", _OsRefusingWrites(folder, errno.ENOSPC))
-    _sqlite_cannot_write_the_folder(monkeypatch, "disk I/O error")
+    refuse_writes(monkeypatch, folder, errno.ENOSPC, "disk I/O error")
     store = open_profile(folder, "ani", PASSWORD)
     try:
         assert store.read_only == "disk_full"
@@ -314,8 +268,7 @@ def test_injected_full_disk_at_the_login_entry_opens_for_reading(tmp_path, monke
     """The store opens but its first write (the login's audit line) meets SQLITE_FULL."""
     folder = tmp_path / "profile"
     _profile(folder)
-    monkeypatch.setattr(dbmod, "os", _OsRefusingWrites(folder, errno.ENOSPC))
-    _sqlite_cannot_write_the_folder(monkeypatch, "database or disk is full", failing="INSERT INTO audit")
+    refuse_writes(monkeypatch, folder, errno.ENOSPC, "database or disk is full", failing="INSERT INTO audit")
     store = open_profile(folder, "ani", PASSWORD)
     try:
         assert store.read_only == "disk_full"
