@@ -36,7 +36,7 @@ from ui.models import CASE_COLUMNS, CASE_ID_ROLE, CaseTableModel
 from ui.settings import Settings
 from ui.style import icon
 from ui.tasks import DbReader
-from ui.widgets import button, combo, label
+from ui.widgets import button, combo, current_row_on_tab, label
 
 register(
     {
@@ -196,7 +196,7 @@ class CaseListPage(QWidget):
 
         self.model = CaseTableModel(lambda ids: queries.case_rows(self.store, ids), self)
         self.model.worker_names = users
-        self.table = QTableView()
+        self.table = current_row_on_tab(QTableView())
         self.table.setObjectName("CaseTable")
         self.table.setModel(self.model)
         self.table.setAlternatingRowColors(True)

@@ -18,7 +18,7 @@ from caseworker.growth.zscores import GrowthResult
 from caseworker.numbers import format_number, format_z
 from ui.i18n import fmt_date, language, register, tr
 from ui.models import Column, RecordModel
-from ui.widgets import IssueList, button, combo, label
+from ui.widgets import IssueList, button, combo, current_row_on_tab, label
 
 register(
     {
@@ -123,7 +123,7 @@ class GrowthTab(QWidget):
                 Column("growth.col.status", lambda r: r.get("_status", "")),
             ]
         )  # fmt: skip
-        self.table = QTableView()
+        self.table = current_row_on_tab(QTableView())
         self.table.setModel(self.model)
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

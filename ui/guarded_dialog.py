@@ -10,6 +10,10 @@ A dialog with a `draft_kind` also keeps a draft of its inputs in the encrypted s
 draf" button when the same form is opened again for the same subject, dropped on save or discard.
 Closing without the user (lock, sign-out, another case) keeps the draft: `close_quietly()`.
 
+When it opens, the dialog puts the keyboard focus on its first empty text field (else its first input),
+so the first keystrokes land there; its combo and spin boxes leave the mouse wheel to the page while
+they do not have focus (ui.widgets.guard_wheel), so scrolling a long form never changes an answer.
+
 The state of a form is read from its input widgets in their order (line edits, text areas, combo boxes,
 check and radio buttons, region fields by their code), so a dialog needs no code of its own for this.
 """
@@ -37,7 +41,7 @@ from PySide6.QtWidgets import (
 
 from caseworker.store import drafts
 from ui.i18n import fmt_datetime, register, tr
-from ui.widgets import button, label
+from ui.widgets import button, guard_wheel, label
 
 register(
     {
@@ -168,8 +172,32 @@ class GuardedDialog(QDialog):
         return self._baseline is not None and form_state(self) != self._baseline
 
     # -- showing ----------------------------------------------------------------------------------------
+    def first_input(self) -> QWidget | None:
+        """Where the keyboard goes when the form opens: the first empty text field in Tab order (a new
+        record's text, a new case's name), else the first input. Subclasses may name another."""
+        inputs: list[QWidget] = []
+        w = self.nextInFocusChain()
+        while w is not None and w is not self and len(inputs) < 500:
+            if (
+                w.window() is self
+                and w.isVisibleTo(self)
+                and w.isEnabled()
+                and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+                and isinstance(w, QLineEdit | QPlainTextEdit | QTextEdit | QComboBox | QAbstractSpinBox)
+            ):
+                inputs.append(w)
+            w = w.nextInFocusChain()
+        for w in inputs:
+            if isinstance(w, QLineEdit) and not w.isReadOnly() and not w.text():
+                if not isinstance(w.parentWidget(), QComboBox | QAbstractSpinBox):
+                    return w
+            if isinstance(w, QPlainTextEdit | QTextEdit) and not w.isReadOnly() and not w.toPlainText():
+                return w
+        return inputs[0] if inputs else None
+
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
+        guard_wheel(self)
         if self._baseline is None:
             self._baseline = form_state(self)
             self._restore_draft()
@@ -177,6 +205,9 @@ class GuardedDialog(QDialog):
                 signal = _changed_signal(w)
                 if signal is not None:
                     signal.connect(self._typed)
+            first = self.first_input()
+            if first is not None:
+                first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _typed(self, *_args: object) -> None:
         if self._draft_key() is not None:

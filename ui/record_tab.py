@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.models import Column, RecordModel
-from ui.widgets import label
+from ui.widgets import current_row_on_tab, label
 
 
 class RecordTab(QWidget):
@@ -32,7 +32,7 @@ class RecordTab(QWidget):
         self.toolbar.addStretch(1)
         layout.addLayout(self.toolbar)
         self.model = RecordModel(columns, self)
-        self.table = QTableView()
+        self.table = current_row_on_tab(QTableView())
         self.table.setModel(self.model)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)

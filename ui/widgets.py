@@ -1,12 +1,20 @@
-"""Small shared widgets: labels with a styling role, buttons, a dd/mm/yyyy date field, issue lists."""
+"""Small shared widgets: labels with a styling role, buttons, a dd/mm/yyyy date field, issue lists; and two
+behaviours given to existing widgets: combo and spin boxes that leave the mouse wheel to the page they are
+on unless they have focus (`guard_wheel`), and tables that show a current row when Tab brings focus to
+them (`current_row_on_tab`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -183,6 +191,73 @@ class Badge(QLabel):
 
     def set_kind(self, kind: str) -> None:
         set_prop(self, "badge", kind)
+
+
+class _WheelGuard(QObject):
+    """A wheel turned over a combo or spin box without focus goes on to the page (its scroll area), instead
+    of changing the answer under the pointer while the user scrolls a long form."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Wheel and isinstance(watched, QWidget) and not watched.hasFocus():
+            area = watched.parentWidget()
+            while area is not None and not isinstance(area, QAbstractScrollArea):
+                area = area.parentWidget()
+            if area is not None:
+                QApplication.sendEvent(area.viewport(), event)  # the page scrolls
+            else:
+                event.ignore()  # nothing to scroll here: Qt may hand it to the parents
+            return True
+        return False
+
+
+class _TabRow(QObject):
+    """Focus coming to a table by the keyboard shows a current row: the current one, or the first."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            event.type() == QEvent.Type.FocusIn
+            and isinstance(watched, QAbstractItemView)
+            and isinstance(event, QFocusEvent)
+            and event.reason() in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason)
+        ):
+            model, selection = watched.model(), watched.selectionModel()
+            if model is not None and selection is not None and model.rowCount() > 0:
+                if not selection.hasSelection():
+                    current = watched.currentIndex()
+                    row = current.row() if current.isValid() else 0
+                    index = model.index(row, max(current.column(), 0))
+                    watched.setCurrentIndex(index)  # selects the row in a SelectRows view
+                    watched.scrollTo(index)
+        return False
+
+
+_filters: dict[str, QObject] = {}
+
+
+def _filter(kind: str) -> QObject:
+    if kind not in _filters:
+        _filters[kind] = _WheelGuard() if kind == "wheel" else _TabRow()
+    return _filters[kind]
+
+
+def guard_wheel(root: QWidget) -> None:
+    """Every combo and spin box under `root` (and `root` itself) takes the wheel only when it has focus;
+    a wheel no longer gives them focus either (StrongFocus). Safe to call again as the form grows."""
+    boxes = [root] if isinstance(root, QComboBox | QAbstractSpinBox) else []
+    boxes += [*root.findChildren(QComboBox), *root.findChildren(QAbstractSpinBox)]
+    for box in boxes:
+        if box.property("wheelGuarded"):
+            continue
+        box.setProperty("wheelGuarded", True)
+        if box.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+            box.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        box.installEventFilter(_filter("wheel"))
+
+
+def current_row_on_tab(view: QAbstractItemView) -> QAbstractItemView:
+    """Tabbing into `view` selects its current row, or the first row when there is none."""
+    view.installEventFilter(_filter("tab_row"))
+    return view
 
 
 __all__ = ["set_role"]

@@ -42,7 +42,7 @@ from ui.supervisor.common import age_text, read_in_background, worker_names, wri
 from ui.supervisor.dashboard_data import STUNTING, WASTING, Drill, case_ids, facility_view
 from ui.supervisor.worker_table import DRILL_ROLE, WorkerTableModel
 from ui.tasks import DbReader
-from ui.widgets import button, label
+from ui.widgets import button, current_row_on_tab, label
 
 register(
     {
@@ -202,7 +202,7 @@ class DashboardView(QWidget):
         table_head.addWidget(label(tr("sup.dash.hint"), "muted"))
         layout.addLayout(table_head)
         self.model = WorkerTableModel(self)
-        self.table = QTableView()
+        self.table = current_row_on_tab(QTableView())
         self.table.setModel(self.model)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)

@@ -27,7 +27,7 @@ from ui.guarded_dialog import GuardedDialog
 from ui.i18n import fmt_date, register, tr
 from ui.supervisor.common import DecisionDialog, kind_name, worker_names
 from ui.supervisor.review_model import REVIEW_ROLE, ReviewModel, columns
-from ui.widgets import IssueList, button, label
+from ui.widgets import IssueList, button, current_row_on_tab, label
 
 register(
     {
@@ -162,7 +162,7 @@ class ReviewPanel(QWidget):
             self.submit_button.clicked.connect(self.ask_submit)
             bar.addWidget(self.submit_button)
         layout.addLayout(bar)
-        self.table = QTableView()
+        self.table = current_row_on_tab(QTableView())
         self.table.setModel(self.model)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)

@@ -28,7 +28,7 @@ from ui.i18n import register, tr
 from ui.supervisor.common import DecisionDialog, age_text, kind_name, read_in_background, worker_names
 from ui.supervisor.review_model import REVIEW_ROLE, ReviewModel, columns
 from ui.tasks import DbReader
-from ui.widgets import button, label
+from ui.widgets import button, current_row_on_tab, label
 
 register(
     {
@@ -64,7 +64,7 @@ WRAP_ROWS = 300  # longer lists keep one line per row (the full note is in the t
 
 
 def _table(model: ReviewModel, stretch: int) -> QTableView:
-    table = QTableView()
+    table = current_row_on_tab(QTableView())
     table.setModel(model)
     table.setAlternatingRowColors(True)
     table.setShowGrid(False)

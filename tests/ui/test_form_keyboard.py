@@ -1,0 +1,123 @@
+"""A worker's keyboard and mouse on the forms and lists (issue 15, item 6): a form takes the first keystrokes
+in its first field, a wheel scrolling a long form never changes an answer, Tab into a table shows a row."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QScrollArea, QSpinBox
+
+from tests.ui.conftest import login, wait_idle
+from tests.ui.test_cases import _open_first_case
+from tests.ui.test_guarded_dialogs import DIALOGS
+
+
+def _text(widget) -> str:  # noqa: ANN001
+    return widget.text() if isinstance(widget, QLineEdit) else widget.toPlainText()
+
+
+@pytest.mark.parametrize("name", list(DIALOGS))
+def test_a_form_takes_the_first_keystrokes_in_its_first_field(qtbot, window, name) -> None:  # noqa: ANN001
+    login(qtbot, window)
+    view = _open_first_case(qtbot, window)
+    dialog, field = DIALOGS[name](window, view)
+    if name == "edit_case":
+        field = dialog.form.referral  # its first empty field (the problem is filled in)
+    qtbot.waitExposed(dialog)
+    focused = dialog.focusWidget()
+    assert focused is not None, "no initial focus"
+    before = _text(field)
+    qtbot.keyClicks(focused, "Wulan")  # no click first: where the keys go is the dialog's choice
+    assert _text(field) == before + "Wulan"
+    dialog.close_quietly()
+
+
+def _wheel(widget, steps: int = -1) -> None:  # noqa: ANN001
+    """A wheel turn over `widget` (negative: towards the user, i.e. scroll down), sent as Qt would."""
+    pos = QPointF(widget.width() / 2, widget.height() / 2)
+    event = QWheelEvent(pos, widget.mapToGlobal(pos), QPoint(0, 0), QPoint(0, 120 * steps),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
+                        False)  # fmt: skip
+    QApplication.sendEvent(widget, event)
+
+
+def _scroll_area_of(widget) -> QScrollArea:  # noqa: ANN001
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QScrollArea):
+        parent = parent.parentWidget()
+    assert parent is not None, "not in a scroll area"
+    return parent
+
+
+def test_the_wheel_scrolls_a_long_form_and_leaves_its_answers_alone(qtbot, window) -> None:  # noqa: ANN001
+    login(qtbot, window)
+    view = _open_first_case(qtbot, window)
+    view.new_assessment("biopsikososial")
+    dialog = view.dialog
+    qtbot.waitExposed(dialog)
+    combos = [c for c in dialog.findChildren(QComboBox) if c.isVisible()]
+    assert combos, "the assessment has choice fields"
+    box = combos[0]
+    area = _scroll_area_of(box)
+    bar = area.verticalScrollBar()
+    assert bar.maximum() > 0, "the form is longer than its window"
+    before, scrolled = box.currentIndex(), bar.value()
+    _wheel(box)
+    assert box.currentIndex() == before  # the answer did not move
+    assert bar.value() > scrolled  # the page did
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    box.setFocus(Qt.FocusReason.OtherFocusReason)
+    _wheel(box)  # a focused box is the user's choice: the wheel changes it
+    assert box.currentIndex() != before
+    dialog.close_quietly()
+
+
+def test_the_wheel_leaves_a_spin_box_alone_unless_it_has_focus(qtbot, window) -> None:  # noqa: ANN001
+    login(qtbot, window)
+    view = _open_first_case(qtbot, window)
+    view.edit_person()
+    dialog = view.dialog
+    qtbot.waitExposed(dialog)
+    spin = next(s for s in dialog.findChildren(QSpinBox))
+    before = spin.value()
+    _wheel(spin, steps=1)
+    assert spin.value() == before
+    assert spin.focusPolicy() != Qt.FocusPolicy.WheelFocus  # a wheel does not give it focus either
+    dialog.close_quietly()
+
+
+def _tab_into(qtbot, window, table) -> None:  # noqa: ANN001
+    """Focus the widget before `table` in Tab order, then press Tab, as a worker does."""
+    before = table.previousInFocusChain()
+    while not (before.focusPolicy() & Qt.FocusPolicy.TabFocus and before.isVisible() and before.isEnabled()):
+        before = before.previousInFocusChain()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    before.setFocus(Qt.FocusReason.OtherFocusReason)
+    QTest.keyClick(before, Qt.Key.Key_Tab)
+    assert table.hasFocus()
+
+
+def test_tab_into_a_table_shows_a_current_row(qtbot, window) -> None:  # noqa: ANN001
+    login(qtbot, window)
+    view = _open_first_case(qtbot, window)
+    view.tabs.setCurrentWidget(view.notes)
+    table = view.notes.table
+    assert table.model().rowCount() > 0
+    assert not table.selectionModel().hasSelection()
+    _tab_into(qtbot, window, table)
+    assert [i.row() for i in table.selectionModel().selectedRows()] == [0]
+    assert table.currentIndex().row() == 0
+
+
+def test_tab_into_the_case_list_shows_a_current_row(qtbot, window) -> None:  # noqa: ANN001
+    login(qtbot, window)
+    wait_idle(qtbot, window)
+    table = window.workspace.list_page.table
+    table.clearSelection()
+    assert table.model().rowCount() > 0
+    _tab_into(qtbot, window, table)
+    assert table.selectionModel().selectedRows(), "a row is shown as current"
