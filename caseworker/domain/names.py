@@ -16,6 +16,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 # Abbreviations and spellings of Muhammad, anywhere in the name ("M." only as the first word,
@@ -147,6 +148,31 @@ def similar_keys(key_a: str, key_b: str) -> bool:
         all(_ratio(x, y) >= WORD_THRESHOLD for x, y in zip(left, right, strict=True))
         for left, right in ((words_a, words_b), (sorted(words_a), sorted(words_b)))
     )
+
+
+@lru_cache(maxsize=65536)  # the same candidates come back for many names
+def _forms(key: str) -> tuple[str, str]:
+    return key.replace(" ", ""), " ".join(sorted(key.split()))
+
+
+# Kept a little below SIMILAR_THRESHOLD: rapidfuzz's cut-off may round otherwise than the plain ratio.
+_SCREEN = SIMILAR_THRESHOLD - 0.01
+
+
+def similar_among(key: str, others: list[str]) -> list[int]:
+    """The positions in `others` (name keys) of those `similar_keys` finds similar to `key`, in order: the
+    same verdicts, for many candidates at once. rapidfuzz screens them in C (a name is similar only if
+    one of the three forms `key_similarity` compares reaches the threshold, or the names are equal
+    without spaces), so `similar_keys` runs only on the few that pass."""
+    if not key or not others:
+        return []
+    joined, ordered = _forms(key)
+    forms = [_forms(other) for other in others]
+    passed: set[int] = set()
+    for query, choices in ((key, others), (joined, [f[0] for f in forms]), (ordered, [f[1] for f in forms])):
+        passed.update(i for _, _, i in process.extract(query, choices, scorer=_ratio, score_cutoff=_SCREEN,
+                                                        limit=None))  # fmt: skip
+    return [i for i in sorted(passed) if similar_keys(key, others[i])]
 
 
 # Words too common to narrow a search down (after name_key): a name is filed under its other words.

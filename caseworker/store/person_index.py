@@ -1,14 +1,22 @@
-"""Derived, local-only: `person_keys`, the blocking index of the duplicate check.
+"""Derived, local-only: the blocking index of the duplicate check (schema v6).
 
-Each live person with a birth date is filed under the keys of its name (`names.block_keys`) with its
-birth date and its folded name (`names.name_key`), so "persons with a similar name born within a month"
-reads a few dozen candidates out of 100,000 through one covering index instead of comparing the name with
-everyone born that month, and compares their names there: only the few that match are read from
-`persons` (most candidates are not duplicates; reading each one's row was half of an import's time).
+Each live person with a birth date has a row in `person_names` (a small integer `pid`, the person's id,
+birth day and folded name `names.name_key`) and is filed in `person_keys` under the keys of its name
+(`names.block_keys`) with its birth day (a julian day number) and that pid. So "persons with a similar
+name born within a month" reads a few dozen candidates out of 100,000 through the primary key of
+`person_keys` alone, compares their names on the keys `person_names` holds, and reads only the few that
+match from `persons`.
 
-Triggers on `persons` keep it current for every writer (repository functions, bulk loads, pulled rows,
-merges) inside the writing transaction; they call `cw_block_keys` and `cw_name_key`, which `register` adds to every
-connection the store opens (caseworker.store.db.connect).
+`person_keys` is a WITHOUT ROWID table of (key, birth, pid): one B-tree of about 20 bytes an entry (the
+v4 table kept the person's id and name key in every entry, in a table and two indexes, about 230 bytes
+of pages an entry). Its entries land all over that tree, and a bulk write touches each page it lands on:
+the smaller the tree, the fewer pages an import writes (caseworker.transfer.importer).
+
+Triggers on `persons` keep both current for every writer (repository functions, bulk loads, pulled rows,
+merges) inside the writing transaction; they call `cw_block_keys` and `cw_name_key`, which `register`
+adds to every connection the store opens (caseworker.store.db.connect). A change or removal gives the
+person a new pid: entries an older key function filed that the delete no longer finds point to no
+`person_names` row and are never read.
 """
 
 from __future__ import annotations
@@ -17,10 +25,12 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
-from caseworker.domain.names import block_keys, name_key, similar_keys
+from caseworker.domain.names import block_keys, name_key, similar_among
 
 FUNCTION = "cw_block_keys"
 KEY_FUNCTION = "cw_name_key"
+# julian day number of a date (SQLite: the day's noon is .0, its midnight .5 before; CAST drops the .5)
+_JULIAN = 1_721_424  # date.toordinal() + this = CAST(julianday(iso) AS INTEGER)
 
 
 def _keys_json(name: str | None) -> str:
@@ -28,46 +38,78 @@ def _keys_json(name: str | None) -> str:
 
 
 def register(conn: Any) -> None:
-    """Make the key function the triggers call available on `conn`."""
+    """Make the key functions the triggers call available on `conn`."""
     conn.create_function(FUNCTION, 1, _keys_json, deterministic=True)
     conn.create_function(KEY_FUNCTION, 1, name_key, deterministic=True)
 
 
-_FILE = (
-    "INSERT INTO person_keys (person_id, key, birth_date, name_key)"
-    f" SELECT {{p}}.id, j.value, {{p}}.birth_date, {KEY_FUNCTION}({{p}}.name)"
-    f" FROM json_each({FUNCTION}({{p}}.name)) j WHERE {{p}}.deleted = 0 AND {{p}}.birth_date IS NOT NULL"
-)
+def day(iso: str) -> int:
+    """The julian day number SQLite's CAST(julianday(iso) AS INTEGER) gives (an ISO date)."""
+    return date.fromisoformat(iso).toordinal() + _JULIAN
 
-SCHEMA = (
-    "CREATE TABLE person_keys (person_id TEXT NOT NULL, key TEXT NOT NULL, birth_date TEXT NOT NULL,"
+
+_DAY = "CAST(julianday({p}.birth_date) AS INTEGER)"
+_NAME = (
+    "INSERT OR REPLACE INTO person_names (person_id, birth, name_key)"
+    f" SELECT {{p}}.id, {_DAY}, {KEY_FUNCTION}({{p}}.name)"
+    " WHERE {p}.deleted = 0 AND julianday({p}.birth_date) IS NOT NULL"
+)
+_FILE = (
+    "INSERT OR IGNORE INTO person_keys (key, birth, pid) SELECT j.value, n.birth, n.pid"
+    f" FROM person_names n, json_each({FUNCTION}({{p}}.name)) j WHERE n.person_id = {{p}}.id"
+)
+_UNFILE = (
+    "DELETE FROM person_keys WHERE key IN (SELECT value FROM json_each({f}(OLD.name)))"
+    f" AND birth = {_DAY.format(p='OLD')}"
+    " AND pid = (SELECT pid FROM person_names WHERE person_id = OLD.id);"
+    " DELETE FROM person_names WHERE person_id = OLD.id"
+).format(f=FUNCTION)
+
+TABLES = (
+    "CREATE TABLE person_names (pid INTEGER PRIMARY KEY, person_id TEXT NOT NULL, birth INTEGER NOT NULL,"
     " name_key TEXT NOT NULL)",
-    "CREATE INDEX idx_person_keys_key ON person_keys(key, birth_date, person_id, name_key)",
-    "CREATE INDEX idx_person_keys_person ON person_keys(person_id)",
-    "CREATE TRIGGER person_keys_insert AFTER INSERT ON persons BEGIN " + _FILE.format(p="NEW") + "; END",
-    "CREATE TRIGGER person_keys_update AFTER UPDATE OF name, birth_date, deleted ON persons BEGIN"
-    " DELETE FROM person_keys WHERE person_id = OLD.id; " + _FILE.format(p="NEW") + "; END",
-    "CREATE TRIGGER person_keys_delete AFTER DELETE ON persons BEGIN"
-    " DELETE FROM person_keys WHERE person_id = OLD.id; END",
+    "CREATE TABLE person_keys (key TEXT NOT NULL, birth INTEGER NOT NULL, pid INTEGER NOT NULL,"
+    " PRIMARY KEY (key, birth, pid)) WITHOUT ROWID",
+)
+INDEXES_AND_TRIGGERS = (
+    "CREATE UNIQUE INDEX idx_person_names_person ON person_names(person_id)",
+    "CREATE TRIGGER person_index_insert AFTER INSERT ON persons BEGIN "
+    + _NAME.format(p="NEW") + "; " + _FILE.format(p="NEW") + "; END",
+    "CREATE TRIGGER person_index_update AFTER UPDATE OF name, birth_date, deleted ON persons BEGIN "
+    + _UNFILE + "; " + _NAME.format(p="NEW") + "; " + _FILE.format(p="NEW") + "; END",
+    "CREATE TRIGGER person_index_delete AFTER DELETE ON persons BEGIN " + _UNFILE + "; END",
+)  # fmt: skip
+# The schema v4 index this one replaces (migrations._v6 drops it).
+V4_OBJECTS = (
+    "DROP TRIGGER IF EXISTS person_keys_insert",
+    "DROP TRIGGER IF EXISTS person_keys_update",
+    "DROP TRIGGER IF EXISTS person_keys_delete",
+    "DROP TABLE IF EXISTS person_keys",
 )
 
 
 def create(conn: Any) -> None:
-    """The table, filled for the persons already stored, then its indexes (built sorted, faster than
-    growing them row by row) and triggers (a migration step)."""
-    conn.execute(SCHEMA[0])
+    """The tables, filled for the persons already stored (in key order, the fastest way to build a
+    B-tree), then the index and triggers (a migration step)."""
+    for sql in TABLES:
+        conn.execute(sql)
     rebuild(conn)
-    for sql in SCHEMA[1:]:
+    for sql in INDEXES_AND_TRIGGERS:
         conn.execute(sql)
 
 
 def rebuild(conn: Any) -> None:
     """File every person again (repair; after a change of `names.block_keys`). Call inside a transaction."""
     conn.execute("DELETE FROM person_keys")
+    conn.execute("DELETE FROM person_names")
     conn.execute(
-        f"INSERT INTO person_keys (person_id, key, birth_date, name_key) SELECT p.id, j.value, p.birth_date,"
-        f" {KEY_FUNCTION}(p.name) FROM persons p, json_each({FUNCTION}(p.name)) j"
-        " WHERE p.deleted = 0 AND p.birth_date IS NOT NULL"
+        f"INSERT INTO person_names (person_id, birth, name_key) SELECT p.id, {_DAY.format(p='p')},"
+        f" {KEY_FUNCTION}(p.name) FROM persons p WHERE p.deleted = 0 AND julianday(p.birth_date) IS NOT NULL"
+        " ORDER BY p.id"
+    )
+    conn.execute(
+        f"INSERT OR IGNORE INTO person_keys (key, birth, pid) SELECT j.value, n.birth, n.pid FROM person_names n"
+        f" JOIN persons p ON p.id = n.person_id, json_each({FUNCTION}(p.name)) j ORDER BY 1, 2, 3"
     )
 
 
@@ -83,32 +125,34 @@ _COLUMNS = "p.id, p.name, p.nik, p.birth_date, p.sex, p.region_code"
 
 def candidates(conn: Any, name: str, low: str, high: str) -> list[dict[str, Any]]:
     """Live persons filed under a key of `name` and born between `low` and `high` (ISO dates)."""
-    return _persons(conn, _filed(conn, name, low, high))
+    return _persons(conn, [pid for pid, _ in _filed(conn, name, low, high)])
 
 
 def similar(conn: Any, name: str, low: str, high: str) -> list[dict[str, Any]]:
     """The candidates whose name `names.similar_names` finds similar to `name`: compared on the keys the
     index holds, so only those read their row."""
-    key = name_key(name)
-    return _persons(conn, [pid for pid, other in _filed(conn, name, low, high) if similar_keys(key, other)])
+    filed = _filed(conn, name, low, high)
+    found = similar_among(name_key(name), [key for _, key in filed])
+    return _persons(conn, [filed[i][0] for i in found])
 
 
 def _filed(conn: Any, name: str, low: str, high: str) -> list[tuple[str, str]]:
     """(person id, name key) of each person filed under a key of `name` and born between `low` and `high`,
-    from the covering index alone."""
+    from person_keys' primary key and person_names."""
     keys = block_keys(name)
     if not keys:
         return []
+    first, last = day(low), day(high)
     rows = conn.execute(
-        f"SELECT DISTINCT person_id, name_key FROM person_keys WHERE key IN ({','.join('?' * len(keys))})"
-        " AND birth_date BETWEEN ? AND ?",
-        [*keys, low, high],
+        "SELECT person_id, name_key FROM person_names WHERE pid IN (SELECT pid FROM person_keys WHERE key IN"
+        f" ({','.join('?' * len(keys))}) AND birth BETWEEN ? AND ?) AND birth BETWEEN ? AND ?",
+        [*keys, first, last, first, last],
     )
-    return [tuple(r) for r in rows]
+    return rows.fetchall()
 
 
-def _persons(conn: Any, filed: list[Any]) -> list[dict[str, Any]]:
-    ids = list(dict.fromkeys(f if isinstance(f, str) else f[0] for f in filed))
+def _persons(conn: Any, ids: list[str]) -> list[dict[str, Any]]:
+    ids = list(dict.fromkeys(ids))
     if not ids:
         return []
     cursor = conn.execute(
