@@ -28,7 +28,7 @@ from caseworker.domain import reference, regions, stages
 from caseworker.store import cases, queries
 from caseworker.store.store import Store
 from caseworker.store.values import day_of
-from ui import case_history, person_form, stage_dialog  # noqa: F401 - they register words this view shows
+from ui import case_history, note_reader, person_form, stage_dialog  # noqa: F401 - they register words this view shows
 from ui.case_form import CONSENT_BASES, risk_name
 from ui.i18n import fmt_date, fmt_datetime, register, tr
 from ui.models import Column, age_text
@@ -419,13 +419,17 @@ class CaseView(QWidget):
         iv.addWidget(self.referrals, 2)
         self.tabs.addTab(self.interventions_tab, tr("tab.interventions"))
 
+        # Date, kind and author first, then the note's first lines; Enter or a double-click reads it whole.
         self.notes = RecordTab(
             [Column("notes.col.date", lambda r: fmt_datetime(r.get("noted_at"))),
-             Column("notes.col.kind", lambda r: tr(f"note.kind.{r.get('kind') or 'other'}")),
-             Column("notes.col.text", lambda r: (tr("notes.confidential") if r.get("confidential") else "") + (r.get("text") or "")),
-             Column("notes.col.by", lambda r: self.workers.get(r.get("created_by") or "", r.get("created_by") or ""))],
-            tr("notes.empty"), stretch_column=2, wrap=True,
+             Column("notes.col.kind", lambda r: note_reader.kind_text(r.get("kind"))),
+             Column("notes.col.by", self._note_author),
+             Column("notes.col.text", lambda r: (tr("notes.confidential") if r.get("confidential") else "") + note_reader.preview(r.get("text")))],
+            tr("notes.empty"), stretch_column=3, wrap=True,
         )  # fmt: skip
+        self.notes.table.setToolTip(tr("reader.hint"))
+        self.notes.on_activate(self.read_note)
+        self.note_window: note_reader.NoteReader | None = None
         self.notes.add_button(button(tr("notes.add"), "note", primary=True)).clicked.connect(
             lambda: self._open(NoteDialog(self.store, self.case, self))
         )
@@ -668,6 +672,15 @@ class CaseView(QWidget):
             QTreeWidgetItem(tree, [tr("interv.empty")])
 
     # -- actions ---------------------------------------------------------------------------------------
+    def _note_author(self, note: dict[str, Any]) -> str:
+        by = note.get("created_by") or ""
+        return self.workers.get(by, by)
+
+    def read_note(self, note: dict[str, Any]) -> None:
+        """The whole note in a reader (Enter or a double-click on its row)."""
+        self.note_window = note_reader.NoteReader(note, self._note_author(note), self)
+        self.note_window.open()
+
     def _open(self, dialog) -> None:  # noqa: ANN001 - any dialog with a `saved` signal
         self.dialog = dialog
         dialog.saved.connect(self._after_write)

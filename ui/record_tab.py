@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -77,9 +78,34 @@ class RecordTab(QWidget):
         return self.model.row_dict(rows[0].row()) if rows else None
 
     def on_activate(self, callback: Callable[[dict[str, Any]], None]) -> None:
+        """`callback(row)` on a double-click or Enter on a row."""
+
         def activated(index: QModelIndex) -> None:
             row = self.model.row_dict(index.row())
             if row is not None:
                 callback(row)
 
         self.table.doubleClicked.connect(activated)
+        self._enter = _EnterKey(self.table, activated)
+
+
+class _EnterKey(QObject):
+    """Enter or Return on a table's current row does what a double-click does."""
+
+    def __init__(self, table: QTableView, activated: Callable[[QModelIndex], None]) -> None:
+        super().__init__(table)
+        self._table, self._activated = table, activated
+        table.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            watched is self._table
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            and self._table.currentIndex().isValid()
+        ):
+            self._activated(self._table.currentIndex())
+            return True
+        return False

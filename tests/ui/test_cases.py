@@ -210,7 +210,7 @@ def test_notes_tasks_and_overdue(qtbot, signed_in) -> None:
     view._open(NoteDialog(view.store, view.case, view))
     view.dialog.text.setPlainText("Ibu asuh melaporkan anak demam ringan.")
     view.dialog.save_button.click()
-    assert view.notes.model.index(0, 2).data().startswith("Ibu asuh")
+    assert view.notes.model.index(0, 3).data().startswith("Ibu asuh")  # after date, kind and author
 
 
 def test_reveal_nik_is_audited(qtbot, signed_in) -> None:
