@@ -25,12 +25,14 @@ from PySide6.QtWidgets import (
 
 from caseworker import forms
 from caseworker.domain import reference, regions, stages
-from caseworker.store import cases, queries
+from caseworker.numbers import format_bytes
+from caseworker.store import attachments, cases, queries
 from caseworker.store.store import Store
 from caseworker.store.values import day_of
+from caseworker.sync import state as sync_state
 from ui import case_history, note_reader, person_form, stage_dialog  # noqa: F401 - they register words this view shows
 from ui.case_form import CONSENT_BASES, risk_name
-from ui.i18n import fmt_date, fmt_datetime, register, tr
+from ui.i18n import fmt_date, fmt_datetime, language, register, tr
 from ui.models import Column, age_text
 from ui.record_dialogs import (
     GoalDialog,
@@ -151,6 +153,14 @@ register(
         "docs.col.size": ("Ukuran", "Size"),
         "docs.col.added": ("Ditambahkan", "Added"),
         "docs.col.description": ("Keterangan", "Description"),
+        "docs.col.here": ("Di laptop ini", "On this laptop"),
+        "docs.here": ("ada", "yes"),
+        "docs.not_here": ("belum diunduh", "not downloaded yet"),
+        "docs.download": ("Unduh sekarang", "Download now"),
+        "docs.download.tip": (
+            "Unduh berkas kasus ini yang belum ada di laptop ini, juga lewat koneksi lambat.",
+            "Download this case's files that are not on this laptop yet, even over a slow link.",
+        ),
         "history.empty": ("Belum ada riwayat.", "No history yet."),
         "history.col.when": ("Waktu", "When"),
         "history.col.who": ("Oleh", "Who"),
@@ -172,6 +182,7 @@ class CaseView(QWidget):
     back = Signal()
     changed = Signal()
     print_requested = Signal(str)
+    files_requested = Signal(str)  # "Unduh sekarang": this case's attachment files, whatever the link
 
     def __init__(self, store: Store, case_id: str, workers: dict[str, str]) -> None:
         super().__init__()
@@ -460,9 +471,14 @@ class CaseView(QWidget):
             [Column("docs.col.name", lambda r: r.get("filename") or ""),
              Column("docs.col.size", lambda r: _size(r.get("size")), align_right=True),
              Column("docs.col.added", lambda r: fmt_date(r.get("created_at"))),
+             Column("docs.col.here", lambda r: tr("docs.here") if attachments.is_here(self.store, r) else tr("docs.not_here"),
+                    lambda r: None if attachments.is_here(self.store, r) else OVERDUE),
              Column("docs.col.description", lambda r: r.get("description") or "")],
-            tr("docs.empty"), stretch_column=3,
+            tr("docs.empty"), stretch_column=4,
         )  # fmt: skip
+        self.download_button = self.documents.add_button(button(tr("docs.download"), "refresh"))
+        self.download_button.setToolTip(tr("docs.download.tip"))
+        self.download_button.clicked.connect(lambda: self.files_requested.emit(self.case_id))
         self.documents.add_button(button(tr("docs.save"), "export")).clicked.connect(self._save_document)
         self.documents.add_button(button(tr("docs.add"), "plus", primary=True)).clicked.connect(
             self._add_document
@@ -512,6 +528,10 @@ class CaseView(QWidget):
         if self.growth is not None:
             self.growth.load(person, self.case["measurements"])
         self.documents.set_rows(self.case["attachments"])
+        self.download_button.setVisible(
+            sync_state.is_server_profile(self.store)
+            and any(not attachments.is_here(self.store, r) for r in self.case["attachments"])
+        )
         self._load_history()
         if self.review_panel is not None:
             self.review_panel.case_id = self.case_id
@@ -808,8 +828,4 @@ def _score_text(row: dict[str, Any]) -> str:
 
 
 def _size(size: int | None) -> str:
-    if not size:
-        return ""
-    if size < 1024 * 1024:
-        return f"{max(1, size // 1024)} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
+    return format_bytes(size, language()) if size else ""

@@ -244,6 +244,7 @@ class MainWindow(QMainWindow):
         self.sync.revoked.connect(self.revoke)
         self.workspace = Workspace(store, self.settings)
         self.workspace.pending_changed.connect(self._show_pending)
+        self.workspace.files_requested.connect(self._download_case_files)
         self._set_page(self.workspace)
         self._drop_page(self.login_page)
         self.login_page = None
@@ -368,6 +369,10 @@ class MainWindow(QMainWindow):
         if self.sync is not None and self._active():
             self.sync.start()
 
+    def _download_case_files(self, case_id: str) -> None:
+        if self.sync is not None:
+            self.sync.start_files(case_id, force=True)
+
     def _after_sync(self) -> None:
         if self.workspace is not None:
             self.workspace.after_sync()
@@ -466,7 +471,7 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         from ui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.settings, self)
+        dialog = SettingsDialog(self.settings, self, self.store)
         dialog.applied.connect(self.apply_settings)
         self.settings_dialog = dialog
         dialog.open()

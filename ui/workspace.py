@@ -100,6 +100,7 @@ class NavDelegate(QStyledItemDelegate):
 class Workspace(QWidget):
     pending_changed = Signal(int)  # outbox rows waiting for sync
     case_opened = Signal(str)
+    files_requested = Signal(str)  # a case's "Unduh sekarang" (the window's sync controller runs it)
 
     def __init__(self, store: Store, settings: Settings) -> None:
         super().__init__()
@@ -302,6 +303,7 @@ class Workspace(QWidget):
             view.back.connect(self.back_to_list)
             view.changed.connect(self.data_changed)
             view.print_requested.connect(self._print)
+            view.files_requested.connect(self.files_requested)
             self.case_view = view
             self.pages.addWidget(view)
         else:

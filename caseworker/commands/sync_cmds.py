@@ -16,6 +16,7 @@ from caseworker.security.keyslots import SlotFile
 from caseworker.store.profile import SLOTS_FILE, is_profile, open_profile, write_profile
 from caseworker.store.store import Store
 from caseworker.sync import conflicts as conflicts_mod
+from caseworker.sync import files as files_mod
 from caseworker.sync import rejections
 from caseworker.sync.engine import SyncResult, sync
 from caseworker.sync.enrol import enrol, http_transport, transport_for
@@ -82,7 +83,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument(
         "--json",
         action="store_true",
-        help='print {"pushed", "pulled", "conflicts", "rejected", "quarantined"}',
+        help='print {"pushed", "pulled", "conflicts", "rejected", "quarantined", "bytes_sent", ...}',
+    )
+    s.add_argument(
+        "--files",
+        choices=("auto", "now", "later"),
+        default="auto",
+        help="attachment files after the text: auto (as --files-fast-only allows), now (whatever the "
+        "link), later (text only)",
+    )
+    s.add_argument(
+        "--files-fast-only",
+        choices=("on", "off"),
+        help="remember for this profile: attachment files only over fast links (about 2 Mbit/s or more)",
     )
     s.set_defaults(func=cmd_sync)
 
@@ -117,13 +130,15 @@ def _open(args: argparse.Namespace, secret: str | None = None) -> Store:
     return open_profile(folder, _user(args), secret if secret is not None else password())
 
 
-def _run_sync(store: Store, transport: Transport, secret: str, quiet: bool) -> SyncResult:
+def _run_sync(
+    store: Store, transport: Transport, secret: str, quiet: bool, files: str = "auto"
+) -> SyncResult:
     def progress(phase: str, done: int, total: int | None) -> None:
         if not quiet and sys.stderr.isatty():
             print(f"\r{phase}: {done}{f'/{total}' if total else ''}", end="", file=sys.stderr, flush=True)
 
     try:
-        return sync(store, transport, progress=progress)
+        return sync(store, transport, progress=progress, files=files)
     except LoginExpired as expired:
         # The session of this user ended, or they have none on this laptop yet (or no keyring kept it):
         # log them in with the profile password, once. Another user's session is never used for them.
@@ -133,7 +148,7 @@ def _run_sync(store: Store, transport: Transport, secret: str, quiet: bool) -> S
             if isinstance(expired, LoginRequired) and exc.key == "sync_bad_login":
                 raise SyncError("sync_cli_login_required", user=store.user.username) from exc
             raise
-        return sync(store, transport, progress=progress)
+        return sync(store, transport, progress=progress, files=files)
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
@@ -156,7 +171,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 store.profile["server_url"] = args.server
                 write_profile(folder, store.profile)
             transport = transport_for(store, http_transport)
-        result = _run_sync(store, transport, secret, args.json)
+        if args.files_fast_only is not None:
+            files_mod.set_fast_links_only(store, args.files_fast_only == "on")
+        result = _run_sync(store, transport, secret, args.json, args.files)
         _report(store, result, args.json)
         return 0 if result.completed else 1
     except SyncError as exc:
@@ -183,13 +200,14 @@ def _report(store: Store, result: SyncResult, as_json: bool) -> None:
     for line in [*result.warnings, *result.errors]:
         print(f"caseworker: {line}", file=sys.stderr)
     if as_json:
-        print_json(
-            {**result.summary(), "bytes_sent": result.bytes_sent, "bytes_received": result.bytes_received}
-        )
+        print_json({**result.summary(), "bytes_sent": result.bytes_sent, "bytes_received": result.bytes_received,
+                    **result.files_summary()})  # fmt: skip
         return
     key = "sync_done" if result.completed else "sync_incomplete"
     print(i18n.text(key, **result.summary()))
     print(result.traffic())
+    if result.files_waiting:
+        print(result.files_text())
     for r in rejections.rejections(store):
         print(i18n.text("sync_rejected_line", table=r.table, row=r.row_id, op=r.op, reason=r.reason_text()))
     if result.quarantined:

@@ -65,6 +65,11 @@ BLOB_GET: dict[int | str, dict[str, Any]] = {
         "description": "the blob's content",
         "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
     },
+    206: {
+        "description": "the part of the blob the Range header asked for",
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    },
+    416: {"model": p.ErrorBody, "description": "range_not_satisfiable"},
     404: {"model": p.ErrorBody, "description": "not_found"},
 }
 
@@ -316,13 +321,28 @@ def create_app(
         return Response(headers={"X-Blob-Size": str(stored), "X-Blob-Complete": str(int(complete))})
 
     @app.get("/blobs/{sha256}", response_class=Response, responses=BLOB_GET)
-    def blob_get(sha256: BlobName, pr: Principal = Depends(principal)) -> StreamingResponse:
+    def blob_get(
+        sha256: BlobName,
+        pr: Principal = Depends(principal),
+        range_header: str | None = Header(default=None, alias="Range"),
+    ) -> StreamingResponse:
         if not blobs.may_read(db, pr, blobs.check_name(sha256)):
             raise ApiError(404, "not_found")
+        size = blobs.size_of(db, sha256)
+        # A part of it (a laptop on a slow link fetches a file piece by piece, and resumes after a cut).
+        part = blobs.byte_range(range_header, size)
+        if part is None:
+            return StreamingResponse(
+                blobs.read_chunks(db, sha256),
+                media_type="application/octet-stream",
+                headers={"Content-Length": str(size), "Accept-Ranges": "bytes"},
+            )
+        start, end = part
         return StreamingResponse(
-            blobs.read_chunks(db, sha256),
+            blobs.read_chunks(db, sha256, start, end),
+            status_code=206,
             media_type="application/octet-stream",
-            headers={"Content-Length": str(blobs.size_of(db, sha256))},
+            headers={"Content-Length": str(end - start), "Content-Range": f"bytes {start}-{end - 1}/{size}"},
         )
 
     return app

@@ -194,19 +194,36 @@ def size_of(database: Database, sha256: str) -> int:
         )
 
 
-def read_chunks(database: Database, sha256: str) -> Iterator[bytes]:
+def read_chunks(database: Database, sha256: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
+    """The blob's bytes from `start` up to `end` (exclusive; None: to the end), a stored chunk at a time."""
+    c = blob_chunks.c
     with database.read() as conn:
-        offsets = list(
-            conn.execute(
-                select(blob_chunks.c.offset)
-                .where(blob_chunks.c.sha256 == sha256)
-                .order_by(blob_chunks.c.offset)
-            ).scalars()
-        )
-    for offset in offsets:  # one chunk per transaction: never hold a whole file in memory
+        pieces = [
+            (int(offset), int(length))
+            for offset, length in conn.execute(
+                select(c.offset, func.length(c.data)).where(c.sha256 == sha256).order_by(c.offset)
+            )
+        ]
+    for offset, length in pieces:  # one chunk per transaction: never hold a whole file in memory
+        if offset + length <= start or (end is not None and offset >= end):
+            continue
         with database.read() as conn:
-            yield conn.execute(
-                select(blob_chunks.c.data).where(
-                    blob_chunks.c.sha256 == sha256, blob_chunks.c.offset == offset
-                )
-            ).scalar_one()
+            data = conn.execute(select(c.data).where(c.sha256 == sha256, c.offset == offset)).scalar_one()
+        yield bytes(data[max(0, start - offset) : None if end is None else end - offset])
+
+
+_RANGE = re.compile(r"^bytes=(\d+)-(\d*)$")
+
+
+def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """(start, end exclusive) of a single `Range: bytes=a-b` or `bytes=a-` header (RFC 9110); None for no
+    header or one this server does not serve ranges for (multiple ranges, suffixes: the whole answer).
+    Raises 416 for a range that starts past the end."""
+    match = _RANGE.match((header or "").strip())
+    if match is None:
+        return None
+    start = int(match.group(1))
+    end = min(size, int(match.group(2)) + 1) if match.group(2) else size
+    if start >= size or end <= start:
+        raise ApiError(416, "range_not_satisfiable", headers={"Content-Range": f"bytes */{size}"})
+    return start, end

@@ -52,6 +52,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Invalid request: {field} contains characters that are not allowed (NUL or a lone surrogate).",
     ),
     "not_found": ("Tidak ditemukan.", "Not found."),
+    "range_not_satisfiable": (
+        "Bagian berkas yang diminta di luar ukurannya.",
+        "The part of the file asked for lies beyond its size.",
+    ),
     "offset_mismatch": (
         "Unggahan harus dilanjutkan dari byte {size}.",
         "The upload must resume at byte {size}.",

@@ -30,8 +30,10 @@ i18n.register(
             "{name} is too large ({mb} MB); the limit is 50 MB.",
         ),
         "attachment_missing": (
-            "Isi lampiran {name} belum ada di perangkat ini (belum disinkronkan).",
-            "The content of attachment {name} is not on this device yet (not synced).",
+            'Isi lampiran {name} belum ada di laptop ini (belum diunduh). Tekan "Unduh sekarang" di tab '
+            "Dokumen kasus saat ada koneksi.",
+            'The content of attachment {name} is not on this laptop yet (not downloaded). Press "Download '
+            "now\" in the case's Documents tab when there is a connection.",
         ),
         "attachment_damaged": (
             "Lampiran {name} rusak (hash tidak cocok).",
@@ -41,7 +43,8 @@ i18n.register(
 )
 
 
-def _file_key(store: Store) -> bytes:
+def file_key(store: Store) -> bytes:
+    """The key of the attachment files (and of their partial downloads), from the store's key."""
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"caseworker-attachments").derive(
         store.key
     )
@@ -59,9 +62,14 @@ def put_blob(store: Store, data: bytes) -> str:
         private_dir(store.attachments_dir)
         nonce = os.urandom(12)
         tmp = target.with_suffix(".tmp")
-        write_private_bytes(tmp, nonce + AESGCM(_file_key(store)).encrypt(nonce, data, digest.encode()))
+        write_private_bytes(tmp, nonce + AESGCM(file_key(store)).encrypt(nonce, data, digest.encode()))
         os.replace(tmp, target)
     return digest
+
+
+def is_here(store: Store, row: dict) -> bool:
+    """Is an attachment row's content on this laptop (not only its row, still to be downloaded)?"""
+    return bool(row.get("sha256")) and blob_path(store, row["sha256"]).exists()
 
 
 def get_blob(store: Store, sha256: str, name: str = "") -> bytes:
@@ -69,7 +77,7 @@ def get_blob(store: Store, sha256: str, name: str = "") -> bytes:
     if not target.exists():
         raise KnownError("attachment_missing", name=name or sha256[:12])
     raw = target.read_bytes()
-    data = AESGCM(_file_key(store)).decrypt(raw[:12], raw[12:], sha256.encode())
+    data = AESGCM(file_key(store)).decrypt(raw[:12], raw[12:], sha256.encode())
     if hashlib.sha256(data).hexdigest() != sha256:
         raise KnownError("attachment_damaged", name=name or sha256[:12])
     return data

@@ -77,15 +77,22 @@ def pending_of_others(store: Store, user: str) -> int:
 def held_for_others(store: Store, user: str, upto_seq: int) -> set[str]:
     """Mutation ids of `user` that must wait until other users of the profile have synced: those naming a
     row that exists only as another user's unsent insert (the server does not know it yet and would
-    refuse the reference), those changing such a row, and with them their whole transaction and everything
-    later that names a row they insert. Empty (one query) when no other user has anything pending."""
+    refuse the reference), and what depends on them (held_behind). Empty (one query) when no other user
+    has anything pending."""
     others = {
         r[0]
         for r in store.conn.execute(
             "SELECT row_id FROM outbox WHERE created_by IS NOT ? AND op = 'insert'", [user]
         )
     }
-    if not others:
+    return held_behind(store, user, upto_seq, others)
+
+
+def held_behind(store: Store, user: str, upto_seq: int, blocked_rows: set[str]) -> set[str]:
+    """Mutation ids of `user` that cannot go up before the rows `blocked_rows` do: those changing such a
+    row, those naming one, and with them their whole transaction and everything later that names a row
+    they insert."""
+    if not blocked_rows:
         return set()
     mine = store.query(
         "SELECT mutation_id, txn_id, row_id, fields FROM outbox WHERE created_by = ? AND seq <= ?"
@@ -98,7 +105,7 @@ def held_for_others(store: Store, user: str, upto_seq: int) -> set[str]:
     held: set[str] = set()
     txns: set[str] = set()
     while True:
-        blocked = set(others)
+        blocked = set(blocked_rows)
         before = len(held)
         for m in mine:
             if m["mutation_id"] in held or m["txn_id"] in txns or m["row_id"] in blocked:
@@ -397,13 +404,6 @@ def record_sync(store: Store, pulled: int, pushed: int) -> None:
             [LAST_SYNC_KEY, now_iso()],
         )
         audit(store, "sync", details={"pulled": pulled, "pushed": pushed})
-
-
-def upsert_attachment_rows(store: Store) -> list[dict[str, Any]]:
-    """Attachment rows whose content may be missing on this device (checked by the engine)."""
-    return store.query(
-        "SELECT id, sha256, filename, size FROM attachments WHERE deleted = 0 AND sha256 IS NOT NULL"
-    )
 
 
 def undelete(store: Store, table: str, row_id: str, changes: dict[str, Any] | None = None) -> None:

@@ -20,17 +20,16 @@ from caseworker import i18n
 from caseworker.numbers import format_bytes
 from caseworker.store import db as dbmod
 from caseworker.store import syncstate
-from caseworker.store.attachments import blob_path, get_blob, put_blob
 from caseworker.store.schema import DATA_VERSION
 from caseworker.store.store import Store
+from caseworker.sync import files as files_mod
 from caseworker.sync import link, quarantine
 from caseworker.sync import protocol as p
 from caseworker.sync.apply import apply_page
 from caseworker.sync.directory import refresh_directory
 from caseworker.sync.link import RETRIES
-from caseworker.sync.transport import BlobOffsetMismatch, SyncError, Transport
+from caseworker.sync.transport import SyncError, Transport
 
-BLOB_CHUNK = 1024 * 1024
 PULL_LIMIT = p.MAX_PULL_LIMIT  # fewer, bigger pages: each is one local transaction and one index pass
 BOOKKEEPING = frozenset({"updated_at", "updated_by", "version", "conflict"})
 
@@ -52,9 +51,9 @@ i18n.register(
             "Data lewat jaringan: {sent} dikirim, {received} diterima.",
             "Over the network: {sent} sent, {received} received.",
         ),
-        "sync_blob_failed": (
-            "Lampiran {name} belum dapat diunduh: {detail}",
-            "Attachment {name} could not be downloaded yet: {detail}",
+        "sync_files_waiting": (
+            "{n} berkas lampiran ({size}) belum dipindahkan.",
+            "{n} attachment files ({size}) not transferred yet.",
         ),
     }
 )
@@ -81,11 +80,24 @@ class SyncResult:
     completed: bool = False
     bytes_sent: int = 0  # request bodies on the wire (compressed), this sync
     bytes_received: int = 0  # answer bodies on the wire (compressed), this sync
+    files_uploaded: int = 0  # attachment files sent whole to the server, this run
+    files_downloaded: int = 0  # attachment files received whole, this run
+    files_waiting: int = 0  # attachment files still to move either way after the run
+    files_waiting_bytes: int = 0
+    files_skipped: bool = False  # files waited for a fast link (the profile's setting)
 
     def traffic(self, lang: str | None = None) -> str:
         """What went over the network, in words (compressed bytes, as the link carried them)."""
         return i18n.text("sync_traffic", lang, sent=format_bytes(self.bytes_sent, lang),
                          received=format_bytes(self.bytes_received, lang))  # fmt: skip
+
+    def files_text(self, lang: str | None = None) -> str:
+        """The files still waiting, in words ("" when none)."""
+        if not self.files_waiting:
+            return ""
+        size = format_bytes(self.files_waiting_bytes, lang)
+        key = "files_slow_link" if self.files_skipped else "sync_files_waiting"
+        return i18n.text(key, lang, n=self.files_waiting, size=size)
 
     def summary(self) -> dict[str, int]:
         return {
@@ -94,6 +106,14 @@ class SyncResult:
             "conflicts": self.conflicts,
             "rejected": self.rejected,
             "quarantined": self.quarantined,
+        }
+
+    def files_summary(self) -> dict[str, int]:
+        return {
+            "files_uploaded": self.files_uploaded,
+            "files_downloaded": self.files_downloaded,
+            "files_waiting": self.files_waiting,
+            "files_waiting_bytes": self.files_waiting_bytes,
         }
 
 
@@ -151,10 +171,14 @@ class _Run:
     def push(self) -> None:
         """Send the signed-in user's mutations, oldest first. Other users' of a shared profile stay in the
         outbox for their own sync (the session is this user's: the server makes its user the author),
-        and so do this user's that need another user's unsent rows first (syncstate.held_for_others)."""
+        and so do this user's that need another user's unsent rows first (syncstate.held_for_others).
+        New attachments whose file is not on the server yet wait for it (caseworker.sync.files), with
+        what depends on them: the text goes first."""
         upto = syncstate.outbox_max_seq(self.store)  # edits made during this sync wait for the next one
         user = self.store.user.username
-        held = syncstate.held_for_others(self.store, user, upto)
+        held_by_others = syncstate.held_for_others(self.store, user, upto)
+        unsent = {f["row_id"] for f in files_mod.unsent(self.store, user)}
+        held = held_by_others | syncstate.held_behind(self.store, user, upto, unsent)
         total = syncstate.pending_count(self.store, user) - len(held)
         after = 0  # the outbox seq up to which this run has dealt with the user's mutations
         while True:
@@ -175,7 +199,6 @@ class _Run:
                 continue
             batch, mutations = batch[:fits], mutations[:fits]
             after = batch[-1]["seq"]
-            self.upload_blobs(batch)
             request = p.PushRequest(
                 device_id=self.store.device_id,
                 protocol_version=p.PROTOCOL_VERSION,
@@ -207,7 +230,7 @@ class _Run:
             if len(results) < len(batch):
                 # Some mutations got no answer: stop rather than loop; they stay pending for the next sync.
                 raise SyncError("sync_bad_answer", detail=f"{len(batch) - len(results)} results missing")
-        self.result.waiting = len(held) + syncstate.pending_of_others(self.store, user)
+        self.result.waiting = len(held_by_others) + syncstate.pending_of_others(self.store, user)
 
     def push_limit(self) -> int:
         """The most JSON bytes of one push body: the protocol's limit, or less on a slow or broken link."""
@@ -272,15 +295,6 @@ class _Run:
             )
         return out
 
-    def upload_blobs(self, batch: list[dict[str, Any]]) -> None:
-        """Attachment content goes up before the rows that reference it (resumable, verified by hash)."""
-        for row in batch:
-            if row["table_name"] != "attachments" or row["op"] != "insert":
-                continue
-            sha = json.loads(row["fields"]).get("sha256")
-            if sha:
-                upload_blob(self.store, self.transport, sha, self.check_cancel)
-
     # -- pull -------------------------------------------------------------------------------------------
     def own_write(self, change: p.Change) -> bool:
         """The row as this run's push left it, coming back: not counted as received."""
@@ -334,21 +348,20 @@ class _Run:
                             ahead.result()
                         raise
 
-    def download_blobs(self) -> None:
-        """Fetch the content of attachments this device does not have yet; failures wait for the next sync."""
-        for row in syncstate.upsert_attachment_rows(self.store):
-            if blob_path(self.store, row["sha256"]).exists():
-                continue
-            self.check_cancel()
-            try:
-                data = self.transport.blob_get(row["sha256"])
-                if put_blob(self.store, data) != row["sha256"]:
-                    blob_path(self.store, row["sha256"]).unlink(missing_ok=True)
-                    raise SyncError("sync_server_error", detail="hash_mismatch")
-            except SyncError as exc:
-                self.result.warnings.append(
-                    i18n.text("sync_blob_failed", name=row["filename"], detail=exc.text())
-                )
+    # -- files ----------------------------------------------------------------------------------------
+    def files(self, case_id: str | None = None, force: bool = False) -> None:
+        """The attachment files after the text: this user's new ones up (then the rows that waited for
+        them), missing ones down (of one case, or all)."""
+        run = files_mod.Files(self.store, self.transport, force=force, check_cancel=self.check_cancel,
+                              progress=self.progress)  # fmt: skip
+        if run.upload():
+            self.push()  # the attachment rows whose files just went up (and edits made meanwhile)
+        if not run.result.skipped:
+            run.download(case_id)
+        self.result.files_uploaded += run.result.uploaded
+        self.result.files_downloaded += run.result.downloaded
+        self.result.files_skipped = run.result.skipped
+        self.result.warnings += run.result.warnings
 
 
 # A refused mutation too large to send (the server's reason for values it does not accept).
@@ -366,28 +379,6 @@ def fitting(mutations: list[p.Mutation], limit: int = p.MAX_PUSH_BODY) -> int:
     return len(mutations)
 
 
-def upload_blob(
-    store: Store, transport: Transport, sha256: str, check_cancel: Callable[[], None] = lambda: None
-) -> None:
-    """Send one blob, continuing from what the server already holds (HEAD gives the stored size)."""
-    state = transport.blob_head(sha256)
-    if state is not None and state[1]:
-        return
-    data = get_blob(store, sha256)
-    offset = state[0] if state is not None else 0
-    for _attempt in range(len(data) // BLOB_CHUNK + 10):
-        check_cancel()
-        try:
-            size, complete = transport.blob_put(sha256, offset, len(data), data[offset : offset + BLOB_CHUNK])
-        except BlobOffsetMismatch as exc:  # the server has more or less than we thought: continue from there
-            offset = exc.size
-            continue
-        if complete:
-            return
-        offset = size
-    raise SyncError("sync_server_error", detail=f"upload of {sha256[:12]} did not complete")
-
-
 def open_conflicts(store: Store) -> int:
     row = store.conn.execute(
         "SELECT count(*) FROM conflicts WHERE status = 'open' AND deleted = 0"
@@ -403,9 +394,13 @@ def sync(
     cancel: Any = None,
     clock: Callable[[], float] = time.time,
     pull_limit: int = PULL_LIMIT,
+    files: str = "auto",
 ) -> SyncResult:
-    """Push then pull. Raises SyncError when the sync could not complete (nothing is lost; run it again).
-    `cancel` is a threading.Event or a callable returning True to stop (between batches and pages)."""
+    """Push then pull, then the attachment files. Raises SyncError when the sync could not complete
+    (nothing is lost; run it again). `cancel` is a threading.Event or a callable returning True to stop
+    (between batches, pages and file pieces). `files`: "auto" (as the profile's setting and the link
+    allow), "now" (whatever the link), "later" (text only: the app moves them in the background with
+    sync_files)."""
     syncstate.ensure_tables(store)
     use_user = getattr(transport, "use_user", None)
     if use_user is not None:  # the signed-in user's own session, never the one of who synced before
@@ -413,13 +408,40 @@ def sync(
     sent_before = getattr(transport, "bytes_sent", 0)
     received_before = getattr(transport, "bytes_received", 0)
     run = _Run(store, transport, progress, cancel, clock, pull_limit)
-    _sync(store, run)
+    _sync(store, run, files)
     run.result.bytes_sent = getattr(transport, "bytes_sent", 0) - sent_before
     run.result.bytes_received = getattr(transport, "bytes_received", 0) - received_before
     return run.result
 
 
-def _sync(store: Store, run: _Run) -> None:
+def sync_files(
+    store: Store,
+    transport: Transport,
+    *,
+    case_id: str | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+    cancel: Any = None,
+) -> SyncResult:
+    """Only the attachment files (of one case, or all): after a text-only sync, or "Unduh sekarang"."""
+    syncstate.ensure_tables(store)
+    use_user = getattr(transport, "use_user", None)
+    if use_user is not None:
+        use_user(store.user.username)
+    sent_before = getattr(transport, "bytes_sent", 0)
+    received_before = getattr(transport, "bytes_received", 0)
+    run = _Run(store, transport, progress, cancel, time.time, PULL_LIMIT)
+    try:
+        run.files(case_id, force)
+        run.result.completed = True
+    finally:
+        run.result.files_waiting, run.result.files_waiting_bytes = files_mod.waiting(store)
+    run.result.bytes_sent = getattr(transport, "bytes_sent", 0) - sent_before
+    run.result.bytes_received = getattr(transport, "bytes_received", 0) - received_before
+    return run.result
+
+
+def _sync(store: Store, run: _Run, files: str = "auto") -> None:
     run.push()
     if run.result.update_required:
         run.result.errors.append(i18n.text("sync_update_required"))
@@ -429,9 +451,16 @@ def _sync(store: Store, run: _Run) -> None:
         if run.result.update_required:
             run.result.errors.append(i18n.text("sync_update_required"))
         else:
-            run.download_blobs()
             refresh_directory(store, run.transport, run.directory_etag)
-            run.result.completed = True
             syncstate.record_sync(store, run.result.pulled, run.result.pushed)
+            run.result.completed = True
+            if files != "later":
+                try:
+                    run.files(force=files == "now")
+                except Cancelled:
+                    raise
+                except SyncError as exc:  # the text is synced; the files wait for the next sync
+                    run.result.warnings.append(exc.text())
+    run.result.files_waiting, run.result.files_waiting_bytes = files_mod.waiting(store)
     run.result.conflicts = open_conflicts(store)
     run.result.quarantined = quarantine.count(store)

@@ -32,6 +32,12 @@ class LinkBudget:
         self.ratio = 5.0  # JSON bytes per wire byte; a realistic page compresses about 5.8x with zstd
         self.since_cut = 0  # wire bytes that got through since the last cut
         self.cut_interval = 0  # wire bytes the link carried between its last two cuts (0: no cut yet)
+        self.bandwidth: float | None = None  # wire bytes per second of the last exchange that showed it
+
+    def wire_budget(self) -> int:
+        """The wire bytes of the next exchange (a file piece, which does not compress)."""
+        with self._lock:
+            return int(min(self.wire_bytes, self.ceiling))
 
     def json_bytes(self) -> int:
         """The JSON bytes of the next page or push body."""
@@ -44,6 +50,7 @@ class LinkBudget:
             if wire > 0 and json_size > 0:
                 self.ratio = max(1.0, json_size / wire)
             if wire >= 4096 and seconds > 0:  # tiny answers say more about latency than bandwidth
+                self.bandwidth = wire / seconds
                 self.wire_bytes = int(
                     min(MAX_WIRE_BYTES, max(MIN_WIRE_BYTES, wire / seconds * TARGET_SECONDS))
                 )

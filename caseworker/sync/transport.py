@@ -127,6 +127,8 @@ class Transport(Protocol):
 
     def blob_get(self, sha256: str) -> bytes: ...
 
+    def blob_part(self, sha256: str, start: int, length: int) -> tuple[bytes, int]: ...
+
     def facility_users(self) -> p.FacilityUsersResponse: ...
 
 
@@ -422,6 +424,20 @@ class HttpTransport:
 
     def blob_get(self, sha256: str) -> bytes:
         return self._authorised("GET", f"/blobs/{sha256}").content
+
+    def blob_part(self, sha256: str, start: int, length: int) -> tuple[bytes, int]:
+        """Up to `length` bytes of a blob from `start`, and the blob's whole size. Not retried here: the
+        caller keeps what came and asks again, smaller, after a cut (caseworker.sync.files)."""
+        resp = self._authorised("GET", f"/blobs/{sha256}", ok=(200, 206, 416), retry=False,
+                                extra_headers={"Range": f"bytes={start}-{start + length - 1}"})  # fmt: skip
+        data = b"" if resp.status_code == 416 else resp.content  # 416: nothing from `start` (all came)
+        self.link.record(len(data), len(data), self.body_seconds)
+        if resp.status_code == 200:  # a server that ignores ranges sends it whole
+            return data[start : start + length], len(data)
+        total = resp.headers.get("Content-Range", "").rpartition("/")[2]
+        if not total.isdigit():
+            raise SyncError("sync_server_error", detail="Content-Range missing")
+        return data, int(total)
 
     def close(self) -> None:
         self.client.close()

@@ -216,8 +216,17 @@ class FaultyTransport:
         return response
 
     def flush(self) -> None:
+        """Deliver the held pushes (late copies of what was sent). The link under them may cut these
+        too: a replay is idempotent, so it is tried again until it gets through."""
         while self.held:
-            self.inner.push(self.held.pop())
+            request = self.held.pop()
+            for attempt in range(50):
+                try:
+                    self.inner.push(request)
+                    break
+                except SyncError:
+                    if attempt == 49:
+                        raise
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)

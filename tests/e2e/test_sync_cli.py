@@ -119,7 +119,7 @@ def sync_json(profile: Path, *extra: str) -> dict:
 
 
 def counts(summary: dict) -> dict:
-    return {k: v for k, v in summary.items() if not k.startswith("bytes_")}
+    return {k: v for k, v in summary.items() if not k.startswith(("bytes_", "files_"))}
 
 
 def test_enrol_sync_and_resolve_a_conflict_through_the_cli(live_server: ServerProcess, tmp_path: Path):
@@ -127,6 +127,7 @@ def test_enrol_sync_and_resolve_a_conflict_through_the_cli(live_server: ServerPr
     first = sync_json(ani_dir, "--server", live_server.url, "--user", "ani")
     assert counts(first) == {"pushed": 0, "pulled": 0, "conflicts": 0, "rejected": 0, "quarantined": 0}
     assert first["bytes_sent"] == 0 and first["bytes_received"] > 0  # a pull page and the users' list
+    assert first["files_waiting"] == 0 and first["files_downloaded"] == 0
     profile = read_profile(ani_dir)
     assert (profile["mode"], profile["server_url"], profile["facility_code"]) == (
         "server",

@@ -68,3 +68,35 @@ def test_staff_cannot_upload_and_names_are_checked(client, world):
     sha = hashlib.sha256(b"x").hexdigest()
     assert _put(tata, sha, 0, 1, b"x").status_code == 403
     assert client.head("/blobs/not-a-hash", headers=ani.headers).status_code == 422
+
+
+def test_a_blob_is_served_in_parts_for_a_slow_link(client, world):
+    """Range requests (RFC 9110): a laptop fetches a large scan piece by piece and resumes after a cut."""
+    ani = Device(client, "ani")
+    content = os.urandom(250_000)
+    sha = hashlib.sha256(content).hexdigest()
+    for offset in range(0, len(content), 100_000):  # stored as three chunks of the upload
+        assert _put(ani, sha, offset, len(content), content[offset : offset + 100_000]).status_code == 200
+    _, case_id = new_case(ani)
+    fields = {
+        "case_id": case_id,
+        "filename": "kk.jpg",
+        "mime": "image/jpeg",
+        "size": len(content),
+        "sha256": sha,
+    }
+    assert ani.push(mutation("attachments", new_id(), "insert", fields))[0]["status"] == "applied"
+    whole = client.get(f"/blobs/{sha}", headers=ani.headers)
+    assert whole.status_code == 200 and whole.headers["Accept-Ranges"] == "bytes" and whole.content == content
+    for start, end in [(0, 9), (99_990, 100_009), (150_000, 249_999), (240_000, 999_999)]:
+        part = client.get(f"/blobs/{sha}", headers={**ani.headers, "Range": f"bytes={start}-{end}"})
+        last = min(end, len(content) - 1)
+        assert part.status_code == 206, (start, end)
+        assert part.headers["Content-Range"] == f"bytes {start}-{last}/{len(content)}"
+        assert part.content == content[start : last + 1]
+    rest = client.get(f"/blobs/{sha}", headers={**ani.headers, "Range": "bytes=200000-"})
+    assert rest.status_code == 206 and rest.content == content[200_000:]
+    past = client.get(f"/blobs/{sha}", headers={**ani.headers, "Range": f"bytes={len(content)}-"})
+    assert past.status_code == 416 and past.headers["Content-Range"] == f"bytes */{len(content)}"
+    wati = Device(client, "wati")  # another facility: a range reveals nothing either
+    assert client.get(f"/blobs/{sha}", headers={**wati.headers, "Range": "bytes=0-9"}).status_code == 404

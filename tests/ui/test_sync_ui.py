@@ -549,3 +549,58 @@ def test_switch_user_syncs_with_the_second_users_own_session(qtbot, live, tmp_pa
     qtbot.waitUntil(lambda: window.pending_label.text() == "Perubahan belum dikirim: 0", timeout=5000)
     window.workspace.reader.wait()
     window.close()
+
+
+# -- attachment files ---------------------------------------------------------------------------------------
+def _colleague_case_with_scan(device, tmp_path: Path) -> tuple[str, bytes, str]:  # noqa: ANN001
+    import hashlib
+    import os
+
+    from caseworker.store import attachments
+
+    budi = device("budi")
+    _, case_id = budi.new_case("Bayi Kenanga")
+    content = os.urandom(150_000)
+    scan = tmp_path / "akta.jpg"
+    scan.write_bytes(content)
+    attachments.add_attachment(budi.store, case_id, scan)
+    assert budi.sync().completed
+    return case_id, content, hashlib.sha256(content).hexdigest()
+
+
+def test_files_follow_the_text_in_the_background(qtbot, laptop, device, tmp_path) -> None:
+    from caseworker.store import attachments
+
+    case_id, content, sha = _colleague_case_with_scan(device, tmp_path)
+    press_f5(qtbot, laptop)
+    assert laptop.sync.last_result.completed and laptop.sync.last_result.files_waiting == 1  # text first
+    qtbot.waitUntil(lambda: not laptop.sync.files_running(), timeout=10000)
+    assert laptop.sync.last_files.files_downloaded == 1
+    assert attachments.get_blob(laptop.store, sha) == content
+    assert "1 diunduh" in laptop.statusBar().currentMessage()
+
+
+def test_download_now_fetches_a_cases_files_over_a_slow_link(
+    qtbot, laptop, device, tmp_path, monkeypatch
+) -> None:
+    from caseworker.store import attachments
+    from caseworker.sync import files
+
+    case_id, content, sha = _colleague_case_with_scan(device, tmp_path)
+    files.set_fast_links_only(laptop.store, True)
+    monkeypatch.setattr(files, "FAST_BYTES_PER_SECOND", 10**12)  # this loopback counts as a slow link
+    press_f5(qtbot, laptop)
+    qtbot.waitUntil(lambda: not laptop.sync.files_running(), timeout=10000)
+    assert laptop.sync.last_files.files_skipped and not attachments.is_here(laptop.store, {"sha256": sha})
+    view = laptop.workspace.open_case(case_id)
+    view.tabs.setCurrentWidget(view.documents)
+    table = view.documents.table
+    assert table.model().index(0, 3).data() == "belum diunduh"
+    assert view.download_button.isVisible()
+    view.download_button.click()
+    qtbot.waitUntil(lambda: attachments.is_here(laptop.store, {"sha256": sha}), timeout=10000)
+    qtbot.waitUntil(lambda: not laptop.sync.files_running(), timeout=10000)
+    wait_idle(qtbot, laptop)
+    assert attachments.get_blob(laptop.store, sha) == content
+    qtbot.waitUntil(lambda: not view.download_button.isVisible(), timeout=5000)
+    assert view.documents.table.model().index(0, 3).data() == "ada"

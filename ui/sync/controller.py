@@ -19,13 +19,13 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from caseworker.errors import KnownError
 from caseworker.store.store import Store
 from caseworker.sync import rejections, state
-from caseworker.sync.engine import SyncResult, sync
+from caseworker.sync.engine import SyncResult, sync, sync_files
 from caseworker.sync.transport import DeviceRevoked, LoginExpired, LoginRequired, SyncError
 from ui import errors
 from ui.i18n import language, register, tr
 from ui.progress import ProgressDialog
 from ui.sync.refusal_card import title_of
-from ui.tasks import JobControl
+from ui.tasks import JobControl, LongJob
 
 register(
     {
@@ -76,6 +76,18 @@ register(
             "Kirim perubahan dan terima data terbaru dari server (F5).",
             "Send your changes and receive the latest data from the server (F5).",
         ),  # fmt: skip
+        "sync.files.progress": (
+            "Memindahkan berkas lampiran: {done} dari {total}…",
+            "Transferring attachment files: {done} of {total}…",
+        ),
+        "sync.files.done": (
+            "Berkas lampiran: {down} diunduh, {up} dikirim.",
+            "Attachment files: {down} downloaded, {up} sent.",
+        ),
+        "sync.files.failed": (
+            "Berkas lampiran belum selesai dipindahkan: {detail} Dicoba lagi pada sinkronisasi berikutnya.",
+            "Attachment files were not all transferred: {detail} They are tried again with the next sync.",
+        ),
         "sync.tip.standalone": (
             "Profil ini bekerja mandiri di laptop ini, tanpa server: tidak ada yang perlu disinkronkan.",
             "This profile works on this laptop alone, without a server: there is nothing to sync.",
@@ -130,6 +142,12 @@ class SyncController(QObject):
         self.last_error: BaseException | None = None
         self.closed = False
         self.pull_limit: int | None = None  # tests make pages small
+        # Attachment files move after the text, in the background (caseworker.sync.files): one job at a
+        # time; asked-for downloads (a case's "Unduh sekarang") queue behind it.
+        self.files_job: LongJob | None = None
+        self.files_queue: list[tuple[str | None, bool]] = []
+        self.start_after_files: tuple[str | None] | None = None  # a sync asked for while files moved
+        self.last_files: SyncResult | None = None
 
     def available(self) -> bool:
         return state.is_server_profile(self.store)
@@ -151,6 +169,10 @@ class SyncController(QObject):
         """Begin a sync (False when one is running, or the profile has no server)."""
         if self.closed or self.running() or not self.available():
             return False
+        if self.files_job is not None:  # files stop at their next piece (what came is kept); then the sync
+            self.start_after_files = (password,)
+            self.files_job.cancel()
+            return True
         try:
             transport = self._transport()
         except KnownError as exc:
@@ -166,7 +188,7 @@ class SyncController(QObject):
             connection = state.sync_connection(store)
             try:
                 extra = {"pull_limit": limit} if limit else {}
-                return sync(connection, transport, cancel=lambda: control.cancelled,
+                return sync(connection, transport, cancel=lambda: control.cancelled, files="later",
                             progress=lambda phase, done, total: _report(control, phase, done, total), **extra)  # fmt: skip
             finally:
                 state.close_sync_connection(connection)
@@ -194,7 +216,8 @@ class SyncController(QObject):
             self.dialog.deleteLater()
             self.dialog = None
         if self.closed:
-            self._close_transport()
+            if self.files_job is None:
+                self._close_transport()
             return False
         return True
 
@@ -231,6 +254,85 @@ class SyncController(QObject):
             title = tr("sync.notes.title") if result.completed else tr("sync.failed.title")
             tell(self.window, title, "\n".join(notes), warning=not result.completed)
         self.refreshed.emit()
+        if result.completed and result.files_waiting:
+            self.start_files()
+
+    # -- attachment files, in the background ----------------------------------------------------------
+    def start_files(self, case_id: str | None = None, force: bool = False) -> bool:
+        """Move the files still waiting (of one case, whatever the link, when `force`). False when there
+        is no server or the window is closing; queued behind a running sync or files job."""
+        if self.closed or not self.available():
+            return False
+        if self.running() or self.files_job is not None:
+            if (case_id, force) not in self.files_queue:
+                self.files_queue.append((case_id, force))
+            return True
+        try:
+            transport = self._transport()
+        except KnownError as exc:
+            errors.show_error(self.window, exc)
+            return False
+        store = self.store
+
+        def work(control: JobControl) -> SyncResult:
+            connection = state.sync_connection(store)
+
+            def progress(phase: str, done: int, total: int | None) -> None:
+                if phase.startswith("files"):
+                    control.progress(done, total or 0, "")
+
+            try:
+                return sync_files(connection, transport, case_id=case_id, force=force,
+                                  cancel=lambda: control.cancelled, progress=progress)  # fmt: skip
+            finally:
+                state.close_sync_connection(connection)
+
+        job = LongJob(work, self)
+        job.progress.connect(self._files_progress)
+        job.finished.connect(self._files_done)
+        job.failed.connect(self._files_failed)
+        job.cancelled.connect(lambda: self._files_over())
+        self.files_job = job
+        job.start()
+        return True
+
+    def files_running(self) -> bool:
+        return self.files_job is not None
+
+    def _files_progress(self, done: int, total: int, _text: str) -> None:
+        from caseworker.numbers import format_bytes
+
+        lang = language()
+        self.message.emit(
+            tr("sync.files.progress", done=format_bytes(done, lang), total=format_bytes(total, lang))
+        )
+
+    def _files_done(self, result: SyncResult) -> None:
+        self.last_files = result
+        text = tr("sync.files.done", down=result.files_downloaded, up=result.files_uploaded)
+        waiting = result.files_text(language())
+        self.message.emit(" ".join(t for t in (text, waiting, *result.warnings) if t))
+        self._files_over()
+
+    def _files_failed(self, exc: BaseException) -> None:
+        detail = exc.text() if isinstance(exc, KnownError) else type(exc).__name__
+        self.message.emit(tr("sync.files.failed", detail=detail))
+        self._files_over()
+
+    def _files_over(self) -> None:
+        if self.files_job is not None:
+            self.files_job.deleteLater()
+            self.files_job = None
+        self.refreshed.emit()  # a case's documents may have arrived
+        if self.closed:
+            self._close_transport()
+            return
+        if self.start_after_files is not None:
+            (password,) = self.start_after_files
+            self.start_after_files = None
+            self.start(password)
+        elif self.files_queue:
+            self.start_files(*self.files_queue.pop(0))
 
     def _cancelled(self) -> None:
         if not self._finish():
@@ -279,7 +381,9 @@ class SyncController(QObject):
     def shutdown(self) -> None:
         """The store is closing (logout, quit): stop a running sync at its next safe point."""
         self.closed = True
+        if self.files_job is not None:
+            self.files_job.cancel()
         if self.dialog is not None:
             self.dialog.job.cancel()
-        else:
+        elif self.files_job is None:
             self._close_transport()
