@@ -1,7 +1,8 @@
 """Import persons and cases from a spreadsheet: each row becomes a person and an open case.
 
-Rows commit in batches of whole rows (BATCH_ROWS per transaction: each row's person + case + first note
-with their outbox and audit entries, and the batch's index rows), so an import killed half-way leaves
+Rows commit in batches of whole rows (`batch_sizes`: FIRST_BATCH_ROWS, then twice as many each time up to
+BATCH_ROWS per transaction; each row's person + case + first note with their outbox and audit entries, and
+the batch's index rows), so an import killed half-way leaves
 whole rows or nothing of a row; a row refused while its batch is written is rolled back to its own
 savepoint. A row whose NIK (or, in a re-imported export, whose case number) is already known updates that
 person instead of adding a duplicate, and opens no second case while the person has an open case in this
@@ -10,8 +11,16 @@ audit entry records the counts.
 
 New people (the bulk of a first import) are collected per batch and written with the bulk writer
 (caseworker.store.bulk: one statement per table for the row, outbox and audit entries), the same rows
-`cases.register_person` / `open_case` / `add_note` write; the duplicate checks see them at once (a
-later row of the same batch with the same NIK or name meets them here before they are written).
+`cases.register_person` / `open_case` / `add_note` write, and their cases' list rows and search entries
+made from those rows in memory (as the demo loader does) rather than read back; the duplicate checks see
+them at once (a later row of the same batch with the same NIK or name meets them here before they are
+written).
+
+Why big batches: each new person's keys, NIK and birth date, and each case's list row, land all over
+their indexes, and a transaction writes every page it touched once, however many of its rows landed
+there; the more rows a transaction holds, the fewer pages each row costs (measured on 100,000 cases:
+commits took 6.4 s of an import of 20,000 rows in batches of 1,000, 4.2 s in batches of 4,000). The
+first batch is small so that the first rows are counted (and shown) soon.
 """
 
 from __future__ import annotations
@@ -25,7 +34,7 @@ from typing import Any
 from caseworker import i18n
 from caseworker.domain import names, stages, validation
 from caseworker.errors import KnownError, NotAllowed, StoreError, ValidationFailed
-from caseworker.store import bulk, cases, permissions, person_index
+from caseworker.store import bulk, cases, indexing, permissions, person_index
 from caseworker.store import db as dbmod
 from caseworker.store import repository as repo
 from caseworker.store.ids import case_number, now_iso, today_iso
@@ -35,7 +44,16 @@ from caseworker.transfer.reader import Table, open_table
 from caseworker.transfer.rows import ParsedRow, parse_row
 
 IMPORTED, REJECTED = "imported", "rejected"
-BATCH_ROWS = 1000  # rows per transaction
+BATCH_ROWS = 4000  # rows per transaction, at most
+FIRST_BATCH_ROWS = 500  # rows of the first transaction (then twice as many each time, up to BATCH_ROWS)
+
+
+def batch_sizes() -> Iterator[int]:
+    """The number of rows of each transaction of an import, in order."""
+    size = min(FIRST_BATCH_ROWS, BATCH_ROWS)
+    while True:
+        yield size
+        size = min(2 * size, BATCH_ROWS)
 
 
 @dataclass
@@ -129,12 +147,13 @@ def _run(
     progress: Callable[[RowResult], None] | None,
     cancelled: Callable[[], bool] | None,
 ) -> None:
-    """Rows in batches of BATCH_ROWS, each batch one transaction (a dry run: one outer transaction that is
+    """Rows in batches of `batch_sizes`, each batch one transaction (a dry run: one outer transaction that is
     rolled back); a batch's rows are counted and reported once it is committed."""
     width = len(table.columns)
     rows = iter(table.rows())
-    while True:
-        batch = _Batch(store)
+    index_keys = bulk.index_row_keys(store)
+    for size in batch_sizes():
+        batch = _Batch(store, index_keys)
         results: list[RowResult] = []
         stopped = False
         with contextlib.nullcontext() if dry_run else store.transaction():
@@ -147,14 +166,14 @@ def _run(
                     results.append(RowResult(raw.line, REJECTED, reasons))
                 else:
                     results.append(_import_row(batch, parsed))
-                if len(results) >= BATCH_ROWS:
+                if len(results) >= size:
                     break
             batch.flush()
         for result in results:
             _count(report, result)
             if progress is not None:
                 progress(result)
-        if stopped or len(results) < BATCH_ROWS:
+        if stopped or len(results) < size:
             return
 
 
@@ -208,8 +227,9 @@ class _Batch:
     """New people of the open batch, not yet written: what `cases.register_person`, `open_case` and
     `add_note` would write for them, and what the duplicate checks of later rows must find among them."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, index_keys: tuple[str, ...] | None = None) -> None:
         self.store = store
+        self.index_keys = index_keys  # bulk.index_row_keys: None, index the cases from the database
         self._reset()
 
     def _reset(self) -> None:
@@ -288,12 +308,22 @@ class _Batch:
             return
         store = self.store
         now, user = now_iso(), store.user.username
+        written = {"persons": self.persons, "cases": self.cases, "notes": self.notes}
         with store.transaction():
-            for table, rows in (("persons", self.persons), ("cases", self.cases), ("notes", self.notes)):
+            first_case = 0
+            for table, rows in written.items():
                 if rows:
                     bulk.complete_rows(rows, now, user)
-                    bulk.write_groups(store, table, bulk.group_rows(rows))
-            bulk.index_new_cases(store, [c["id"] for c in self.cases])
+                    before = bulk.write_groups(store, table, bulk.group_rows(rows))
+                    if table == "cases":
+                        first_case = before + 1
+            found = bulk.memory_index_rows(self.index_keys, written, first_case) if self.index_keys else None
+            if found is None:
+                bulk.index_new_cases(store, [c["id"] for c in self.cases])
+            else:
+                live = [r for r in found if not r["deleted"]]
+                bulk.write_index_rows(store, [indexing.all_index_values(r) for r in live],
+                                      [indexing._search_values(r) for r in live], bulk.memory_growth_rows(written))  # fmt: skip
         self._reset()
 
 

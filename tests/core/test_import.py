@@ -97,6 +97,31 @@ def test_rows_commit_in_batches_of_whole_rows_with_outbox_and_audit(store, tmp_p
     assert store.conn.execute("SELECT count(*) FROM case_index").fetchone()[0] == 3
 
 
+def test_index_rows_made_in_memory_are_those_indexing_makes(store, tmp_path, monkeypatch):
+    """The importer makes its new cases' list rows and search entries from the rows it holds
+    (bulk.memory_index_rows): the same as indexing rebuilds from the database, also for a batch written
+    in two parts (a later row about someone new in it) and rows without NIK, birth date or note."""
+    from caseworker.store import bulk, indexing
+
+    monkeypatch.setattr(importer, "FIRST_BATCH_ROWS", 3)
+    lines = [HEADER, RIZKI, RIZKI.replace("Diantar", "Dijemput"), SITI, "Fani,,,,P,,,2,,Datang sendiri"]
+    lines += [f"Warga {i},,,0{1 + i % 9}/05/2011,L,Jl. {i},,{1 + i % 26},2025-0{1 + i % 9}-10,catatan {i}"
+              for i in range(12)]  # fmt: skip
+    import_file(store, write(tmp_path, "\n".join(lines) + "\n"))
+
+    def snapshot():
+        index = store.query("SELECT * FROM case_index ORDER BY case_id")
+        search = store.query("SELECT rowid, case_id, names, ids, notes FROM case_search ORDER BY rowid")
+        return index, search
+
+    assert bulk.index_row_keys(store) is not None  # (else the importer indexes from the database)
+    made = snapshot()
+    assert len(made[0]) == 15 == len(made[1])
+    with store.transaction():
+        indexing.rebuild_all(store.db)
+    assert snapshot() == made
+
+
 BAD_ROWS = [
     # (row, words the reason must contain)
     ("Budi,351508120315000,,,L,,,1,,", "16 angka; yang diisi 15"),

@@ -3,6 +3,7 @@ again finishes the rest without duplicates."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import subprocess
@@ -93,12 +94,14 @@ def test_killed_import_leaves_whole_rows_and_a_rerun_finishes_without_duplicates
     for row in found:
         assert (row["assigned_to"], row["status"], row["indexed"]) == ("budi", "open", 1)
         assert row["notes"] == (1 if by_nik[row["nik"]]["catatan"] else 0), row
-    # Rows commit in batches (importer.BATCH_ROWS per transaction), each row whole in one: its person, case
-    # and note (and their outbox entries) are in the same transaction, parents first.
+    # Rows commit in batches (importer.batch_sizes: a transaction each), each row whole in one: its person,
+    # case and note (and their outbox entries) are in the same transaction, parents first.
     txns: dict[str, dict[str, list[str]]] = {}
     for entry in store.query("SELECT txn_id, table_name, row_id FROM outbox ORDER BY seq"):
         txns.setdefault(entry["txn_id"], {}).setdefault(entry["table_name"], []).append(entry["row_id"])
-    assert len(txns) == done // importer.BATCH_ROWS and done % importer.BATCH_ROWS == 0
+    ends = list(itertools.accumulate(itertools.islice(importer.batch_sizes(), 50)))
+    assert done in ends and len(txns) == ends.index(done) + 1, (done, len(txns), ends[:5])
+    assert ends[0] < ROWS, "the first batch must end before the file does"
     for tables in txns.values():
         assert list(tables) in (["persons", "cases", "notes"], ["persons", "cases"])
         cases_of = {
