@@ -1,7 +1,7 @@
 """Import persons and cases from a spreadsheet: each row becomes a person and an open case.
 
 Rows commit in batches of whole rows (`batch_sizes`: FIRST_BATCH_ROWS, then twice as many each time up to
-BATCH_ROWS per transaction; each row's person + case + first note with their outbox and audit entries, and
+BATCH_ROWS per transaction, fewer when they take longer than BATCH_SECONDS; each row's person + case + first note with their outbox and audit entries, and
 the batch's index rows), so an import killed half-way leaves
 whole rows or nothing of a row; a row refused while its batch is written is rolled back to its own
 savepoint. A row whose NIK (or, in a re-imported export, whose case number) is already known updates that
@@ -26,6 +26,7 @@ first batch is small so that the first rows are counted (and shown) soon.
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,9 @@ from caseworker.transfer.rows import ParsedRow, parse_row
 IMPORTED, REJECTED = "imported", "rejected"
 BATCH_ROWS = 4000  # rows per transaction, at most
 FIRST_BATCH_ROWS = 500  # rows of the first transaction (then twice as many each time, up to BATCH_ROWS)
+# A batch also ends once its rows have taken this long, so that another writer of the profile (the app's
+# own connection, a sync) waits a few seconds at most, never its busy timeout of 5 s, on a slow laptop.
+BATCH_SECONDS = 2.0
 
 
 def batch_sizes() -> Iterator[int]:
@@ -147,16 +151,17 @@ def _run(
     progress: Callable[[RowResult], None] | None,
     cancelled: Callable[[], bool] | None,
 ) -> None:
-    """Rows in batches of `batch_sizes`, each batch one transaction (a dry run: one outer transaction that is
-    rolled back); a batch's rows are counted and reported once it is committed."""
+    """Rows in batches of `batch_sizes` (or fewer: BATCH_SECONDS), each batch one transaction (a dry run: one
+    outer transaction that is rolled back); a batch's rows are counted and reported once it is committed."""
     width = len(table.columns)
     rows = iter(table.rows())
     index_keys = bulk.index_row_keys(store)
     for size in batch_sizes():
         batch = _Batch(store, index_keys)
         results: list[RowResult] = []
-        stopped = False
+        stopped = done = False
         with contextlib.nullcontext() if dry_run else store.transaction():
+            deadline = time.monotonic() + BATCH_SECONDS
             for raw in rows:
                 if cancelled is not None and cancelled():
                     stopped = True
@@ -166,14 +171,16 @@ def _run(
                     results.append(RowResult(raw.line, REJECTED, reasons))
                 else:
                     results.append(_import_row(batch, parsed))
-                if len(results) >= size:
+                if len(results) >= size or (not dry_run and time.monotonic() >= deadline):
                     break
+            else:
+                done = True
             batch.flush()
         for result in results:
             _count(report, result)
             if progress is not None:
                 progress(result)
-        if stopped or len(results) < size:
+        if stopped or done:
             return
 
 
