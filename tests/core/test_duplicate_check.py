@@ -270,3 +270,44 @@ def test_index_compares_the_keys_it_holds_as_the_names_compare(store):
         expected = {r["id"] for r in person_index.candidates(store.conn, typed, low, high)
                     if similar_names(typed, r["name"])}  # fmt: skip
         assert {r["id"] for r in cases.find_similar_persons(store, typed, person["birth_date"])} == expected
+
+
+# The schema v4 blocking index as it was made (person_keys with the id and name key in every entry), for
+# the upgrade test below.
+V4_INDEX = (
+    "CREATE TABLE person_keys (person_id TEXT NOT NULL, key TEXT NOT NULL, birth_date TEXT NOT NULL,"
+    " name_key TEXT NOT NULL)",
+    "INSERT INTO person_keys SELECT p.id, j.value, p.birth_date, cw_name_key(p.name) FROM persons p,"
+    " json_each(cw_block_keys(p.name)) j WHERE p.deleted = 0 AND p.birth_date IS NOT NULL",
+    "CREATE INDEX idx_person_keys_key ON person_keys(key, birth_date, person_id, name_key)",
+    "CREATE INDEX idx_person_keys_person ON person_keys(person_id)",
+    "CREATE TRIGGER person_keys_insert AFTER INSERT ON persons BEGIN INSERT INTO person_keys SELECT NEW.id,"
+    " j.value, NEW.birth_date, cw_name_key(NEW.name) FROM json_each(cw_block_keys(NEW.name)) j"
+    " WHERE NEW.deleted = 0 AND NEW.birth_date IS NOT NULL; END",
+)
+
+
+def test_a_v5_store_gets_the_v6_index(store, login):
+    """A store of schema v5 (v4's person_keys) is filed again in v6's person_keys and person_names, and
+    v4's table and triggers are gone."""
+    kept = _person(store, "Siti Rohmah")
+    _person(store, "Bambang Wibowo", "1970-01-01")
+    repository.delete(store, "persons", _person(store, "Tukiman"))
+    conn = store.conn
+    with store.transaction():
+        for sql in ("DROP TRIGGER person_index_insert", "DROP TRIGGER person_index_update",
+                    "DROP TRIGGER person_index_delete", "DROP TABLE person_keys", "DROP TABLE person_names",
+                    *V4_INDEX, "UPDATE meta SET value = '5' WHERE key = 'schema_version'"):  # fmt: skip
+            conn.execute(sql)
+    store.close()
+    again = login("ani")
+    objects = {
+        r[0] for r in again.conn.execute("SELECT name FROM sqlite_master") if r[0].startswith("person_")
+    }
+    assert objects == {"person_keys", "person_names", "person_index_insert", "person_index_update",
+                       "person_index_delete"}  # fmt: skip
+    assert [r["id"] for r in cases.find_similar_persons(again, "Siti Romhah", BORN)] == [kept]
+    assert cases.find_similar_persons(again, "Tukiman", BORN) == []
+    assert again.conn.execute("SELECT count(*) FROM person_names").fetchone()[0] == 2
+    added = _person(again, "Tukimen")
+    assert [r["id"] for r in cases.find_similar_persons(again, "Tukiman", BORN)] == [added]
