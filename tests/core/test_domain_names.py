@@ -97,3 +97,27 @@ def test_similarity_range() -> None:
     assert 0.0 < name_similarity("Budi", "Bagus") < 0.5
     assert not similar_names("", "")
     assert not similar_names(None, "Budi")
+
+
+def test_similar_among_gives_the_verdicts_of_similar_keys() -> None:
+    """names.similar_among (rapidfuzz screening many candidates at once) finds exactly those that
+    similar_keys finds similar, over demo names, their respellings and typos, and names near the threshold."""
+    import random
+
+    from caseworker.demo import names as demo_names
+    from caseworker.domain.names import similar_among, similar_keys
+
+    rng = random.Random(11)
+    pool = [
+        name_key(demo_names.person_name(rng, rng.choice("LP"), rng.randint(1940, 2025))) for _ in range(400)
+    ]
+    pool += [k[:i] + k[i + 1 :] for k in pool[:100] for i in (1, len(k) // 2)]  # letters left out
+    pool += [" ".join(reversed(k.split())) for k in pool[:50]] + [k.replace(" ", "") for k in pool[:50]]
+    pool += ["", "a", "agus", "bagus"]
+    found = 0
+    for key in rng.sample(pool, 150) + ["siti aminah", "nur hayati", ""]:
+        others = rng.sample(pool, 200)
+        expected = [i for i, other in enumerate(others) if similar_keys(key, other)]
+        assert similar_among(key, others) == expected, key
+        found += len(expected)
+    assert found > 50
