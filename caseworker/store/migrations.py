@@ -193,6 +193,32 @@ def _v6(db: sqlite_utils.Database) -> None:
     person_index.create(db.conn)
 
 
+# The case list's full-text index. `detail = column`: no token positions, which only phrase and NEAR queries
+# need (the search asks for single-token prefixes, caseworker.store.queries): a third less to write a first
+# sync or an import, a quarter less on disk, and the same answers as fast.
+CASE_SEARCH_SQL = (
+    "CREATE VIRTUAL TABLE {name} USING fts5(case_id UNINDEXED, names, ids, notes,"
+    " tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4', detail = column)"
+)
+
+
+def _v7(db: sqlite_utils.Database) -> None:
+    """case_search without token positions (CASE_SEARCH_SQL), filled from the v1 index as it is; the
+    person index's triggers skip while a bulk write files its persons set-wise (person_index.deferred)."""
+    for sql in person_index.V6_TRIGGERS:
+        db.execute(sql)
+    for sql in person_index.INDEXES_AND_TRIGGERS:
+        if sql.startswith("CREATE TRIGGER"):
+            db.execute(sql)
+    db.execute(CASE_SEARCH_SQL.format(name="case_search_v7"))
+    db.execute(
+        "INSERT INTO case_search_v7 (rowid, case_id, names, ids, notes)"
+        " SELECT rowid, case_id, names, ids, notes FROM case_search"
+    )
+    db.execute("DROP TABLE case_search")
+    db.execute("ALTER TABLE case_search_v7 RENAME TO case_search")
+
+
 MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (1, _v1),
     (2, _v2),
@@ -200,6 +226,7 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (4, _v4),
     (5, _v5),
     (6, _v6),
+    (7, _v7),
 ]
 assert MIGRATIONS[-1][0] == SCHEMA_VERSION
 

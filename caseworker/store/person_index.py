@@ -14,14 +14,18 @@ the smaller the tree, the fewer pages an import writes (caseworker.transfer.impo
 
 Triggers on `persons` keep both current for every writer (repository functions, bulk loads, pulled rows,
 merges) inside the writing transaction; they call `cw_block_keys` and `cw_name_key`, which `register`
-adds to every connection the store opens (caseworker.store.db.connect). A change or removal gives the
+adds to every connection the store opens (caseworker.store.db.connect). A bulk writer (a pulled page)
+may instead write its persons inside `deferred`, where the triggers do nothing, and have them filed
+set-wise afterwards. A change or removal gives the
 person a new pid: entries an older key function filed that the delete no longer finds point to no
 `person_names` row and are never read.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -37,10 +41,55 @@ def _keys_json(name: str | None) -> str:
     return json.dumps(block_keys(name))
 
 
+LIVE_FUNCTION = "cw_person_filing"
+# Per connection (by id; a new connection of the same id registers its own): 1 while its triggers file,
+# 0 while it files persons in bulk (`deferred`).
+_filing: dict[int, list[int]] = {}
+
+
 def register(conn: Any) -> None:
-    """Make the key functions the triggers call available on `conn`."""
+    """Make the functions the triggers call available on `conn`."""
     conn.create_function(FUNCTION, 1, _keys_json, deterministic=True)
     conn.create_function(KEY_FUNCTION, 1, name_key, deterministic=True)
+    flag = _filing[id(conn)] = [1]
+    conn.create_function(LIVE_FUNCTION, 0, lambda: flag[0])
+
+
+@contextlib.contextmanager
+def deferred(conn: Any, person_ids: list[str]) -> Iterator[None]:
+    """Write persons without filing each by trigger, then file `person_ids` (those written) set-wise in
+    key order: a first sync writes thousands, and one statement per kind of entry beats two per row.
+    Inside the caller's transaction; an error leaves the triggers live and nothing filed (it rolls back)."""
+    flag = _filing.get(id(conn))
+    if flag is None:  # a connection without the functions cannot write persons at all
+        raise RuntimeError("person_index.register was not called on this connection")
+    flag[0] = 0
+    try:
+        yield
+    finally:
+        flag[0] = 1
+    file_again(conn, person_ids)
+
+
+def file_again(conn: Any, person_ids: list[str]) -> None:
+    """File these persons as they are now (new, changed or deleted). Their old pid goes with their old
+    person_names row: keys left under it point at nobody and are never read."""
+    for start in range(0, len(person_ids), 500):
+        chunk = person_ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        conn.execute(f"DELETE FROM person_names WHERE person_id IN ({marks})", chunk)
+        conn.execute(
+            f"INSERT INTO person_names (person_id, birth, name_key) SELECT p.id, {_DAY.format(p='p')},"
+            f" {KEY_FUNCTION}(p.name) FROM persons p WHERE p.id IN ({marks}) AND p.deleted = 0"
+            " AND julianday(p.birth_date) IS NOT NULL ORDER BY p.id",
+            chunk,
+        )
+        conn.execute(
+            "INSERT OR IGNORE INTO person_keys (key, birth, pid) SELECT j.value, n.birth, n.pid"
+            f" FROM person_names n JOIN persons p ON p.id = n.person_id, json_each({FUNCTION}(p.name)) j"
+            f" WHERE n.person_id IN ({marks}) ORDER BY 1, 2, 3",
+            chunk,
+        )
 
 
 def day(iso: str) -> int:
@@ -73,12 +122,20 @@ TABLES = (
 )
 INDEXES_AND_TRIGGERS = (
     "CREATE UNIQUE INDEX idx_person_names_person ON person_names(person_id)",
-    "CREATE TRIGGER person_index_insert AFTER INSERT ON persons BEGIN "
+    f"CREATE TRIGGER person_index_insert AFTER INSERT ON persons WHEN {LIVE_FUNCTION}() BEGIN "
     + _NAME.format(p="NEW") + "; " + _FILE.format(p="NEW") + "; END",
-    "CREATE TRIGGER person_index_update AFTER UPDATE OF name, birth_date, deleted ON persons BEGIN "
+    "CREATE TRIGGER person_index_update AFTER UPDATE OF name, birth_date, deleted ON persons"
+    f" WHEN {LIVE_FUNCTION}() BEGIN "
     + _UNFILE + "; " + _NAME.format(p="NEW") + "; " + _FILE.format(p="NEW") + "; END",
-    "CREATE TRIGGER person_index_delete AFTER DELETE ON persons BEGIN " + _UNFILE + "; END",
+    f"CREATE TRIGGER person_index_delete AFTER DELETE ON persons WHEN {LIVE_FUNCTION}() BEGIN "
+    + _UNFILE + "; END",
 )  # fmt: skip
+# v6's triggers, which always filed (migrations._v7 makes them skip while a bulk write files set-wise).
+V6_TRIGGERS = (
+    "DROP TRIGGER IF EXISTS person_index_insert",
+    "DROP TRIGGER IF EXISTS person_index_update",
+    "DROP TRIGGER IF EXISTS person_index_delete",
+)
 # The schema v4 index this one replaces (migrations._v6 drops it).
 V4_OBJECTS = (
     "DROP TRIGGER IF EXISTS person_keys_insert",

@@ -87,7 +87,9 @@ def _fts_expression(words: list[str]) -> str | None:
 def parse_text(text: str) -> TextSearch | None:
     """User text -> what to look for (None: no search). One character alone is too little for the
     full-text index (it would match nearly every case): it finds names starting with it instead."""
-    words = [w for w in re.split(r"[^\w]+", text.casefold()) if w]
+    # Letters and digits only: each word is one token of the index (an underscore would make a phrase,
+    # which an index without positions cannot answer).
+    words = [w for w in re.split(r"[\W_]+", text.casefold()) if w]
     if not words:
         return None
     if len(words) == 1 and len(words[0]) == 1:

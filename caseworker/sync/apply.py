@@ -22,7 +22,7 @@ from typing import Any
 
 import sqlcipher3
 
-from caseworker.store import indexing, syncstate
+from caseworker.store import indexing, person_index, syncstate
 from caseworker.store.growth_index import refresh_growth
 from caseworker.store.schema import INSERT_ONLY, TABLES
 from caseworker.store.store import Store
@@ -113,7 +113,11 @@ def apply_page(store: Store, changes: Sequence[ChangeLike], new_cursor: int) -> 
                 if case_id:
                     touched.add(case_id)
         for table, rows in upserts.items():
-            set_aside |= _write(store, table, rows, sources[table])
+            if table == "persons":  # filed for the duplicate check set-wise, not row by row
+                with person_index.deferred(store.conn, [c.row_id for c in sources[table]]):
+                    set_aside |= _write(store, table, rows, sources[table])
+            else:
+                set_aside |= _write(store, table, rows, sources[table])
         if set_aside:  # no base copy for a row that was not stored: the local one keeps its own
             new_bases = [b for b in new_bases if (b[0], b[1]) not in set_aside]
         if new_bases:

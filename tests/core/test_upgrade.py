@@ -134,3 +134,24 @@ def test_old_settings_survive(old_profile):
     desktop = Settings.load(folder / "settings" / "desktop.json")
     for key, value in expected["desktop_settings"].items():
         assert getattr(desktop, key) == value, key
+
+
+def test_the_search_index_keeps_no_token_positions_after_the_upgrade(old_profile):
+    """Migration v7: case_search is rebuilt with `detail = column` from what the old index held, and every
+    case is still found by a word of its notes and by the start of its person's name."""
+    folder, expected = old_profile
+    store = open_profile(folder, "budi", expected["password"])
+    try:
+        sql = store.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'case_search'").fetchone()[0]
+        assert "detail = column" in sql and "prefix = '2 3 4'" in sql
+        for want in expected["cases"]:
+            name = want["person"]["name"].split()[0]
+            found = queries.case_ids(store, queries.CaseFilter(text=name[:3], status=None))
+            assert want["case_id"] in found
+            words = [w for n in want["notes"] for w in n.split() if len(w) > 4 and w.isalpha()]
+            if words:
+                found = queries.case_ids(store, queries.CaseFilter(text=words[0], status=None))
+                assert want["case_id"] in found, words[0]
+        assert queries.case_ids(store, queries.CaseFilter(text="a_b budi_", status=None)) is not None
+    finally:
+        store.close()
