@@ -12,6 +12,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Table, TableStyle
 
+from caseworker.reports import scripts
 from caseworker.reports.fonts import BOLD, ITALIC, REGULAR, register_fonts
 
 PAGE_SIZE = A4
@@ -100,15 +101,28 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
+_shaped: dict[str, ParagraphStyle] = {}
+
+
+def para(text: str, style: ParagraphStyle) -> Paragraph:
+    """A Paragraph that prints every script and emoji in it: each run in a font that has it
+    (caseworker.reports.scripts), shaped by HarfBuzz when a run needs it (Arabic, Javanese, emoji)."""
+    text, shaping = scripts.markup(text, style.fontName)
+    if shaping:
+        shaped = _shaped.get(style.name)
+        if shaped is None or shaped.parent is not style:
+            shaped = _shaped[style.name] = ParagraphStyle(f"{style.name}_shaped", parent=style, shaping=1)
+        style = shaped
+    return Paragraph(text, style)
+
+
 def p(text: str, style: str = "body") -> Paragraph:
-    return Paragraph(text, styles()[style])
+    return para(text, styles()[style])
 
 
 def section_bar(text: str) -> Table:
     """A section heading on a full-width shaded bar, aligned with the tables; never left at a page foot."""
-    table = Table(
-        [[Paragraph(text, styles()["section"])]], colWidths=[CONTENT_WIDTH], spaceBefore=9, spaceAfter=5
-    )
+    table = Table([[para(text, styles()["section"])]], colWidths=[CONTENT_WIDTH], spaceBefore=9, spaceAfter=5)
     table.setStyle(
         TableStyle(
             [
@@ -133,9 +147,7 @@ def grid_table(
     """A ruled table whose header repeats on every page it spans; text cells are wrapped Paragraphs."""
     st = styles()
     head = [
-        h
-        if isinstance(h, Paragraph)
-        else Paragraph(h, st["head_right"] if i in numeric_cols else st["cell_bold"])
+        h if isinstance(h, Paragraph) else para(h, st["head_right"] if i in numeric_cols else st["cell_bold"])
         for i, h in enumerate(header)
     ]
     body = []
@@ -143,7 +155,7 @@ def grid_table(
         cells = []
         for i, cell in enumerate(row):
             if isinstance(cell, str):
-                cells.append(Paragraph(cell, st["cell_right"] if i in numeric_cols else st["cell"]))
+                cells.append(para(cell, st["cell_right"] if i in numeric_cols else st["cell"]))
             else:
                 cells.append(cell)
         body.append(cells)
@@ -168,7 +180,7 @@ def grid_table(
 def field_table(rows: list[tuple[str, str]], label_width: float = 0.28) -> Table:
     """Label / value pairs (identity, referral): no grid, a thin rule under each row."""
     st = styles()
-    data = [[Paragraph(label, st["label"]), Paragraph(value or "-", st["value"])] for label, value in rows]
+    data = [[para(label, st["label"]), para(value or "-", st["value"])] for label, value in rows]
     table = Table(data, colWidths=[CONTENT_WIDTH * label_width, CONTENT_WIDTH * (1 - label_width)])
     table.setStyle(
         TableStyle(
