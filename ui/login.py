@@ -36,6 +36,11 @@ register(
         "login.empty_password": ("Ketik kata sandi Anda.", "Type your password."),
         "lock.title": ("Layar terkunci", "Screen locked"),
         "lock.text": (
+            "Layar dikunci oleh {user}. Masukkan kata sandi {user} untuk melanjutkan; "
+            "isian yang belum disimpan tetap ada.",
+            "{user} locked the screen. Type {user}'s password to go on; unsaved input is kept.",
+        ),
+        "lock.text_idle": (
             "Caseworker dikunci karena tidak digunakan. Masukkan kata sandi {user} untuk melanjutkan; "
             "isian yang belum disimpan tetap ada.",
             "Caseworker was locked because it was not used. Type {user}'s password to go on; "
@@ -160,12 +165,13 @@ class LoginPage(QWidget):
 
 
 class LockPage(QWidget):
-    """Hides the data; `unlock_requested(password)` or `switch_user`."""
+    """Hides the data; `unlock_requested(password)` or `switch_user`. Says whether the user locked the
+    screen or idle time did."""
 
     unlock_requested = Signal(str)
     switch_user = Signal()
 
-    def __init__(self, username: str) -> None:
+    def __init__(self, username: str, *, idle: bool = False) -> None:
         super().__init__()
         self.setObjectName("Page")
         outer = QVBoxLayout(self)
@@ -174,7 +180,8 @@ class LockPage(QWidget):
         lay = self.card.layout_
         title = label(tr("lock.title"), "title")
         lay.addWidget(title)
-        lay.addWidget(label(tr("lock.text", user=username), "muted", wrap=True))
+        self.reason = label(tr("lock.text_idle" if idle else "lock.text", user=username), "muted", wrap=True)
+        lay.addWidget(self.reason)
         lay.addSpacing(4)
         lay.addWidget(label(tr("login.password"), "fieldlabel"))
         lay.addWidget(self.card.password)

@@ -257,7 +257,7 @@ class MainWindow(QMainWindow):
         minutes = self.settings.idle_lock_minutes
         if self.idle is None:
             self.idle = IdleWatcher(minutes * 60_000, self)
-            self.idle.idle.connect(self.lock)
+            self.idle.idle.connect(self.lock_idle)
         else:
             self.idle.set_timeout(minutes * 60_000)
         warm_up_core()
@@ -524,7 +524,11 @@ class MainWindow(QMainWindow):
     def is_locked(self) -> bool:
         return self.lock_page is not None and self.stack.currentWidget() is self.lock_page
 
-    def lock(self) -> None:
+    def lock_idle(self) -> None:
+        self.lock(idle=True)
+
+    def lock(self, *, idle: bool = False) -> None:
+        """Hide the data behind the lock page: by the user (Ctrl+L) or, with idle=True, after idle time."""
         if self.store is None or self.is_locked() or self.revoked_page is not None:
             return
         self._hidden_dialogs = [
@@ -536,7 +540,7 @@ class MainWindow(QMainWindow):
             dialog.hide()
             if isinstance(dialog, GuardedDialog):
                 dialog.save_draft()  # typed input survives a crash while locked
-        self.lock_page = LockPage(self.store.user.full_name or self.store.user.username)
+        self.lock_page = LockPage(self.store.user.full_name or self.store.user.username, idle=idle)
         self.lock_page.unlock_requested.connect(self._unlock)
         self.lock_page.switch_user.connect(self.logout)
         self._set_page(self.lock_page)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
 from tests.ui.conftest import PASSWORD, wait_idle
 
 
@@ -35,6 +38,19 @@ def test_idle_time_locks_the_screen(qtbot, signed_in) -> None:
     window.idle.set_timeout(150)
     qtbot.waitUntil(window.is_locked, timeout=5000)
     assert window.lock_page.isVisible()
+    assert "karena tidak digunakan" in window.lock_page.reason.text()
+
+
+def test_a_manual_lock_says_the_user_locked_it_not_idle_time(qtbot, signed_in) -> None:
+    window = signed_in
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    target = QApplication.focusWidget() or window
+    qtbot.keyClick(target, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # Ctrl+L, the File menu's lock
+    assert window.is_locked()
+    text = window.lock_page.reason.text()
+    assert "tidak digunakan" not in text
+    assert text.startswith(f"Layar dikunci oleh {window.store.user.full_name}.")
 
 
 def test_switch_user_from_the_lock_screen(qtbot, signed_in) -> None:
