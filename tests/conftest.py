@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import shutil
 import tempfile
@@ -25,6 +26,14 @@ for var, sub in (
     os.environ[var] = str(_SANDBOX / sub)
 os.chmod(_SANDBOX / "runtime", 0o700)
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+if _screen := os.environ.get("CASEWORKER_TEST_SCREEN"):  # e.g. 1366x728: a laptop's screen less its taskbar
+    # (tests/ui/test_screen_fit.py); Qt's offscreen platform reads its screens from a JSON file.
+    _width, _height = (int(n) for n in _screen.lower().split("x"))
+    _config = _SANDBOX / "screen.json"
+    _laptop = {"name": "laptop", "x": 0, "y": 0, "width": _width, "height": _height, "logicalDpi": 96,
+               "dpr": 1}  # fmt: skip
+    _config.write_text(json.dumps({"screens": [_laptop]}))
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_config}"
 os.environ["PYTHON_KEYRING_BACKEND"] = "tests.memory_keyring.MemoryKeyring"
 os.environ.pop("CASEWORKER_PASSWORD", None)
 os.environ.pop("CASEWORKER_LANG", None)

@@ -9,7 +9,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from caseworker import paths
-from ui import i18n, style
+from ui import i18n, screen_fit, style
 from ui.settings import Settings
 
 DEMO_CASES = 300
@@ -46,6 +46,7 @@ def create_app(argv: list[str] | None = None) -> tuple[QApplication, Settings]:
     app.setOrganizationName("Caseworker")
     install_qt_translator(app, lang)
     style.apply(app)
+    screen_fit.install(app)
     return app, settings  # type: ignore[return-value]
 
 

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
@@ -35,7 +34,7 @@ from caseworker.store import cases, reviews
 from caseworker.store.store import Store
 from ui.guarded_dialog import GuardedDialog
 from ui.i18n import language, register, tr
-from ui.widgets import DateField, IssueList, button, label
+from ui.widgets import DateField, IssueList, button, label, scroll_body
 
 register(
     {
@@ -329,12 +328,7 @@ class AssessmentDialog(GuardedDialog):
         head.addStretch(1)
         layout.addLayout(head)
         self.form = AssessmentForm(self.form_def)
-        self.form.setObjectName("FormBody")
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.form)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(scroll_body(self.form), 1)
         self.score = label("", wrap=True)
         self.score.setObjectName("ScoreBox")
         layout.addWidget(self.score)

@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -27,7 +26,7 @@ from ui.case_form import CaseForm
 from ui.guarded_dialog import GuardedDialog
 from ui.i18n import fmt_date, register, tr
 from ui.person_form import PersonForm
-from ui.widgets import IssueList, button, label
+from ui.widgets import IssueList, button, label, scroll_body
 
 register(
     {
@@ -65,15 +64,6 @@ register(
 )
 
 
-def _scroll(widget: QWidget) -> QScrollArea:
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    widget.setObjectName("FormBody")
-    area.setWidget(widget)
-    return area
-
-
 def _case_of_person(store: Store, person_id: str) -> dict[str, Any] | None:
     return store.one(
         "SELECT id, case_number, status FROM cases WHERE person_id = ? AND deleted = 0"
@@ -100,10 +90,10 @@ class NewCaseDialog(GuardedDialog):
 
         self.pages = QStackedWidget()
         self.person_form = PersonForm()
-        self.pages.addWidget(_scroll(self.person_form))
+        self.pages.addWidget(scroll_body(self.person_form))
         self.dup_page = QWidget()
         self.dup_layout = QVBoxLayout(self.dup_page)
-        self.pages.addWidget(_scroll(self.dup_page))
+        self.pages.addWidget(scroll_body(self.dup_page))
         case_page = QWidget()
         case_layout = QVBoxLayout(case_page)
         self.existing_note = label("", "muted", wrap=True)
@@ -114,7 +104,7 @@ class NewCaseDialog(GuardedDialog):
         )
         case_layout.addWidget(self.case_form)
         case_layout.addStretch(1)
-        self.pages.addWidget(_scroll(case_page))
+        self.pages.addWidget(scroll_body(case_page))
         layout.addWidget(self.pages, 1)
 
         self.errors = IssueList()
@@ -325,7 +315,7 @@ class EditPersonDialog(GuardedDialog):
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(label(tr("editperson.title"), "subtitle"))
         self.form = PersonForm(person)
-        layout.addWidget(_scroll(self.form), 1)
+        layout.addWidget(scroll_body(self.form), 1)
         self.errors = IssueList()
         self.errors.setVisible(False)
         layout.addWidget(self.errors)
@@ -380,7 +370,7 @@ class EditCaseDialog(GuardedDialog):
         self.form = CaseForm(
             case, workers if store.user.is_supervisor else None, store.user.username, new=False
         )
-        layout.addWidget(_scroll(self.form), 1)
+        layout.addWidget(scroll_body(self.form), 1)
         self.errors = IssueList()
         self.errors.setVisible(False)
         layout.addWidget(self.errors)

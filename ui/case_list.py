@@ -30,6 +30,7 @@ from caseworker.numbers import format_count
 from caseworker.store import queries
 from caseworker.store.queries import CaseFilter
 from caseworker.store.store import Store
+from ui.flow_layout import flow_row
 from ui.i18n import register, tr
 from ui.list_index import ListIndex
 from ui.models import CASE_COLUMNS, CASE_ID_ROLE, CaseTableModel
@@ -186,13 +187,10 @@ class CaseListPage(QWidget):
         self.overdue = QCheckBox(tr("list.overdue"))
         self.clear = button(tr("list.clear"), flat=True)
         self.clear.clicked.connect(self.clear_filters)
-        filters = QHBoxLayout()
-        filters.setSpacing(8)
-        for widget in (self.stage, self.category, self.worker, self.status, self.overdue):
-            filters.addWidget(widget)
-        filters.addWidget(self.clear)
-        filters.addStretch(1)
-        layout.addLayout(filters)
+        # in as many rows as the window's width needs (a 1280-pixel screen at 125 %: two)
+        layout.addWidget(
+            flow_row(self.stage, self.category, self.worker, self.status, self.overdue, self.clear)
+        )
 
         self.model = CaseTableModel(lambda ids: queries.case_rows(self.store, ids), self)
         self.model.worker_names = users

@@ -32,6 +32,7 @@ from caseworker.store.values import day_of
 from caseworker.sync import state as sync_state
 from ui import case_history, note_reader, person_form, stage_dialog  # noqa: F401 - they register words this view shows
 from ui.case_form import CONSENT_BASES, risk_name
+from ui.flow_layout import flow_row
 from ui.i18n import fmt_date, fmt_datetime, language, register, tr
 from ui.models import Column, age_text
 from ui.record_dialogs import (
@@ -248,8 +249,6 @@ class CaseView(QWidget):
         top.addWidget(self.stage_button)
         grid.addLayout(top, 0, 0, 1, 2)
         grid.addWidget(self.name, 1, 0)
-        badges = QHBoxLayout()
-        badges.setSpacing(6)
         badge_list = (
             self.stage_badge,
             self.risk_badge,
@@ -257,23 +256,10 @@ class CaseView(QWidget):
             self.conflict_badge,
             self.sync_badge,
         )
-        for badge in badge_list:
-            badges.addWidget(badge)
-        badges.addStretch(1)
-        grid.addLayout(badges, 1, 1)
-        facts = QHBoxLayout()
-        facts.setSpacing(14)
-        facts.addWidget(self.facts)
-        facts.addWidget(self.nik)
-        facts.addWidget(self.reveal_button)
-        facts.addStretch(1)
-        grid.addLayout(facts, 2, 0)
-        who = QHBoxLayout()
-        who.setSpacing(14)
-        who.addWidget(self.category)
-        who.addWidget(self.worker)
-        who.addStretch(1)
-        grid.addLayout(who, 2, 1)
+        # badges and facts go on in a new row when the window is narrow (a 1280-pixel screen at 125 %)
+        grid.addWidget(flow_row(*badge_list, spacing=6), 1, 1)
+        facts = (self.facts, self.nik, self.reveal_button, self.category, self.worker)
+        grid.addWidget(flow_row(*facts, spacing=14), 2, 0, 1, 2)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
         return frame

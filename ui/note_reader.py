@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QPlainTextEdit, QVBoxLayout, QWidget
 
 from ui.i18n import fmt_datetime, register, tr
@@ -76,12 +75,5 @@ class NoteReader(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(close)
         layout.addLayout(buttons)
-        self._fit(parent)
+        self.resize(760, 640)  # ui.screen_fit makes it smaller on a smaller screen
         self.text.setFocus()  # arrows and Page Down scroll the text at once
-
-    def _fit(self, parent: QWidget | None) -> None:
-        screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
-        room = screen.availableGeometry()
-        width, height = min(760, room.width() - 48), min(640, room.height() - 48)
-        self.setMaximumSize(room.size())
-        self.resize(width, height)

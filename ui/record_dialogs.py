@@ -27,7 +27,7 @@ from caseworker.store.values import day_of
 from ui.guarded_dialog import GuardedDialog
 from ui.i18n import register, tr
 from ui.number_field import NumberField
-from ui.widgets import DateField, IssueList, button, combo, label
+from ui.widgets import DateField, IssueList, button, combo, label, scroll_body
 
 register(
     {
@@ -142,14 +142,15 @@ class RecordDialog(GuardedDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(label(title, "subtitle"))
-        self.form = QFormLayout()
+        body = QWidget()
+        self.form = QFormLayout(body)
+        self.form.setContentsMargins(0, 0, 0, 0)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.form.setHorizontalSpacing(14)
-        layout.addLayout(self.form)
+        layout.addWidget(scroll_body(body), 1)  # a long form (a family member's) scrolls, its buttons stay
         self.issues = IssueList()
         self.issues.setVisible(False)
         layout.addWidget(self.issues)
-        layout.addStretch(1)
         self.save_button = button(tr("common.save"), primary=True)
         cancel = button(tr("common.cancel"))
         cancel.clicked.connect(self.reject)

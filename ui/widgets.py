@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -79,6 +80,17 @@ def hline() -> QFrame:
     line.setFrameShape(QFrame.Shape.HLine)
     line.setStyleSheet("color: #d5dbe2;")
     return line
+
+
+def scroll_body(widget: QWidget) -> QScrollArea:
+    """`widget` (a form's body) in a frameless scroll area, so a long form fits a small screen: the dialog
+    keeps its buttons under the area and the form scrolls above them."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    widget.setObjectName("FormBody")
+    area.setWidget(widget)
+    return area
 
 
 class DateField(QLineEdit):

@@ -51,10 +51,11 @@ def indonesian() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def styled(qapp) -> None:  # noqa: ANN001
-    from ui import style
+    from ui import screen_fit, style
 
     if not qapp.styleSheet():
         style.apply(qapp)
+    screen_fit.install(qapp)  # as ui.app.create_app does: every window fits its screen
 
 
 def _seed(folder: Path) -> None:

@@ -218,7 +218,7 @@ class DuplicatesView(QWidget):
         self.list.setModel(self.model)
         self.list.setWordWrap(True)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.setMinimumWidth(300)
+        self.list.setMinimumWidth(240)  # beside the comparison, the page fits 1024 pixels less the sidebar
         self.list.setMaximumWidth(380)
         self.list.setStyleSheet(
             f"QListView {{ background: #ffffff; border: 1px solid {style.BORDER}; border-radius: 8px; padding: 4px;"
@@ -239,7 +239,7 @@ class DuplicatesView(QWidget):
         self.reason = label("", "subtitle")
         self.grid.addWidget(self.reason, 0, 0, 1, 3)
         for col, side in ((1, "a"), (2, "b")):
-            head = label(tr(f"sup.dup.person_{side}"), "fieldlabel")
+            head = label(tr(f"sup.dup.person_{side}"), "fieldlabel", wrap=True)
             head.setStyleSheet("font-weight: 600;")
             self.grid.addWidget(head, 1, col)
         for row, field in enumerate(FIELDS, start=2):
