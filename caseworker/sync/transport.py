@@ -75,6 +75,11 @@ i18n.register(
             "Server menolak permintaan: {detail}",
             "The server refused the request: {detail}",
         ),
+        "sync_answer_too_large": (
+            "Jawaban server lebih dari {mb} MB setelah dibuka; tidak diterima. Hubungi admin server.",
+            "The server's answer is over {mb} MB once decoded; it was not accepted. Contact the server's "
+            "administrator.",
+        ),
     }
 )
 
@@ -141,6 +146,10 @@ def _error_code(resp: httpx.Response) -> tuple[str, str]:
     except ValueError:
         return "", resp.text[:200]
 
+
+# The most an answer may be, decoded: a pull page asks for at most link.MAX_WIRE_BYTES of compressed JSON
+# (about 50 MB decoded), a file piece files.PIECE_MAX; anything larger is not an answer of this protocol.
+MAX_ANSWER_BYTES = 96 * 1024 * 1024
 
 _STALE_CONNECTION = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 # A link that dropped mid-exchange (or stalled): worth another, smaller try.
@@ -229,10 +238,24 @@ class HttpTransport:
         resp = self.client.send(self.client.build_request(method, path, **kwargs), stream=True)
         try:
             started = time.perf_counter()
-            resp.read()
+            wire = bytearray()
+            for chunk in resp.iter_raw():
+                wire += chunk
+                if len(wire) > MAX_ANSWER_BYTES:
+                    raise SyncError("sync_answer_too_large", mb=MAX_ANSWER_BYTES // 2**20)
             self.body_seconds = time.perf_counter() - started
         finally:
             resp.close()
+        # Decoded here rather than by httpx, so that a few compressed bytes cannot stand for gigabytes.
+        try:
+            resp._content = encoding.decode(
+                resp.headers.get("content-encoding"), bytes(wire), MAX_ANSWER_BYTES
+            )
+        except encoding.TooLarge as exc:
+            raise SyncError("sync_answer_too_large", mb=MAX_ANSWER_BYTES // 2**20) from exc
+        except encoding.BadEncoding as exc:
+            coding = resp.headers.get("content-encoding")
+            raise SyncError("sync_server_error", detail=f"undecodable answer ({coding})") from exc
         return resp
 
     def _count(self, resp: httpx.Response) -> None:

@@ -156,3 +156,32 @@ class _MemoryTokens:
 
     def device_proof(self):
         return None
+
+
+@pytest.mark.parametrize("coding", ["zstd", "gzip"])
+def test_the_laptop_bounds_an_answer_while_decoding_it(coding: str, monkeypatch) -> None:
+    """A hostile or broken server: a few kilobytes that decode to far more than any answer of the
+    protocol are refused while they are decoded, never held whole in memory; a wrong coding is an error
+    in words, not a crash. (A stand-in server answering from this process, since ours never sends these.)"""
+    from caseworker.sync import transport as transport_mod
+    from caseworker.sync.transport import SyncError
+
+    monkeypatch.setattr(transport_mod, "MAX_ANSWER_BYTES", 1024 * 1024)
+    bomb = encoding.encode(coding, b"{" + b" " * (64 * 1024 * 1024) + b"}")
+    assert len(bomb) < 100_000
+
+    answers = [bomb, b"not what the coding says"]
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200, stream=httpx.ByteStream(answers.pop(0)), headers={"content-encoding": coding}
+        )
+
+    client = httpx.Client(transport=httpx.MockTransport(answer), base_url="http://hostile")
+    transport = HttpTransport(None, "dev-x", client=client, tokens=_MemoryTokens(), username="ani")
+    with pytest.raises(SyncError) as too_large:
+        transport.login("ani", PASSWORD)
+    assert too_large.value.key == "sync_answer_too_large" and "1 MB" in too_large.value.text("id")
+    with pytest.raises(SyncError) as broken:
+        transport.login("ani", PASSWORD)
+    assert "undecodable" in broken.value.text()
