@@ -346,6 +346,7 @@ class MainWindow(QMainWindow):
         self.online_label = self.sync_status.online_label
         self.sync_label = self.sync_status.sync_label
         self.pending_label = self.sync_status.pending_label
+        self._show_pending_label()
         user = self.store.user if self.store else None
         facility = self.store.facility() if self.store else {}
         self.user_label = QLabel(tr("status.user", name=(user.full_name or user.username) if user else "",
@@ -362,6 +363,13 @@ class MainWindow(QMainWindow):
     def _show_pending(self, n: int) -> None:
         counts = self.workspace.counts if self.workspace is not None else None
         self.sync_status.set_pending(n, int((counts or {}).get("_waiting") or 0))
+        self._show_pending_label()
+
+    def _show_pending_label(self) -> None:
+        """A profile without a server sends nothing, so it shows no count of changes "not yet sent"."""
+        from caseworker.sync.state import is_server_profile
+
+        self.pending_label.setVisible(self.store is not None and is_server_profile(self.store))
 
     # -- sync ------------------------------------------------------------------------------------------
     def sync_now(self) -> None:
