@@ -199,7 +199,7 @@ def test_joining_an_unreachable_server_says_so_in_words(qtbot, tmp_path, setting
     dialog.connect_button.click()
     qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)
     [text] = dialog.issues.texts()
-    assert "tidak dapat dihubungi" in text and "Periksa alamat server" in text
+    assert "Tidak ada server yang menjawab" in text and "Periksa alamat dan nomor port" in text
     assert window.workspace is None and not is_profile(tmp_path / "p")
     window.close()
 

@@ -5,7 +5,9 @@ login fails."""
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import ssl
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,18 @@ register(
             "The server {server} cannot be reached. Check the server address and the internet connection, "
             "then try again.",
         ),
+        "connect.refused": (
+            "Tidak ada server yang menjawab di {server}: sambungan ditolak. Periksa alamat dan nomor port, "
+            "dan apakah server sudah dijalankan di komputer itu.",
+            "No server answers at {server}: the connection was refused. Check the address and the port "
+            "number, and whether the server is running on that computer.",
+        ),
+        "connect.no_tls": (
+            "Server di {server} tidak memakai https. Jika admin memberi alamat http://, ketik alamat itu "
+            "lengkap dengan http://.",
+            "The server at {server} does not use https. If your admin gave you an http:// address, type it "
+            "with the http://.",
+        ),
         "connect.bug": (
             "Terjadi kesalahan tak terduga saat menghubungkan. Tidak ada data yang dibuat; coba lagi atau "
             "hubungi admin.",
@@ -57,13 +71,32 @@ register(
 )
 
 
+def _local_host(host: str) -> bool:
+    """This computer or the office network (loopback, private and link-local addresses, names without a
+    dot or under .local/.lan): a server there is reached over plain http, as `caseworker-server` serves."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or "." not in host and ":" not in host or host.endswith((".local", ".lan")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_private or address.is_loopback or address.is_link_local
+
+
 def server_url(text: str) -> str | None:
-    """The address as typed, with https:// added when no scheme was given; None when it is not an address."""
+    """The address as typed; with no scheme, http:// for this computer or the office network
+    (127.0.0.1:8765, 192.168.1.5:8765, localhost) and https:// for any other host. None when it is not an
+    address."""
     text = text.strip().rstrip("/")
     if not text:
         return None
     if "://" not in text:
-        text = "https://" + text
+        try:
+            host = urlsplit("//" + text).hostname or ""
+        except ValueError:
+            return None
+        text = ("http://" if host and _local_host(host) else "https://") + text
     try:
         parts = urlsplit(text)
         parts.port  # noqa: B018 - raises ValueError for a bad port
@@ -72,6 +105,19 @@ def server_url(text: str) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.hostname or " " in text:
         return None
     return text
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException], *words: str) -> bool:
+    """Whether the error was caused by a `kind` error, or one whose message holds one of `words` (httpx
+    wraps the socket's error in its own, and words it per platform: WinError 10061 is a refusal)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, kind) or any(word.lower() in str(current).lower() for word in words):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 class ConnectDialog(QDialog):
@@ -168,7 +214,11 @@ class ConnectDialog(QDialog):
 
     def _failed(self, exc: BaseException, url: str) -> None:
         self._set_busy(False)
-        if is_offline(exc):
+        if is_offline(exc) and _caused_by(exc, ConnectionRefusedError, "refused", "10061"):
+            text = tr("connect.refused", server=url)
+        elif is_offline(exc) and url.startswith("https://") and _caused_by(exc, ssl.SSLError, "SSL"):
+            text = tr("connect.no_tls", server=url)
+        elif is_offline(exc):
             text = tr("connect.offline", server=url)
         elif isinstance(exc, KnownError):
             text = exc.text()
