@@ -11,6 +11,7 @@ import time
 from dataclasses import replace
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -210,10 +211,11 @@ class CaseListPage(QWidget):
         header.setHighlightSections(False)
         header.setStretchLastSection(True)
         header.setSectionsMovable(False)
-        defaults = {"name": 185, "case_number": 158, "age": 60, "category": 160, "stage": 135, "worker": 140,
+        defaults = {"name": 165, "case_number": 140, "age": 60, "category": 140, "stage": 125, "worker": 140,
                     "next_due": 110, "last_update": 100}  # fmt: skip
         for i, key in enumerate(CASE_COLUMNS):
             header.resizeSection(i, int(settings.column_widths.get(key, defaults[key])))
+        self.widths_fitted = False
         header.setSortIndicator(
             CASE_COLUMNS.index(self.sort_key),
             Qt.SortOrder.DescendingOrder if self.descending else Qt.SortOrder.AscendingOrder,
@@ -332,6 +334,32 @@ class CaseListPage(QWidget):
         self.sort_key, self.descending = key, descending
         self.settings.sort_column, self.settings.sort_descending = key, descending
         self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self.widths_fitted:  # styled now: each column at first as wide as its title and sort arrow
+            self.widths_fitted = True
+            header = self.table.horizontalHeader()
+            for i, key in enumerate(CASE_COLUMNS[:-1]):
+                if key not in self.settings.column_widths:
+                    header.resizeSection(i, max(header.sectionSize(i), header.sectionSizeHint(i)))
+        self._fit_last_column()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_last_column()
+
+    def _fit_last_column(self) -> None:
+        """The last column fills the table's rest, never narrower than its title: on a narrow window the
+        table scrolls sideways instead of cutting the title off."""
+        header = self.table.horizontalHeader()
+        last = header.count() - 1
+        others = sum(header.sectionSize(i) for i in range(last))
+        fits = self.table.viewport().width() - others >= header.sectionSizeHint(last)
+        if header.stretchLastSection() != fits:
+            header.setStretchLastSection(fits)
+            if not fits:
+                header.resizeSection(last, header.sectionSizeHint(last))
 
     def _remember_width(self, index: int, _old: int, new: int) -> None:
         if 0 <= index < len(CASE_COLUMNS) and new > 20:

@@ -18,18 +18,20 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QDialog,
     QFileDialog,
+    QLabel,
     QMessageBox,
     QPushButton,
     QScrollArea,
     QStatusBar,
     QTabBar,
+    QTableView,
     QWidget,
 )
 
@@ -121,6 +123,7 @@ def _close(dialog: QWidget) -> None:
 def _main_window_checks(qtbot, window, page: str) -> list[str]:  # noqa: ANN001
     wait_idle(qtbot, window)
     out = misfits(window, f"main window, {page}")
+    out += [f"main window, {page}: {p}" for p in clipped_text(window) if p.startswith("header")]
     least = window.minimumSize().expandedTo(window.minimumSizeHint())
     if least.width() > MAIN_MINIMUM[0] or least.height() > MAIN_MINIMUM[1]:
         out.append(f"main window, {page}: minimum size {least.width()}×{least.height()} > 1024×600")
@@ -262,3 +265,60 @@ def _file_dialog(parent: QWidget, folder: Path) -> QFileDialog:
     dialog = QFileDialog(parent, "Impor", str(folder))
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
     return dialog
+
+
+# -- the supervisor's dashboard: text whole in both languages -------------------------------------------
+def clipped_text(root: QWidget) -> list[str]:
+    """Labels shown with less room than their text needs, and table header sections narrower than their
+    title (Qt cuts both off without an ellipsis: "lext follow-u")."""
+    QApplication.processEvents()
+    out = []
+    for w in root.findChildren(QLabel):
+        if not w.isVisibleTo(root) or not w.text() or not w.pixmap().isNull():
+            continue
+        if w.wordWrap():
+            need = QSize(w.minimumSizeHint().width(), w.heightForWidth(w.width()))
+        else:
+            need = w.sizeHint()
+        if need.width() > w.width() or need.height() > w.height():
+            out.append(f"label {w.text()!r}: {w.width()}×{w.height()}, needs {need.width()}×{need.height()}")
+    for table in root.findChildren(QTableView):
+        header = table.horizontalHeader()
+        if not table.isVisibleTo(root) or not header.isVisible():
+            continue
+        for i in range(header.count()):
+            title = table.model().headerData(i, Qt.Orientation.Horizontal)
+            if not header.isSectionHidden(i) and header.sectionSize(i) < header.sectionSizeHint(i):
+                out.append(
+                    f"header {title!r}: {header.sectionSize(i)} wide, needs {header.sectionSizeHint(i)}"
+                )
+    return out
+
+
+@pytest.fixture(scope="module")
+def realistic(tmp_path_factory):  # noqa: ANN001, ANN201
+    from tests.ui.supervisor_fixtures import realistic_unit
+
+    store = realistic_unit(tmp_path_factory.mktemp("unit") / "profile", n_cases=60, seed=11)
+    yield store
+    store.close()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("width", [1366 - 250, 1024 - 250])  # the page beside the sidebar, widest and least
+def test_the_dashboard_shows_its_text_whole(qtbot, realistic, lang: str, width: int) -> None:  # noqa: ANN001
+    from caseworker import i18n as core_i18n
+    from tests.ui.supervisor_fixtures import TODAY
+    from ui.supervisor import DashboardView
+
+    core_i18n.set_language(lang)
+    view = DashboardView(realistic, today=TODAY)
+    qtbot.addWidget(view)
+    view.show()
+    view.resize(width, 700)  # after show: ui.screen_fit would fit it to the test's default 800×800 screen
+    with qtbot.waitSignal(view.loaded, timeout=20000):
+        view.refresh()
+    qtbot.wait(20)
+    page = view.findChild(QScrollArea).widget()
+    assert page.width() <= width, "the dashboard is wider than its page: it scrolls sideways"
+    assert not (problems := clipped_text(view)), "\n".join(problems)

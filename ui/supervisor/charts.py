@@ -4,6 +4,7 @@ asks for its cases."""
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtCharts import (
@@ -17,11 +18,12 @@ from PySide6.QtCharts import (
 )
 from PySide6.QtCore import QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QCursor, QFont, QPainter
-from PySide6.QtWidgets import QToolTip
+from PySide6.QtWidgets import QFrame, QLabel, QToolTip, QVBoxLayout, QWidget
 
 from caseworker.domain.reference import category_name
 from caseworker.domain.stages import stage_name
 from ui import style
+from ui.flow_layout import FlowLayout
 from ui.i18n import register, tr
 
 register(
@@ -72,19 +74,45 @@ def _value_axis(maximum: int) -> QValueAxis:
 
 
 class _BarChart(QChartView):
+    """A chart drawn on a card of its own (`panel`), with its legend, if any, as words under it."""
+
     def __init__(self, title: str) -> None:
         chart = QChart()
         chart.setTitle(title)
         chart.setTitleFont(_font(11, bold=True))
         chart.setTitleBrush(QColor(style.TEXT))
-        chart.setBackgroundRoundness(8)
-        chart.setBackgroundPen(QColor(style.BORDER))
+        chart.setBackgroundVisible(False)  # the panel is the card
         chart.setMargins(QMargins(6, 4, 10, 4))
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-        chart.legend().setFont(_font(9))
+        # Qt's legend cuts names it has no room for ("Pendek…"): the legend is a row of labels that wraps
+        chart.legend().setVisible(False)
         super().__init__(chart)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setStyleSheet("background: transparent; border: none;")
+        self.panel = QFrame()
+        self.panel.setProperty("card", True)
+        column = QVBoxLayout(self.panel)
+        column.setContentsMargins(2, 2, 2, 10)
+        column.setSpacing(0)
+        column.addWidget(self, 1)
+        self.legend_row = QWidget()
+        self.legend_row.setObjectName("ChartLegend")
+        self.legend = FlowLayout(self.legend_row, spacing=16, row_spacing=4)
+        self.legend.setContentsMargins(16, 0, 12, 0)
+        column.addWidget(self.legend_row)
+
+    def set_legend(self, entries: list[tuple[str, QColor]]) -> None:
+        while (item := self.legend.takeAt(0)) is not None:
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for name, colour in entries:
+            swatch = QLabel(
+                f'<span style="color: {colour.name()}; font-size: 12pt;">■</span>&nbsp;{escape(name)}'
+            )
+            swatch.setTextFormat(Qt.TextFormat.RichText)
+            swatch.setFont(_font(9))
+            self.legend.addWidget(swatch)
+        self.legend_row.setVisible(bool(entries))
 
     def _reset(self) -> None:
         chart = self.chart()
@@ -122,7 +150,6 @@ class StageChart(_BarChart):
 
     def __init__(self) -> None:
         super().__init__(tr("sup.chart.stages"))
-        self.chart().legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.workers: list[dict[str, Any]] = []
         self.sets: list[tuple[str, QBarSet]] = []  # (stage, its bars)
         self.note = ""
@@ -157,6 +184,7 @@ class StageChart(_BarChart):
                 on, tr("sup.chart.tip", who=labels[index].split("  (")[0], what=stage_name(s), n=v[index])))  # fmt: skip
             series.append(bar)
             self.sets.append((stage, bar))
+        self.set_legend([(stage_name(stage), bar.color()) for stage, bar in self.sets])
         series.setLabelsVisible(True)
         series.setLabelsFormat("@value")
         series.setLabelsPosition(QHorizontalStackedBarSeries.LabelsPosition.LabelsCenter)
@@ -175,7 +203,7 @@ class CategoryChart(_BarChart):
 
     def __init__(self) -> None:
         super().__init__(tr("sup.chart.categories"))
-        self.chart().legend().setVisible(False)
+        self.legend_row.setVisible(False)
         self.codes: list[str] = []
 
     def set_data(self, by_category: dict[str, int]) -> None:

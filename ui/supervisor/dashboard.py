@@ -14,10 +14,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -81,6 +82,9 @@ MONTHS = {
            "November", "December"),
 }  # fmt: skip
 TILES = ("open", "new", "closed", "overdue_cases", "no_contact_30", "stunting", "wasting", "reviews")
+TILE_WIDTH = 170  # a tile's least width: its caption in at most two lines
+NAMES_WIDTH = 220  # the table's names column, at least
+CHARTS_SIDE_BY_SIDE = 860  # the least width for both charts side by side
 _TILE_COLOURS = {"overdue_cases": style.DANGER, "no_contact_30": style.WARNING, "stunting": style.DANGER,
                  "wasting": style.DANGER, "reviews": style.WARNING}  # fmt: skip
 
@@ -95,7 +99,8 @@ class MetricTile(QFrame):
         self.key = key
         self.setProperty("card", True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        # as tall as its wrapped caption needs at the width the dashboard's grid gives it
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 12, 10)
         layout.setSpacing(1)
@@ -173,33 +178,34 @@ class DashboardView(QWidget):
         head.addWidget(self.print_button, 0, Qt.AlignmentFlag.AlignBottom)
         layout.addLayout(head)
 
-        tiles = QGridLayout()
-        tiles.setSpacing(10)
+        self.tile_grid = QGridLayout()
+        self.tile_grid.setSpacing(10)
         self.tiles: dict[str, MetricTile] = {}
-        for i, key in enumerate(TILES):
+        for key in TILES:
             tile = MetricTile(key)
             tile.clicked.connect(lambda k=key: self._tile_clicked(k))
             self.tiles[key] = tile
-            tiles.addWidget(tile, 0, i)
-        layout.addLayout(tiles)
+        self.tile_columns = 0
+        layout.addLayout(self.tile_grid)
 
-        charts = QHBoxLayout()
-        charts.setSpacing(12)
+        self.charts = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.charts.setSpacing(12)
         self.stage_chart = StageChart()
         self.stage_chart.segmentClicked.connect(self._stage_clicked)
         self.category_chart = CategoryChart()
         self.category_chart.categoryClicked.connect(self._category_clicked)
-        charts.addWidget(self.stage_chart, 3)
-        charts.addWidget(self.category_chart, 2)
-        layout.addLayout(charts)
+        self.charts.addWidget(self.stage_chart.panel, 3)
+        self.charts.addWidget(self.category_chart.panel, 2)
+        layout.addLayout(self.charts)
         self.chart_note = label("", "muted")
         self.chart_note.setVisible(False)
         layout.addWidget(self.chart_note)
 
         table_head = QHBoxLayout()
         table_head.addWidget(label(tr("sup.dash.table"), "subtitle"))
-        table_head.addStretch(1)
-        table_head.addWidget(label(tr("sup.dash.hint"), "muted"))
+        hint = label(tr("sup.dash.hint"), "muted", wrap=True)
+        hint.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
+        table_head.addWidget(hint, 1)
         layout.addLayout(table_head)
         self.model = WorkerTableModel(self)
         self.table = current_row_on_tab(QTableView())
@@ -215,13 +221,16 @@ class DashboardView(QWidget):
         self.table.clicked.connect(self._cell_clicked)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # each figure as wide as its title (or number), the names in the rest: no title cut off
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setMinimumHeight(44)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.table)
         layout.addStretch(1)
         self.pdf_path: Path | None = None
+        self._reflow(self.width())
 
     # -- loading ----------------------------------------------------------------------------------------
     def today(self) -> date:
@@ -273,11 +282,41 @@ class DashboardView(QWidget):
     def _fit_table(self) -> None:
         rows = self.model.rowCount()
         height = self.table.horizontalHeader().height() + sum(self.table.rowHeight(r) for r in range(rows))
+        header = self.table.horizontalHeader()
+        names = max(NAMES_WIDTH, header.sectionSizeHint(0))
+        figures = sum(header.sectionSize(i) for i in range(1, header.count()))
+        if self.table.viewport().width() - figures >= names:
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        else:  # a narrow window: the table scrolls sideways rather than cut its names and titles off
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(0, names)
+            height += self.table.horizontalScrollBar().sizeHint().height()  # the last row stays in sight
         self.table.setFixedHeight(height + 4)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        if self.table.columnWidth(0) < 220:
-            self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-            self.table.setColumnWidth(0, 220)
+
+    # -- reflowing --------------------------------------------------------------------------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._reflow(event.size().width())
+
+    def _reflow(self, width: int) -> None:
+        """Tiles in rows of 8, 4 or 2, each at least TILE_WIDTH wide; the charts side by side when there is
+        room for both, else one above the other. Nothing is cut off or squeezed on a narrow window."""
+        room = width - 40 - 16  # the page's margins, a scroll bar
+        columns = next((n for n in (8, 4, 2) if n * TILE_WIDTH + (n - 1) * 10 <= room), 1)
+        if columns != self.tile_columns:
+            self.tile_columns = columns
+            for tile in self.tiles.values():
+                self.tile_grid.removeWidget(tile)
+            for i in range(len(TILES)):
+                self.tile_grid.setColumnStretch(i, 1 if i < columns else 0)
+            for i, tile in enumerate(self.tiles.values()):
+                self.tile_grid.addWidget(tile, i // columns, i % columns)
+        side_by_side = room >= CHARTS_SIDE_BY_SIDE
+        self.charts.setDirection(
+            QBoxLayout.Direction.LeftToRight if side_by_side else QBoxLayout.Direction.TopToBottom
+        )
+        if self.model.rowCount():
+            QTimer.singleShot(0, self._fit_table)
 
     # -- drilldowns -------------------------------------------------------------------------------------
     def request(self, drill: Drill, what: str) -> None:
