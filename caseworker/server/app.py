@@ -10,7 +10,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI, Header, Path, Query, Request
@@ -270,12 +270,15 @@ def create_app(
         protocol_version: int = Query(p.PROTOCOL_VERSION, ge=0, le=p.MAX_VERSION),
         schema_version: int = Query(schema.DATA_VERSION, ge=0, le=p.MAX_VERSION),
         max_bytes: int | None = Query(None, ge=p.MIN_PAGE_BYTES, le=p.MAX_SEQ),
+        shape: Literal["changes", "columns"] = Query("changes"),
         authorization: str | None = Header(default=None),
     ) -> Response:
         def identify(conn: Connection) -> Principal:
             return auth.principal_in(conn, settings, authorization)
 
-        pr, response = pull.pull(db, identify, since, limit, protocol_version, schema_version, max_bytes)
+        pr, response = pull.pull(
+            db, identify, since, limit, protocol_version, schema_version, max_bytes, shape
+        )
         logs.note("pull", device_id=pr.device_id, since=since, bytes=len(response.body))
         return response
 

@@ -44,14 +44,52 @@ def directory_etag(pr: Principal) -> str | None:
 
 
 def _body(
-    pr: Principal, parts: list[str], cursor: int, has_more: bool, now: str, update_required: bool, reset: bool
+    pr: Principal,
+    parts: list[str],
+    cursor: int,
+    has_more: bool,
+    now: str,
+    update_required: bool,
+    reset: bool,
+    shaped: _Columns | None = None,
 ) -> Response:
     flags = (
         f'"cursor":{cursor},"has_more":{json.dumps(has_more)},"server_time":"{now}",'
         f'"update_required":{json.dumps(update_required)},"reset":{json.dumps(reset)},'
         f'"directory_etag":{json.dumps(directory_etag(pr))}'
     )
-    return Response('{"changes":[' + ",".join(parts) + "]," + flags + "}", media_type="application/json")
+    columns = "" if shaped is None else shaped.json() + ","
+    return Response(
+        '{"changes":[' + ",".join(parts) + "]," + columns + flags + "}", media_type="application/json"
+    )
+
+
+class _Columns:
+    """A page in the column shape: each table's field names once, its rows as value lists (a page of
+    5,000 clients is a third smaller as JSON, about 5 % on the wire after zstd). A row whose fields are
+    not its table's list (an older row, a newer field) goes in the page's `changes` as it is."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, list[str]] = {}
+        self.rows: list[str] = []
+
+    def row(self, seq: int, table: str, quoted: str, data: str | None, version: int) -> str | None:
+        """One change as a value list (`data` None: a removal), or None when it must go as a Change."""
+        if data is None:
+            return f'[{seq},"{table}",{quoted},{version},null]'
+        row = json.loads(data)
+        if not isinstance(row, dict):
+            return None
+        names = self.names.setdefault(table, list(row))
+        if len(row) != len(names) or any(k not in row for k in names):
+            return None
+        return f'[{seq},"{table}",{quoted},{version},{_dumps([row[k] for k in names])}]'
+
+    def json(self) -> str:
+        return f'"columns":{_dumps(self.names)},"rows":[' + ",".join(self.rows) + "]"
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 
 
 def pull(
@@ -62,10 +100,12 @@ def pull(
     protocol_version: int,
     schema_version: int,
     max_bytes: int | None = None,
+    shape: str | None = None,
 ) -> tuple[Principal, Response]:
     """A page for the device `identify` authenticates, in the pull's own read transaction: at most `limit`
     changes and, when `max_bytes` is given, no more changes than fit in about that many bytes of JSON
-    (always at least one, so a page is never empty while rows remain)."""
+    (always at least one, so a page is never empty while rows remain). `shape` "columns": the rows as
+    value lists under a column list per table (_Columns)."""
     now = iso(time.time())
     limit = max(1, min(limit, p.MAX_PULL_LIMIT))
     with database.read() as conn:
@@ -83,27 +123,29 @@ def pull(
         added: set[str] = set()
         removed: set[str] = set()
         dumps = json.dumps
+        shaped = _Columns() if shape == "columns" else None
         size = 0
         for index, (seq, table, row_id, data, version, case_id, visible) in enumerate(rows):
-            if max_bytes is not None and parts and size + len(data) > max_bytes:
+            quoted = f'"{row_id}"' if _PLAIN_ID(row_id) else dumps(row_id)
+            part = (
+                None if shaped is None else shaped.row(seq, table, quoted, data if visible else None, version)
+            )
+            into = parts if part is None else shaped.rows  # type: ignore[union-attr]
+            if part is None and visible:
+                part = (f'{{"seq":{seq},"table":"{table}","row_id":{quoted},"op":"upsert",'
+                        f'"row":{data},"version":{version}}}')  # fmt: skip
+            elif part is None:
+                part = (f'{{"seq":{seq},"table":"{table}","row_id":{quoted},"op":"remove",'
+                        f'"row":null,"version":{version}}}')  # fmt: skip
+            if max_bytes is not None and index > 0 and size + len(part) > max_bytes:
                 cursor, has_more = rows[index - 1][0], True  # the rest comes with the next page
                 break
-            size += len(data) + 120  # the row and its envelope
-            quoted = f'"{row_id}"' if _PLAIN_ID(row_id) else dumps(row_id)
-            if visible:
-                parts.append(
-                    f'{{"seq":{seq},"table":"{table}","row_id":{quoted},"op":"upsert",'
-                    f'"row":{data},"version":{version}}}'
-                )
-                if case_id:
-                    added.add(case_id)
-            else:
-                parts.append(
-                    f'{{"seq":{seq},"table":"{table}","row_id":{quoted},"op":"remove",'
-                    f'"row":null,"version":{version}}}'
-                )
-                if table == "cases":
-                    removed.add(row_id)
+            size += len(part) + 1
+            into.append(part)
+            if visible and case_id:
+                added.add(case_id)
+            elif not visible and table == "cases":
+                removed.add(row_id)
         # Asking which of few cases the device holds saves a write; for a big page (a first sync) the upsert
         # in _record is cheaper than asking (and exact either way).
         already = _held(conn, pr.device_id, added) if 0 < len(added) <= _PROBE_LIMIT else set()
@@ -114,7 +156,7 @@ def pull(
     if record and database.is_sqlite:  # the read was a snapshot; SQLite writes under its writer lock
         with database.write() as conn:
             _record(conn, *held)
-    return pr, _body(pr, parts, cursor, has_more, now, False, False)
+    return pr, _body(pr, parts, cursor, has_more, now, False, False, shaped)
 
 
 def _scan(

@@ -295,8 +295,18 @@ class Change(_Model):
     version: int
 
 
+# A change in a page of the column shape (GET /sync/pull?shape=columns): [seq, table, row id, version,
+# the row's values in the order of the page's column list for its table, or null for a removal].
+ColumnRow = tuple[int, str, str, int, list[Any] | None]
+
+
 class PullResponse(_Model):
     changes: list[Change]
+    # The column shape (asked for with shape=columns; servers from 2026-12 on): each table's field names
+    # once a page, and its rows as value lists. A row whose fields differ from its table's list still comes
+    # in `changes`, as do all rows from an older server. `with_rows_as_changes` merges them in seq order.
+    columns: dict[str, list[str]] | None = None
+    rows: list[ColumnRow] | None = None
     cursor: int
     has_more: bool
     server_time: str
@@ -305,6 +315,28 @@ class PullResponse(_Model):
     # The ETag the facility's list of users has now (servers from 2026-11 on): a device whose saved list
     # carries it need not ask for the list.
     directory_etag: str | None = None
+
+
+def with_rows_as_changes(page: PullResponse) -> PullResponse:
+    """The page with its column-shaped rows as Changes, in seq order among the others (what the sync
+    engine applies). Raises ValueError for a row whose table has no column list or whose values do not
+    match it."""
+    if not page.rows:
+        return page
+    columns = page.columns or {}
+    made: list[Change] = []
+    for seq, table, row_id, version, values in page.rows:
+        if values is None:
+            made.append(Change.model_construct(seq=seq, table=table, row_id=row_id, op="remove", row=None,
+                                               version=version))  # fmt: skip
+            continue
+        names = columns.get(table)
+        if names is None or len(names) != len(values):
+            raise ValueError(f"a {table} row does not match the page's column list")
+        made.append(Change.model_construct(seq=seq, table=table, row_id=row_id, op="upsert",
+                                           row=dict(zip(names, values, strict=True)), version=version))  # fmt: skip
+    changes = sorted([*page.changes, *made], key=lambda c: c.seq) if page.changes else made
+    return page.model_copy(update={"changes": changes, "rows": None, "columns": None})
 
 
 class HealthResponse(_Model):

@@ -6,6 +6,8 @@ import json
 import threading
 import time
 
+from sqlalchemy import text
+
 from caseworker.server import admin, push, rows
 from caseworker.server.auth import iso
 from caseworker.server.db import SeqAllocator, lock_sequence
@@ -256,3 +258,51 @@ def test_pages_bounded_by_bytes_carry_every_change_once(client, world) -> None:
     assert seen == sorted(set(seen)) and len(seen) == 18
     assert pages > 3
     assert len(Device(client, "budi").pull_page(limit=1000)["changes"]) == 18  # no bound: one page
+
+
+def test_the_column_shape_carries_the_same_changes_with_each_tables_fields_once(client, world) -> None:
+    """shape=columns: the laptop's pages (field names once per table, rows as value lists) carry exactly
+    the changes of the plain shape, removals included; a row whose fields differ comes as a Change."""
+    rina, wati = Device(client, "rina"), Device(client, "wati")
+    person_id, case_id = new_case(rina, "MLG", assigned_to="wati")
+    for _ in range(3):
+        wati.push(note_insert(new_id(), case_id, by="wati", text_="Kunjungan rumah. " * 40))
+    odd = new_id()  # a row stored with fewer fields than the others of its table (an older server's row)
+    wati.push(note_insert(odd, case_id, by="wati"))
+    with world.write() as conn:
+        conn.execute(
+            text("UPDATE changelog SET data = :data WHERE row_id = :id"),
+            {"data": json.dumps({"id": odd, "case_id": case_id}), "id": odd},
+        )
+    reassign = mutation(
+        "cases", case_id, "update", {"assigned_to": "yoga"}, {"assigned_to": "wati"}, 1, by="rina"
+    )
+
+    def both(device: Device, since: int) -> tuple[dict, dict]:
+        return device.pull_page(since=since), device.pull_page(since=since, shape="columns")
+
+    plain, shaped = both(wati, 0)
+    assert shaped["columns"]["notes"][0] == "id" and "text" in shaped["columns"]["notes"]
+    assert [c["row_id"] for c in shaped["changes"]] == [odd]  # its fields differ: sent as a Change
+    merged = p.with_rows_as_changes(p.PullResponse.model_validate(shaped))
+    assert [c.model_dump() for c in merged.changes] == plain["changes"]
+    assert len(json.dumps(shaped)) < len(json.dumps(plain))
+    cursor = plain["cursor"]
+    assert rina.push(reassign)[0]["status"] == "applied"
+    plain, shaped = both(wati, cursor)
+    assert all(r[4] is None for r in shaped["rows"]) and len(shaped["rows"]) == len(plain["changes"]) > 0
+    merged = p.with_rows_as_changes(p.PullResponse.model_validate(shaped))
+    assert [c.model_dump() for c in merged.changes] == plain["changes"]
+
+
+def test_a_malformed_column_row_is_refused_in_words() -> None:
+    page = p.PullResponse.model_validate(
+        {"changes": [], "columns": {"notes": ["id", "text"]}, "rows": [[1, "notes", "n1", 1, ["n1"]]],
+         "cursor": 1, "has_more": False, "server_time": "2026-12-04T00:00:00Z"}
+    )  # fmt: skip
+    try:
+        p.with_rows_as_changes(page)
+    except ValueError as exc:
+        assert "column list" in str(exc)
+    else:
+        raise AssertionError("a short row was accepted")
