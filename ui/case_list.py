@@ -211,7 +211,8 @@ class CaseListPage(QWidget):
         header.setHighlightSections(False)
         header.setStretchLastSection(True)
         header.setSectionsMovable(False)
-        defaults = {"name": 165, "case_number": 140, "age": 60, "category": 140, "stage": 125, "worker": 140,
+        # 1366 pixels less the sidebar hold them all, with each title whole (widened to it when shown)
+        defaults = {"name": 150, "case_number": 158, "age": 60, "category": 125, "stage": 120, "worker": 140,
                     "next_due": 110, "last_update": 100}  # fmt: skip
         for i, key in enumerate(CASE_COLUMNS):
             header.resizeSection(i, int(settings.column_widths.get(key, defaults[key])))

@@ -14,13 +14,15 @@ QScrollArea) and keeps its buttons below it, and the main window's pages have a 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, Qt
+import shiboken6
+from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 # The frame a window manager draws around a window (title bar, borders), as long as no window has been
 # shown to measure it on: a tall title bar and thick borders, so that a first window fits whatever draws them.
 FRAME_GUESS = QMargins(8, 40, 8, 8)
+REFIT_MS = 300  # time for a window manager to frame a new window and say how
 _FITTED = (Qt.WindowType.Window, Qt.WindowType.Dialog)
 _filter: QObject | None = None
 
@@ -67,6 +69,9 @@ def fit_to_screen(window: QWidget) -> None:
     frame = frame_margins(window)
     most = area.marginsRemoved(frame).size()
     if window.width() > most.width() or window.height() > most.height():
+        if frame is FRAME_GUESS:  # once the window manager has framed it, fit it again to its real frame
+            wanted = window.size()
+            QTimer.singleShot(REFIT_MS, lambda: _refit(window, wanted))
         window.resize(window.size().boundedTo(most))  # never below its minimum size: the tests see to that
     outer = QRect(QPoint(0, 0), window.size()).marginsAdded(frame)  # the frame's size, at 0,0
     if not window.testAttribute(Qt.WidgetAttribute.WA_Moved):
@@ -79,6 +84,25 @@ def fit_to_screen(window: QWidget) -> None:
     y = max(area.top(), min(outer.top(), area.bottom() + 1 - outer.height()))
     if QPoint(x, y) != window.pos() or not window.testAttribute(Qt.WidgetAttribute.WA_Moved):
         window.move(x, y)  # also keeps QDialog from placing it again without the frame's bottom edge
+
+
+def _refit(window: QWidget, wanted: QSize) -> None:
+    """The first window, fitted to a guessed frame: as large as it wanted within its real frame."""
+    if not shiboken6.isValid(window) or not window.isVisible() or window.isMaximized():
+        return
+    frame = _margins(window)
+    if frame is None:
+        return
+    area = screen_of(window).availableGeometry()
+    size = wanted.boundedTo(area.marginsRemoved(frame).size()).expandedTo(window.minimumSize())
+    if size != window.size():
+        window.resize(size)
+    outer = QRect(window.pos(), size).marginsAdded(QMargins(0, 0, frame.left() + frame.right(),
+                                                            frame.top() + frame.bottom()))  # fmt: skip
+    x = max(area.left(), min(outer.left(), area.right() + 1 - outer.width()))
+    y = max(area.top(), min(outer.top(), area.bottom() + 1 - outer.height()))
+    if QPoint(x, y) != window.pos():
+        window.move(x, y)
 
 
 class _ShowFilter(QObject):
