@@ -10,12 +10,14 @@ that the worker ani registered and pushed on loopback. Then, through the relay:
   as a user presses Sync again. Targets: it completes, re-sending <= 10 % of the bytes of an uncut run.
 - day: a day's work at EDGE: ani pushes 50 new notes and pulls 50 case changes sri made on loopback.
   Targets: <= 10 s, <= 3 HTTP requests.
+- files: ani adds 10 notes and a 1.5 MB scan at EDGE: the text completes first, the scan follows; sri, whose
+  profile wants files on fast links only, receives the text and the scan waits.
 
 Figures count from after the login (enrolment), payload bytes as the relay forwards them (TCP/IP headers,
 slow start and packet loss are not modelled; see link_relay). SQLite server by default; PostgreSQL with
 CASEWORKER_BENCH_DATABASE_URL (a fresh database).
 
-    .venv/bin/python benchmarks/bench_sync_link.py [--clients 5000] [--links 1mbit edge cut day] [--quick]
+    .venv/bin/python benchmarks/bench_sync_link.py [--clients 5000] [--links 1mbit edge cut day files] [--quick]
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import collections
 import contextlib
+import os
 import random
 import sys
 import tempfile
@@ -39,9 +42,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.bench_server_common import PASSWORD, database_url, running_server, setup  # noqa: E402
 from benchmarks.link_relay import Relay  # noqa: E402
 from benchmarks.realistic import Clients, note  # noqa: E402
-from caseworker.store import cases, syncstate  # noqa: E402
+from caseworker.store import attachments, cases, syncstate  # noqa: E402
 from caseworker.store.store import Store  # noqa: E402
-from caseworker.sync.engine import sync  # noqa: E402
+from caseworker.sync import files  # noqa: E402
+from caseworker.sync.engine import sync, sync_files  # noqa: E402
 from caseworker.sync.enrol import enrol  # noqa: E402
 from caseworker.sync.transport import HttpTransport, SyncError  # noqa: E402
 
@@ -249,11 +253,58 @@ def day_of_work(server: str, tmp: Path, ani: tuple[Store, HttpTransport], case_i
     print(f"  {figures.calls()}")
 
 
+def files_after_text(server: str, ani: tuple[Store, HttpTransport], case_ids: list[str], tmp: Path) -> None:
+    """ani writes notes and attaches a 1.5 MB scan (random bytes: a photo does not compress), then syncs
+    at EDGE: the text completes first (sync files="later", as the app does), the file follows (sync_files).
+    Then sri, whose profile wants files on fast links only, syncs the same at EDGE: the file waits."""
+    name, bps, rtt = EDGE
+    store, transport = ani
+    rng = random.Random(12)
+    for case_id in case_ids[2 * DAY_CHANGES : 2 * DAY_CHANGES + 10]:
+        cases.add_note(store, case_id, note(rng, "Anak", "Ibu", "Sidoarjo"))
+    scan = tmp / "kartu-keluarga.jpg"
+    scan.write_bytes(os.urandom(1_500_000))
+    attachments.add_attachment(store, case_ids[2 * DAY_CHANGES], scan)
+    sri, sri_transport = enrol(tmp / "sri-files", server, "sri", PASSWORD)
+    sync(sri, sri_transport)  # up to date on loopback before the day
+    files.set_fast_links_only(sri, True)
+    host = urlsplit(server)
+    with Relay(host.hostname or "127.0.0.1", host.port or 80, bps, rtt) as relay:
+        transport.client.base_url = relay.url
+        try:
+            started = time.perf_counter()
+            text = sync(store, transport, files="later")
+            text_seconds = time.perf_counter() - started
+            moved = sync_files(store, transport)
+            file_seconds = time.perf_counter() - started - text_seconds
+        finally:
+            transport.client.base_url = server
+        sri_transport.client.base_url = relay.url
+        try:
+            started = time.perf_counter()
+            waited = sync(sri, sri_transport)
+            sri_seconds = time.perf_counter() - started
+        finally:
+            sri_transport.client.base_url = server
+    assert text.completed and moved.files_uploaded == 1 and moved.files_waiting == 0, (text, moved)
+    assert waited.completed and waited.files_skipped and waited.files_waiting == 1, waited
+    print(f"Text first, then files, at {name} (10 notes and a 1.5 MB scan):")
+    print(f"  text synced in {text_seconds:.1f} s ({text.pushed} pushed, the scan's row waiting: "
+          f"{text.files_waiting} file); the scan followed in {file_seconds:.1f} s and its row with it")  # fmt: skip
+    print(f"  sri, files on fast links only: text in {sri_seconds:.1f} s, the scan waits "
+          f"({waited.files_waiting} file, {waited.files_waiting_bytes / 1e6:.1f} MB not spent on the link)")  # fmt: skip
+    sri.close()
+    sri_transport.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=5000)
     parser.add_argument(
-        "--links", nargs="+", choices=("1mbit", "edge", "cut", "day"), default=["1mbit", "edge", "cut", "day"]
+        "--links",
+        nargs="+",
+        choices=("1mbit", "edge", "cut", "day", "files"),
+        default=["1mbit", "edge", "cut", "day", "files"],
     )
     parser.add_argument("--quick", action="store_true", help="500 clients: a try in about a minute")
     args = parser.parse_args()
@@ -285,6 +336,8 @@ def main() -> None:
                 cut_link(server, tmp, uncut, targets)
             if "day" in args.links:
                 day_of_work(server, tmp, (store, transport), case_ids, targets)
+            if "files" in args.links:
+                files_after_text(server, (store, transport), case_ids, tmp)
             store.close()
             transport.close()
     print()

@@ -405,6 +405,9 @@ def sync(
     use_user = getattr(transport, "use_user", None)
     if use_user is not None:  # the signed-in user's own session, never the one of who synced before
         use_user(store.user.username)
+    budget = getattr(transport, "link", None)
+    if budget is not None:  # the laptop may be on another link than at the last sync: measure it anew
+        budget.bandwidth = None
     sent_before = getattr(transport, "bytes_sent", 0)
     received_before = getattr(transport, "bytes_received", 0)
     run = _Run(store, transport, progress, cancel, clock, pull_limit)

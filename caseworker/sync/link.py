@@ -21,6 +21,7 @@ MIN_WIRE_BYTES = 12 * 1024
 MAX_WIRE_BYTES = 8 * 1024 * 1024
 GROW_AFTER = 4  # a ceiling set by cuts doubles once the link carries this many cut intervals without one
 CUT_SHARE = 10  # after cuts, a page is at most this fraction of what the link carried between them
+BANDWIDTH_SAMPLE = 32 * 1024  # the least body that says what the link carries (for "fast links only")
 RETRIES = 8  # cuts in a row that a pull or push survives before the sync stops (as offline)
 
 
@@ -49,8 +50,9 @@ class LinkBudget:
         with self._lock:
             if wire > 0 and json_size > 0:
                 self.ratio = max(1.0, json_size / wire)
-            if wire >= 4096 and seconds > 0:  # tiny answers say more about latency than bandwidth
+            if wire >= BANDWIDTH_SAMPLE and seconds > 0:  # a few segments may come in at once
                 self.bandwidth = wire / seconds
+            if wire >= 4096 and seconds > 0:  # tiny answers say more about latency than bandwidth
                 self.wire_bytes = int(
                     min(MAX_WIRE_BYTES, max(MIN_WIRE_BYTES, wire / seconds * TARGET_SECONDS))
                 )

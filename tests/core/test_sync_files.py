@@ -117,16 +117,18 @@ def test_a_damaged_download_is_refused_and_starts_over(devices, server, tmp_path
     assert attachments.get_blob(sri.store, sha) == content
 
 
-def test_files_wait_for_a_fast_link_when_the_profile_says_so(devices, server, tmp_path):  # noqa: F811
+def test_files_wait_for_a_fast_link_when_the_profile_says_so(devices, server, tmp_path, monkeypatch):  # noqa: F811
     _ani, case_id, content, sha = _shared_case_with_file(devices, tmp_path, 100_000)
-    sri = devices("sri")
+    sri = devices("sri", wrap=Pieces)
     files.set_fast_links_only(sri.store, True)
-    sri.http.link.bandwidth = 30_000.0  # what a 256 kbit/s link showed during the text sync
+    monkeypatch.setattr(files, "FAST_BYTES_PER_SECOND", 10**12)  # this loopback counts as a slow link
     result = sri.sync()
     assert result.completed and result.files_skipped and result.files_downloaded == 0
+    assert sri.transport.starts == [0]  # a probe of the link, kept for later
+    assert partial_blobs.received(sri.store, sha) == files.PROBE_BYTES
     assert result.files_waiting == 1 and "koneksi cepat" in result.files_text("id")
-    # An upload waits too: the new attachment's row stays on the laptop with its file.
-    path, _ = _scan(tmp_path, 50_000)
+    # An upload waits too: the new attachment's row stays on the laptop with (the rest of) its file.
+    path, _ = _scan(tmp_path, 200_000)
     attachments.add_attachment(sri.store, case_id, path)
     assert sri.sync().files_uploaded == 0 and sri.pending() == 1
     # "Unduh sekarang" for the case: whatever the link.
