@@ -362,6 +362,7 @@ class CaseView(QWidget):
             tr("assess.empty"), stretch_column=2,
         )  # fmt: skip
         self.form_choice = combo([(f.title.get(), f.id) for f in shipped_forms().values()])
+        self._forms_offered_for: tuple[Any, Any] | None = None
         self.form_choice.setMinimumWidth(320)
         self.assessments.add_button(self.form_choice)
         self.assessments.add_button(button(tr("assess.new"), "plus", primary=True)).clicked.connect(
@@ -501,6 +502,7 @@ class CaseView(QWidget):
         self._fill_profile()
         self.family.set_rows(self.case["relations"])
         self.assessments.set_rows(list(reversed(self.case["assessments"])))
+        self._offer_forms()
         self.plan.set_rows(self.case["goals"])
         self._fill_interventions()
         self.referrals.set_rows(self.case["referrals"])
@@ -696,6 +698,20 @@ class CaseView(QWidget):
     def _after_write(self, *_args: object) -> None:
         self.reload()
         self.changed.emit()
+
+    def _offer_forms(self) -> None:
+        """The form suited to this client first (a toddler's KPSP, an elderly client's Barthel index)."""
+        client = (self.case["person"].get("birth_date"), self.case.get("category_code"))
+        if client == self._forms_offered_for:
+            return  # the same client: keep what the worker chose
+        self._forms_offered_for = client
+        ranked = forms.rank_forms(shipped_forms().values(), *client)
+        self.form_choice.blockSignals(True)
+        self.form_choice.clear()
+        for form in ranked:
+            self.form_choice.addItem(form.title.get(), form.id)
+        self.form_choice.setCurrentIndex(0)
+        self.form_choice.blockSignals(False)
 
     def new_assessment(self, form_id: str | None) -> None:
         if not form_id:

@@ -21,6 +21,7 @@ from caseworker.forms.engine import (
     validate_answers,
     visible_field_ids,
 )
+from caseworker.forms.suggest import age_in_months, rank_forms
 
 __all__ = [
     "Bilingual",
@@ -30,6 +31,7 @@ __all__ = [
     "FormNotFound",
     "Issue",
     "ScoreDef",
+    "age_in_months",
     "answer_text",
     "compute_scores",
     "get_form",
@@ -37,6 +39,7 @@ __all__ = [
     "load_form_file",
     "load_forms",
     "normalize_answers",
+    "rank_forms",
     "reload_forms",
     "validate_answers",
     "visible_field_ids",

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from caseworker import paths
+from caseworker.domain import reference
 from caseworker.forms.model import (
     CONDITION_OPS,
     FIELD_TYPES,
@@ -113,9 +114,7 @@ def parse_form(data: Any, file: str) -> FormDef:
     version = data["version"]
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise r.fail("version", "must be a whole number >= 1")
-    applies_to = data.get("applies_to", {})
-    if not isinstance(applies_to, dict):
-        raise r.fail("applies_to", "must be an object")
+    applies_to = _applies_to(r, data.get("applies_to", {}))
     sections_raw = data["sections"]
     if not isinstance(sections_raw, list) or not sections_raw:
         raise r.fail("sections", "must be a non-empty list")
@@ -164,6 +163,23 @@ def parse_form(data: Any, file: str) -> FormDef:
         applies_to=applies_to,
         source=file,
     )
+
+
+def _applies_to(r: _Reader, raw: Any) -> dict[str, Any]:
+    """The suggestion hint: PPKS category codes as cases store them ("08"), age bounds as numbers."""
+    hint = r.obj(raw, "applies_to", {"categories", "age_months", "age_years"})
+    categories = hint.get("categories", [])
+    if not isinstance(categories, list):
+        raise r.fail("applies_to.categories", "must be a list of PPKS category codes")
+    for i, code in enumerate(categories):
+        if not reference.is_category(code):
+            raise r.fail(f"applies_to.categories[{i}]", f"{code!r} is not a PPKS category code (01-26)")
+    for key in ("age_months", "age_years"):
+        if key in hint:
+            bounds = r.obj(hint[key], f"applies_to.{key}", {"min", "max"})
+            for end in bounds:
+                r.number(bounds[end], f"applies_to.{key}.{end}")
+    return hint
 
 
 def _field(r: _Reader, raw: Any, where: str, known: dict[str, FieldDef]) -> FieldDef:

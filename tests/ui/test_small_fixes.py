@@ -5,8 +5,10 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 
+from caseworker.forms import load_forms
 from caseworker.store import syncstate
 from caseworker.store.profile import is_profile, read_profile
 from tests.ui.conftest import PASSWORD, wait_idle
@@ -80,3 +82,55 @@ def test_joining_a_server_typed_as_host_and_port(qtbot, tmp_path: Path, monkeypa
         store.close()
     finally:
         live.close()
+
+
+# -- (e) the form offered first follows the client's age and PPKS category --------------------------------
+def _case_view_for(qtbot, window, birth_date: str, category: str):  # noqa: ANN001, ANN202
+    from caseworker.store import cases
+
+    store = window.workspace.store
+    person = cases.register_person(store, {"name": "Klien Uji", "birth_date": birth_date, "sex": "P"}).id
+    case_id = cases.open_case(store, person, category, assigned_to="ani")
+    return window.workspace.open_case(case_id)
+
+
+def _months_ago(months: int) -> str:
+    from datetime import date
+
+    today = date.today()
+    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+    return date(year, month + 1, min(today.day, 28)).isoformat()
+
+
+def test_a_toddlers_case_offers_the_child_form_first_and_an_elderly_case_the_barthel_index(
+    qtbot, signed_in
+) -> None:
+    toddler = _case_view_for(qtbot, signed_in, _months_ago(26), "01")  # Anak Balita Terlantar, 2 years
+    assert toddler.form_choice.currentData() == "kpsp"
+    assert toddler.form_choice.itemData(toddler.form_choice.count() - 1) == "barthel"  # ruled out: last
+    elderly = _case_view_for(qtbot, signed_in, "1948-03-01", "08")  # Lanjut Usia Terlantar
+    assert elderly.form_choice.currentData() == "barthel"
+    assert elderly.form_choice.itemData(elderly.form_choice.count() - 1) == "kpsp"
+    assert elderly.form_choice.count() == len(load_forms())  # every form stays on offer
+
+
+def test_form_hints_use_the_category_codes_cases_store() -> None:
+    from datetime import date
+
+    from caseworker.forms import FormDefinitionError, rank_forms
+    from caseworker.forms.definitions import parse_form
+
+    shipped = load_forms()
+    assert shipped["barthel"].applies_to["categories"] == ["08", "09"]
+    today = date(2026, 12, 4)
+    ids = lambda *a: [f.id for f in rank_forms(shipped.values(), *a, today=today)]  # noqa: E731
+    assert ids("2024-10-01", "01")[0] == "kpsp"  # 26 months
+    assert ids("1950-01-01", "08")[0] == "barthel"
+    assert ids("1990-01-01", "09")[0] == "barthel"  # an adult with a disability
+    assert ids("2012-01-01", "05")[-2:] == ["barthel", "kpsp"]  # a 14-year-old: neither fits
+    assert ids(None, "08")[0] == "barthel"  # no birth date: the category still speaks
+    raw = {"id": "x", "version": 1, "title": {"id": "X", "en": "X"}, "applies_to": {"categories": ["lansia"]},
+           "sections": [{"id": "s", "title": {"id": "S", "en": "S"},
+                         "fields": [{"id": "a", "type": "text", "label": {"id": "A", "en": "A"}}]}]}  # fmt: skip
+    with pytest.raises(FormDefinitionError, match="applies_to.categories"):
+        parse_form(raw, "x.json")
