@@ -129,6 +129,7 @@ register(
         "interv.referral": ("Buat rujukan", "Make a referral"),
         "interv.empty": ("Belum ada intervensi yang dicatat.", "No interventions recorded yet."),
         "interv.referrals": ("Rujukan", "Referrals"),
+        "referral.empty": ("Belum ada rujukan.", "No referrals yet."),
         "notes.add": ("Tulis catatan", "Write a note"),
         "notes.empty": ("Belum ada catatan.", "No notes yet."),
         "notes.col.date": ("Tanggal", "Date"),
@@ -411,7 +412,7 @@ class CaseView(QWidget):
              Column("referral.to", lambda r: r.get("to_agency") or ""),
              Column("referral.reason", lambda r: r.get("reason") or ""),
              Column("referral.status", lambda r: tr(f"referral.status.{r.get('status') or 'sent'}"))],
-            tr("common.none"), stretch_column=2,
+            tr("referral.empty"), stretch_column=2,
         )  # fmt: skip
         self.referrals.layout().setContentsMargins(0, 0, 0, 0)
         iv.addWidget(self.referrals, 2)

@@ -21,6 +21,10 @@ SUCCESS = "#1c7a43"
 
 RISK_COLOURS = {"high": ("#fde8e6", DANGER), "medium": ("#fff2d6", WARNING), "low": ("#e3f4e9", SUCCESS)}
 
+# Qt style sheets take a path with forward slashes (also on Windows); a styled QSpinBox draws no arrows
+# of its own, so they are given here.
+_ICONS = resource("icons").as_posix()
+
 STYLESHEET = f"""
 QWidget {{ color: {TEXT}; font-size: 10pt; }}
 QMainWindow, QDialog, QWidget#Page {{ background: {BACKGROUND}; }}
@@ -60,6 +64,19 @@ QDoubleSpinBox:focus {{ border: 1px solid {ACCENT}; }}
 QLineEdit[invalid="true"], QComboBox[invalid="true"], QPlainTextEdit[invalid="true"] {{ border: 1px solid {DANGER}; }}
 QLineEdit#SearchBox {{ padding: 0px 8px; min-height: 34px; font-size: 10.5pt; }}
 QComboBox::drop-down {{ border: none; width: 20px; }}
+QSpinBox, QDoubleSpinBox {{ padding-right: 22px; }}
+QSpinBox::up-button, QDoubleSpinBox::up-button, QSpinBox::down-button, QDoubleSpinBox::down-button {{
+  subcontrol-origin: border; width: 20px; border-left: 1px solid #c3ccd5; background: #f6f8fa; }}
+QSpinBox::up-button, QDoubleSpinBox::up-button {{ subcontrol-position: top right; border-top-right-radius: 6px; }}
+QSpinBox::down-button, QDoubleSpinBox::down-button {{ subcontrol-position: bottom right;
+  border-bottom-right-radius: 6px; border-top: 1px solid #e3e8ed; }}
+QSpinBox::up-button:hover, QDoubleSpinBox::up-button:hover, QSpinBox::down-button:hover,
+QDoubleSpinBox::down-button:hover {{ background: {ACCENT_SOFT}; }}
+QSpinBox::up-arrow, QDoubleSpinBox::up-arrow {{ image: url({_ICONS}/spin-up.svg); width: 10px; height: 10px; }}
+QSpinBox::down-arrow, QDoubleSpinBox::down-arrow {{ image: url({_ICONS}/spin-down.svg); width: 10px; height: 10px; }}
+QSpinBox::up-arrow:disabled, QSpinBox::up-arrow:off, QDoubleSpinBox::up-arrow:disabled,
+QDoubleSpinBox::up-arrow:off, QSpinBox::down-arrow:disabled, QSpinBox::down-arrow:off,
+QDoubleSpinBox::down-arrow:disabled, QDoubleSpinBox::down-arrow:off {{ image: none; }}
 QCheckBox, QRadioButton {{ spacing: 7px; }}
 
 QTabWidget::pane {{ border: 1px solid {BORDER}; background: #ffffff; border-radius: 6px; top: -1px; }}

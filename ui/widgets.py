@@ -36,7 +36,6 @@ register(
     {
         "date.placeholder": ("hh/bb/tttt", "dd/mm/yyyy"),
         "common.all": ("Semua", "All"),
-        "common.none": ("-", "-"),
         "common.yes": ("Ya", "Yes"),
         "common.no": ("Tidak", "No"),
         "common.save": ("Simpan", "Save"),

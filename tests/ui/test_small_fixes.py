@@ -134,3 +134,56 @@ def test_form_hints_use_the_category_codes_cases_store() -> None:
                          "fields": [{"id": "a", "type": "text", "label": {"id": "A", "en": "A"}}]}]}  # fmt: skip
     with pytest.raises(FormDefinitionError, match="applies_to.categories"):
         parse_form(raw, "x.json")
+
+
+# -- (f) spin boxes show their arrows -----------------------------------------------------------------------
+def _dark_pixels(image, rect) -> int:  # noqa: ANN001
+    return sum(
+        1
+        for x in range(rect.left(), rect.right() + 1)
+        for y in range(rect.top(), rect.bottom() + 1)
+        if image.pixelColor(x, y).lightness() < 140
+    )
+
+
+def test_a_spin_box_shows_up_and_down_arrows_and_its_buttons_step(qtbot) -> None:
+    from PySide6.QtWidgets import QSpinBox, QStyle, QStyleOptionSpinBox
+
+    spin = QSpinBox()
+    qtbot.addWidget(spin)
+    spin.setRange(0, 10)
+    spin.setValue(5)
+    spin.resize(140, 34)
+    spin.show()
+    qtbot.waitExposed(spin)
+    option = QStyleOptionSpinBox()
+    spin.initStyleOption(option)
+    cc, up_sc, down_sc = (
+        QStyle.ComplexControl.CC_SpinBox,
+        QStyle.SubControl.SC_SpinBoxUp,
+        QStyle.SubControl.SC_SpinBoxDown,
+    )
+    up = spin.style().subControlRect(cc, option, up_sc, spin)
+    down = spin.style().subControlRect(cc, option, down_sc, spin)
+    assert up.width() >= 16 and up.height() >= 10 and down.width() >= 16 and down.height() >= 10
+    image = spin.grab().toImage()
+    assert _dark_pixels(image, up.adjusted(2, 2, -2, -2)) >= 6  # an arrow is drawn, not an empty box
+    assert _dark_pixels(image, down.adjusted(2, 2, -2, -2)) >= 6
+    qtbot.mouseClick(spin, Qt.MouseButton.LeftButton, pos=up.center())
+    assert spin.value() == 6
+    qtbot.mouseClick(spin, Qt.MouseButton.LeftButton, pos=down.center())
+    qtbot.mouseClick(spin, Qt.MouseButton.LeftButton, pos=down.center())
+    assert spin.value() == 4
+
+
+# -- (g) no stray "-" in empty areas ------------------------------------------------------------------------
+def test_an_empty_list_says_what_is_missing_instead_of_a_lone_dash(qtbot, signed_in) -> None:
+    from tests.ui.test_cases import _open_first_case
+
+    view = _open_first_case(qtbot, signed_in)
+    view.tabs.setCurrentWidget(view.interventions_tab)
+    referrals = view.referrals
+    assert referrals.empty.isVisible()  # no referral yet
+    assert referrals.empty.text() == "Belum ada rujukan."
+    shown = [w.text() for w in view.findChildren(type(referrals.empty)) if w.isVisible()]
+    assert not [t for t in shown if t.strip() in ("-", "–", "—")], shown  # noqa: RUF001
