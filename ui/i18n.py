@@ -7,9 +7,6 @@ speak the same language. Qt's own dialogs are translated through a QTranslator (
 
 from __future__ import annotations
 
-import locale
-import os
-
 from caseworker import i18n as core_i18n
 
 LANGUAGES = core_i18n.LANGUAGES
@@ -43,19 +40,6 @@ def language() -> str:
 
 def set_language(lang: str) -> None:
     core_i18n.set_language(lang)
-
-
-def system_language() -> str:
-    """Indonesian when the system locale is Indonesian (or unknown: most users are), else English."""
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var)
-        if value:
-            return "id" if value.lower().startswith(("id", "in_")) else "en"
-    try:
-        code = locale.getlocale()[0] or ""
-    except ValueError:
-        code = ""
-    return "en" if code and not code.lower().startswith(("id", "in_")) else "id"
 
 
 def known_keys() -> set[str]:

@@ -21,7 +21,7 @@ def open_app(args: argparse.Namespace) -> int:
         return run_self_test()
     from ui.app import run_app
 
-    return run_app(demo=args.demo, profile=args.profile)
+    return run_app(demo=args.demo, profile=args.profile, lang=args.lang)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -19,7 +19,7 @@ DEFAULT_IDLE_MINUTES = 10
 
 @dataclass
 class Settings:
-    language: str | None = None  # None until chosen: the system locale decides on first run
+    language: str | None = None  # None until chosen: Indonesian (ui.app.startup_language)
     idle_lock_minutes: int = DEFAULT_IDLE_MINUTES
     last_user: dict[str, str] = field(default_factory=dict)  # profile folder -> last user name
     column_widths: dict[str, int] = field(default_factory=dict)  # case-table column key -> pixels

@@ -64,11 +64,6 @@ register(
         "status.read_only": ("Hanya-baca", "Read-only"),
         "read_only.title": ("Profil dibuka hanya untuk dibaca", "Profile opened for reading only"),
         "print.pick": ("Pilih atau buka kasus yang akan dicetak.", "Select or open the case to print."),
-        "demo.building": ("Menyiapkan profil demo…", "Preparing the demo profile…"),
-        "demo.missing": (
-            "Data demo belum tersedia di versi ini.",
-            "Demo data is not available in this version yet.",
-        ),
     }
 )
 
@@ -155,6 +150,26 @@ class MainWindow(QMainWindow):
         if widget is not None:
             self.stack.removeWidget(widget)
             widget.deleteLater()
+
+    def claim_profile(self) -> bool:
+        """Be the one app for this profile folder; False (after saying so) when another already is: it
+        was asked to bring its window forward and this start should end."""
+        from ui import single_instance
+
+        self.instance_guard = single_instance.ProfileGuard(self.profile_dir, self)
+        if self.instance_guard.claim():
+            self.instance_guard.raise_requested.connect(self.bring_forward)
+            return True
+        single_instance.tell_already_open()
+        return False
+
+    def bring_forward(self) -> None:
+        """Another start for this profile: show this window in front (restored if minimised)."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
 
     def show_start(self) -> None:
         if profiles.is_profile(self.profile_dir):
