@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QPlainTextEdit,
 from caseworker.domain import reference, validation
 from caseworker.domain.issues import Issue
 from ui.i18n import register, tr
-from ui.widgets import DateField, IssueList, combo, mark_invalid
+from ui.widgets import DateField, IssueList, combo, mark_invalid, on_leave
 
 register(
     {
@@ -124,8 +124,16 @@ class CaseForm(QWidget):
         for line in (self.opened_at, self.referral, self.consent_by, self.consent_at):
             line.textChanged.connect(self._edited)
         self.problem.textChanged.connect(self._edited)
+        self.left: set[str] = set()  # required fields the user left: their errors are said
+        for field, widget in self.widgets.items():
+            on_leave(widget, lambda field=field: self._left_field(field))
         self._issues: list[Issue] = []
         self.revalidate()
+
+    def _left_field(self, field: str) -> None:
+        if field not in self.left:
+            self.left.add(field)
+            self.revalidate()
 
     def values(self) -> dict[str, Any]:
         out = {
@@ -158,8 +166,8 @@ class CaseForm(QWidget):
         self._issues = validation.validate_case(whole)
         by_field: dict[str, list[tuple[str, str]]] = {}
         for issue in self._issues:
-            if issue.field == "category_code" and self.new and not self.category.currentData():
-                continue  # an untouched new form: the * says it is required; saving stays disabled
+            if issue.code == "required" and self.new and issue.field not in self.left:
+                continue  # not yet left: the * says it is required; saving stays disabled
             target = issue.field if issue.field in self.field_issues else "_other"
             by_field.setdefault(target, []).append((issue.severity, issue.text()))
         for field, issues in self.field_issues.items():

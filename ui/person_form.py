@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from caseworker.domain import regions, validation
 from caseworker.domain.issues import Issue
 from ui.i18n import register, tr
-from ui.widgets import DateField, IssueList, button, combo, label, mark_invalid
+from ui.widgets import DateField, IssueList, button, combo, label, mark_invalid, on_leave
 
 register(
     {
@@ -236,7 +236,22 @@ class PersonForm(QWidget):
         self.estimated.toggled.connect(self._edited)
         self.desil.valueChanged.connect(self._edited)
         self.region.edited_code.connect(self._edited)
+        # a required field's error is said once the user left that field or tried to go on, not before
+        self.left: set[str] = set()
+        self.show_all = False
+        for field, widget in self.widgets.items():
+            on_leave(widget, lambda field=field: self._left_field(field))
         self._issues: list[Issue] = []
+        self.revalidate()
+
+    def _left_field(self, field: str) -> None:
+        if field not in self.left:
+            self.left.add(field)
+            self.revalidate()
+
+    def show_all_issues(self) -> None:
+        """The user tried to go on: say every problem, the missing required answers too."""
+        self.show_all = True
         self.revalidate()
 
     def values(self) -> dict[str, Any]:
@@ -276,8 +291,8 @@ class PersonForm(QWidget):
         by_field: dict[str, list[tuple[str, str]]] = {}
         for issue in self._issues:
             target = issue.field if issue.field in self.field_issues else "_other"
-            if target == "name" and not self.name.text() and not self.name.isModified():
-                continue  # do not scold an empty form before the user typed anything
+            if issue.code == "required" and not self.show_all and issue.field not in self.left:
+                continue  # do not scold an empty field before the user left it or tried to go on
             by_field.setdefault(target, []).append((issue.severity, issue.text()))
         for field, issues in self.field_issues.items():
             issues.set_issues(by_field.get(field, []))

@@ -27,7 +27,7 @@ from caseworker.store.values import day_of
 from ui.guarded_dialog import GuardedDialog
 from ui.i18n import register, tr
 from ui.number_field import NumberField
-from ui.widgets import DateField, IssueList, button, combo, label, scroll_body
+from ui.widgets import DateField, IssueList, button, combo, label, on_leave, scroll_body
 
 register(
     {
@@ -129,6 +129,13 @@ def components() -> list[tuple[str, str]]:
     return [(reference.atensi_name(c["code"]) or c["code"], c["code"]) for c in reference.atensi_components()]
 
 
+class Required(str):
+    """The text of a "must be filled" problem: said once the user left a field or tried to save, not
+    while the form is still untouched (saving is refused all the same)."""
+
+    __slots__ = ()
+
+
 class RecordDialog(GuardedDialog):
     """A small form: subclasses add rows, say what is wrong (`problems`) and write (`write`)."""
 
@@ -161,8 +168,11 @@ class RecordDialog(GuardedDialog):
         buttons.addWidget(self.save_button)
         layout.addLayout(buttons)
 
+    asked = False  # the user left a field or tried to save: say what is still missing
+
     def watch(self, *widgets: QWidget) -> None:
         for w in widgets:
+            on_leave(w, self._left_a_field)
             for signal in ("textChanged", "currentIndexChanged", "valueChanged", "toggled"):
                 if hasattr(w, signal):
                     getattr(w, signal).connect(self.revalidate)
@@ -172,8 +182,13 @@ class RecordDialog(GuardedDialog):
     def problems(self) -> list[tuple[str, str]]:
         return []
 
+    def _left_a_field(self) -> None:
+        if not self.asked:
+            self.asked = True
+            self.revalidate()
+
     def revalidate(self, *_args: object) -> None:
-        problems = self.problems()
+        problems = [p for p in self.problems() if self.asked or not isinstance(p[1], Required)]
         self.issues.set_issues(problems)
         self.save_button.setEnabled(not any(s == "error" for s, _ in problems))
 
@@ -182,6 +197,7 @@ class RecordDialog(GuardedDialog):
 
     def save(self) -> str | None:
         if any(s == "error" for s, _ in self.problems()):
+            self._left_a_field()  # Simpan on an untouched form: now say what is missing
             return None
         try:
             row_id = self.write()
@@ -195,14 +211,14 @@ class RecordDialog(GuardedDialog):
     # helpers
     @staticmethod
     def required(text: str, label_key: str) -> list[tuple[str, str]]:
-        return [] if text.strip() else [("error", tr("record.required", label=tr(label_key)))]
+        return [] if text.strip() else [("error", Required(tr("record.required", label=tr(label_key))))]
 
     @staticmethod
     def check_date(
         field: DateField, label_key: str, required: bool = True, past: bool = True
     ) -> list[tuple[str, str]]:
         if not field.text().strip():
-            return [("error", tr("record.required", label=tr(label_key)))] if required else []
+            return [("error", Required(tr("record.required", label=tr(label_key))))] if required else []
         day = field.date()
         if day is None:
             return [("error", tr("record.bad_date", label=tr(label_key)))]

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -154,6 +155,35 @@ class IssueList(QWidget):
             if isinstance(widget, QLabel) and not widget.isHidden() and widget.parent() is self:
                 out.append(widget.text()[2:])
         return out
+
+
+class _LeaveWatcher(QObject):
+    """Calls back when the user moves on from a field (Tab, Shift+Tab or a click elsewhere)."""
+
+    REASONS = (
+        Qt.FocusReason.TabFocusReason,
+        Qt.FocusReason.BacktabFocusReason,
+        Qt.FocusReason.MouseFocusReason,
+        Qt.FocusReason.ShortcutFocusReason,
+    )
+
+    def __init__(self, parent: QObject, callback) -> None:  # noqa: ANN001 - any callable
+        super().__init__(parent)
+        self.callback = callback
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.FocusOut and isinstance(event, QFocusEvent):
+            if event.reason() in self.REASONS:
+                self.callback()
+        return False
+
+
+def on_leave(widget: QWidget, callback) -> None:  # noqa: ANN001 - any callable
+    """`callback()` once the user leaves `widget` (or the line or text edit inside it) for another field:
+    a required field's error is said then, not while the form is still untouched."""
+    watcher = _LeaveWatcher(widget, callback)
+    for target in (widget, *widget.findChildren(QLineEdit), *widget.findChildren(QPlainTextEdit)):
+        target.installEventFilter(watcher)
 
 
 def mark_invalid(widget: QWidget, invalid: bool) -> None:

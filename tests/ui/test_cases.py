@@ -191,7 +191,9 @@ def test_notes_tasks_and_overdue(qtbot, signed_in) -> None:
 
     view._open(TaskDialog(view.store, view.case, view.workers, view))
     dialog = view.dialog
-    assert not dialog.save_button.isEnabled()
+    assert dialog.issues.texts() == []  # untouched: no errors said yet
+    assert dialog.save() is None and dialog.isVisible()  # Simpan on the empty form: refused, and it says why
+    assert dialog.issues.texts() and not dialog.save_button.isEnabled()
     dialog.title.setText("Antar ke posyandu")
     dialog.due.setText((date.today() - timedelta(days=3)).strftime("%d/%m/%Y"))
     dialog.save_button.click()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from caseworker.forms import load_forms
 from caseworker.store import syncstate
@@ -187,3 +188,47 @@ def test_an_empty_list_says_what_is_missing_instead_of_a_lone_dash(qtbot, signed
     assert referrals.empty.text() == "Belum ada rujukan."
     shown = [w.text() for w in view.findChildren(type(referrals.empty)) if w.isVisible()]
     assert not [t for t in shown if t.strip() in ("-", "–", "—")], shown  # noqa: RUF001
+
+
+# -- (h) a required field's error only once the user left it or tried to save -------------------------------
+def _visible_issue_texts(widget) -> list[str]:  # noqa: ANN001
+    from ui.widgets import IssueList
+
+    return [t for lst in widget.findChildren(IssueList) if lst.isVisible() for t in lst.texts()]
+
+
+def test_a_new_clients_form_says_the_name_is_required_only_after_leaving_it(qtbot, signed_in) -> None:
+    from tests.ui.test_cases import _new_case_dialog
+
+    dialog = _new_case_dialog(qtbot, signed_in)
+    form = dialog.person_form
+    qtbot.waitExposed(dialog)
+    assert _visible_issue_texts(dialog) == []  # nothing typed: nothing to scold
+    form.name.setFocus()
+    qtbot.waitUntil(form.name.hasFocus)
+    assert _visible_issue_texts(dialog) == []
+    QTest.keyClick(form.name, Qt.Key.Key_Tab)  # leaves the empty name
+    assert any("wajib diisi" in t for t in form.field_issues["name"].texts())
+    assert form.field_issues["name"].isVisible()
+    form.name.setFocus()  # typing the name takes the error away
+    qtbot.keyClicks(form.name, "Dewi")
+    assert not form.field_issues["name"].isVisible()
+
+
+def test_a_note_says_its_text_is_required_only_after_saving_or_leaving(qtbot, signed_in) -> None:
+    from tests.ui.test_cases import _open_first_case
+
+    view = _open_first_case(qtbot, signed_in)
+    view.tabs.setCurrentWidget(view.notes)
+    from ui.record_dialogs import NoteDialog, ReferralDialog
+
+    for make in (NoteDialog, ReferralDialog):
+        dialog = make(view.store, view.case, view)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        assert _visible_issue_texts(dialog) == [], make.__name__
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # Simpan on the empty form
+        assert dialog.isVisible()
+        assert any("wajib diisi" in t for t in _visible_issue_texts(dialog)), make.__name__
+        dialog.discard_and_close()
