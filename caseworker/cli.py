@@ -7,10 +7,11 @@ line on stderr in the user's language.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable, Sequence
 
-from caseworker import __version__, i18n
+from caseworker import __version__, cli_help, i18n
 from caseworker.errors import KnownError
 from caseworker.private_files import private_umask
 
@@ -27,14 +28,71 @@ COMMAND_MODULES = (
 )
 
 
+def _help(english: str) -> str:
+    """A help text in the current language (caseworker/cli_help.py); English when it has no entry."""
+    return i18n.text(f"help:{english}") if f"help:{english}" in i18n.MESSAGES else english
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help with every help text, description and section title in the user's language."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        return _help(action.help) if action.help else action.help
+
+    def _format_text(self, text: str) -> str:
+        return super()._format_text(_help(text))
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:  # noqa: ANN001
+        super().add_usage(usage, actions, groups, _help("usage: ") if prefix is None else prefix)
+
+    def start_section(self, heading: str | None) -> None:
+        super().start_section(_help(heading) if heading else heading)
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """Every caseworker parser and subparser (add_parser makes this class too): translated help, and
+    argparse's error messages in the user's language."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        if i18n.language() == "id":
+            for pattern, indonesian in cli_help.ERROR_PATTERNS:
+                if re.fullmatch(pattern, message, flags=re.S):
+                    message = re.sub(pattern, indonesian, message, flags=re.S)
+                    break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: {i18n.text('cli.error', message=message)}\n")
+
+
+i18n.register({"cli.error": ("kesalahan: {message}", "error: {message}")})
+
+
+def _language_from(argv: Sequence[str]) -> str | None:
+    """`--lang` read before the parser is built, so that `--lang en --help` is English."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1] if argv[i + 1] in i18n.LANGUAGES else None
+        if arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+            return value if value in i18n.LANGUAGES else None
+    return None
+
+
 def build_parser() -> argparse.ArgumentParser:
     import importlib
 
-    parser = argparse.ArgumentParser(
-        prog="caseworker",
-        description="Caseworker: manajemen kasus pekerja sosial / case management for social workers",
+    parser = ArgumentParser(prog="caseworker", description="Caseworker: case management for social workers")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"caseworker {__version__}",
+        help="show program's version number and exit",
     )
-    parser.add_argument("--version", action="version", version=f"caseworker {__version__}")
     parser.add_argument(
         "--profile", help="profile folder (default: CASEWORKER_PROFILE or the user data folder)"
     )
@@ -59,6 +117,9 @@ AppRunner = Callable[[argparse.Namespace], int]
 def main(argv: Sequence[str] | None = None, app_runner: AppRunner | None = None) -> int:
     """The command line. `app_runner` opens the desktop app when no command is given: the launcher in
     ui/ passes it, so the core itself never imports the UI."""
+    early = _language_from(sys.argv[1:] if argv is None else list(argv))
+    if early:
+        i18n.set_language(early)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.lang:

@@ -1,0 +1,158 @@
+"""The command line's help in Indonesian: argparse's own words and every command's help text.
+
+Keyed by the English text each command module already passes to argparse (as gettext will be, issue
+21): `caseworker.cli.HelpFormatter` looks each one up as `i18n.text("help:" + english)`, so the command
+modules stay as they are and a help text without an entry here shows in English (tests/e2e/
+test_cli_language.py finds those).
+"""
+
+from __future__ import annotations
+
+from caseworker import i18n
+
+INDONESIAN_HELP: dict[str, str] = {
+    # argparse's own
+    "usage: ": "pemakaian: ",
+    "positional arguments": "argumen posisi",
+    "options": "opsi",
+    "show this help message and exit": "tampilkan bantuan ini lalu keluar",
+    "show program's version number and exit": "tampilkan nomor versi lalu keluar",
+    # caseworker
+    "Caseworker: case management for social workers": "Caseworker: manajemen kasus pekerja sosial",
+    "profile folder (default: CASEWORKER_PROFILE or the user data folder)": (
+        "folder profil (bawaan: CASEWORKER_PROFILE atau folder data pengguna)"
+    ),
+    "language of messages: id (default) or en": "bahasa pesan: id (bawaan) atau en",
+    "open the app on the demo profile": "buka aplikasi dengan profil demo",
+    "check that this installation works": "periksa apakah instalasi ini berfungsi",
+    "create a new standalone profile; its first user is the supervisor who manages it": (
+        "buat profil mandiri baru; pengguna pertamanya adalah supervisor yang mengelolanya"
+    ),
+    "manage the logins of this profile": "kelola login profil ini",
+    "write an encrypted backup of the profile": "tulis cadangan profil yang terenkripsi",
+    "restore a backup after verifying it": "pulihkan cadangan setelah diperiksa",
+    "list and show cases": "daftar dan tampilkan kasus",
+    "import persons and cases from a CSV or XLSX file": "impor orang dan kasus dari berkas CSV atau XLSX",
+    "export cases to JSON, CSV or XLSX": "ekspor kasus ke JSON, CSV atau XLSX",
+    "Compute WHO z-scores and nutritional status (Permenkes 2/2020) for one measurement.": (
+        "Hitung z-skor WHO dan status gizi (Permenkes 2/2020) untuk satu pengukuran."
+    ),
+    "print PDF case summaries and caseload reports": "cetak ringkasan kasus dan laporan beban kasus (PDF)",
+    "sync with the server (joins the server on first use)": (
+        "sinkronkan dengan server (bergabung ke server pada pemakaian pertama)"
+    ),
+    "list and resolve sync conflicts": "daftar dan selesaikan konflik sinkronisasi",
+    "changes the server refused: list, send again or discard": (
+        "perubahan yang ditolak server: daftar, kirim ulang atau buang"
+    ),
+    "rows from the server this laptop could not store (set aside)": (
+        "baris dari server yang tidak dapat disimpan laptop ini (disisihkan)"
+    ),
+    "create or extend a demo profile with realistic cases (password demo-demo)": (
+        "buat atau tambah profil demo dengan kasus yang realistis (kata sandi demo-demo)"
+    ),
+    "the first login: the profile's supervisor": "login pertama: supervisor profil ini",
+    "facility code, e.g. SDA": "kode unit, mis. SDA",
+    "add a login for another worker of the facility": "tambahkan login untuk pekerja lain di unit ini",
+    "user name (password from CASEWORKER_PASSWORD or a prompt)": (
+        "nama pengguna (kata sandi dari CASEWORKER_PASSWORD atau ditanyakan)"
+    ),
+    "list cases": "daftar kasus",
+    "one case in full (JSON)": "satu kasus lengkap (JSON)",
+    "name, NIK, KK, case number or a word from the notes": "nama, NIK, KK, nomor kasus atau kata dari catatan",
+    "stage code, e.g. asesmen": "kode tahap, mis. asesmen",
+    "only cases assigned to me": "hanya kasus yang ditugaskan kepada saya",
+    "at most this many (0 = all)": "paling banyak sejumlah ini (0 = semua)",
+    "case number or id": "nomor kasus atau id",
+    "CSV (UTF-8 or Windows-1252, ',' or ';') or XLSX; with --template: the file to write": (
+        "CSV (UTF-8 atau Windows-1252, ',' atau ';') atau XLSX; dengan --template: berkas yang ditulis"
+    ),
+    "check every row without saving anything": "periksa setiap baris tanpa menyimpan apa pun",
+    "write an empty template (.csv or .xlsx) to FILE": "tulis templat kosong (.csv atau .xlsx) ke FILE",
+    "the file to write": "berkas yang ditulis",
+    "mask NIK/KK and leave out confidential notes": "samarkan NIK/KK dan tanpa catatan rahasia",
+    "only cases at this stage, e.g. asesmen": "hanya kasus pada tahap ini, mis. asesmen",
+    "only cases matching this text (name, NIK, case number...)": (
+        "hanya kasus yang cocok dengan teks ini (nama, NIK, nomor kasus…)"
+    ),
+    "male | female (also L/P, M/F, 1/2)": "laki-laki | perempuan (juga L/P, M/F, 1/2)",
+    "age in completed days": "usia dalam hari genap",
+    "YYYY-MM-DD or DD/MM/YYYY": "TTTT-BB-HH atau HH/BB/TTTT",
+    "measurement date": "tanggal pengukuran",
+    "weight in kg": "berat badan dalam kg",
+    "length or height in cm": "panjang atau tinggi badan dalam cm",
+    "lying | standing (how --length was measured)": "berbaring | berdiri (cara --length diukur)",
+    "head circumference in cm": "lingkar kepala dalam cm",
+    "bilateral pitting oedema present": "ada edema pitting bilateral",
+    "print one JSON object": "cetak satu objek JSON",
+    "one case summary (PDF)": "satu ringkasan kasus (PDF)",
+    "caseload report per facility and worker (PDF)": "laporan beban kasus per unit dan pekerja (PDF)",
+    "one summary per open case at a stage (PDFs in a folder)": (
+        "satu ringkasan per kasus aktif pada satu tahap (PDF dalam folder)"
+    ),
+    "case number (e.g. SDA-26-7F3K2Q8M) or id": "nomor kasus (mis. SDA-26-7F3K2Q8M) atau id",
+    "PDF file to write": "berkas PDF yang ditulis",
+    "language of the PDF: id or en": "bahasa PDF: id atau en",
+    "redacted version for sending outside the facility": "versi tersamar untuk dikirim ke luar unit",
+    "print NIK and KK in full (ignored with --redact)": "cetak NIK dan KK lengkap (diabaikan dengan --redact)",
+    "period start, 01/10/2026 or 2026-10-01 (default: 1st of this month)": (
+        "awal periode, 01/10/2026 atau 2026-10-01 (bawaan: tanggal 1 bulan ini)"
+    ),
+    "period end (default: today)": "akhir periode (bawaan: hari ini)",
+    "stage code: pendekatan_awal, asesmen, rencana_intervensi, intervensi, resosialisasi, terminasi, "
+    "bimbingan_lanjut": (
+        "kode tahap: pendekatan_awal, asesmen, rencana_intervensi, intervensi, resosialisasi, terminasi, "
+        "bimbingan_lanjut"
+    ),
+    "folder for the PDFs": "folder untuk berkas PDF",
+    "redacted versions": "versi tersamar",
+    "server URL, e.g. https://sync.example.org (needed the first time)": (
+        "URL server, mis. https://sync.example.org (wajib pada kali pertama)"
+    ),
+    'print {"pushed", "pulled", "conflicts", "rejected", "quarantined", "bytes_sent", ...}': (
+        'cetak {"pushed", "pulled", "conflicts", "rejected", "quarantined", "bytes_sent", ...}'
+    ),
+    "attachment files after the text: auto (as --files-fast-only allows), now (whatever the link), "
+    "later (text only)": (
+        "berkas lampiran setelah teks: auto (sesuai --files-fast-only), now (apa pun koneksinya), "
+        "later (teks saja)"
+    ),
+    "remember for this profile: attachment files only over fast links (about 2 Mbit/s or more)": (
+        "ingat untuk profil ini: berkas lampiran hanya lewat koneksi cepat (sekitar 2 Mbit/s atau lebih)"
+    ),
+    "open conflicts": "konflik yang belum selesai",
+    "resolve one conflict": "selesaikan satu konflik",
+    "a new value for the field": "nilai baru untuk isian ini",
+    "refused changes, oldest first": "perubahan yang ditolak, yang terlama dulu",
+    "send one again (checked against today's permissions)": "kirim ulang satu (diperiksa dengan izin hari ini)",
+    "accept the refusal (a refused new record leaves the laptop)": (
+        "terima penolakan (catatan baru yang ditolak dihapus dari laptop)"
+    ),
+    "the id shown by `refused list`": "id yang ditampilkan `refused list`",
+    "the rows set aside, with the reason": "baris yang disisihkan, dengan alasannya",
+    "how many cases to add": "jumlah kasus yang ditambahkan",
+    "the date the data is made relative to (YYYY-MM-DD; default: today)": (
+        "tanggal acuan data (TTTT-BB-HH; bawaan: hari ini)"
+    ),
+    "Folder: --profile, else CASEWORKER_PROFILE, else the demo profile folder. The same --seed and "
+    "--today give the same names, dates and numbers.": (
+        "Folder: --profile, atau CASEWORKER_PROFILE, atau folder profil demo. --seed dan --today yang sama "
+        "memberi nama, tanggal dan angka yang sama."
+    ),
+}
+
+i18n.register({f"help:{english}": (indonesian, english) for english, indonesian in INDONESIAN_HELP.items()})
+
+# argparse's error messages (English from the standard library), as patterns -> Indonesian.
+ERROR_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"the following arguments are required: (.*)", r"argumen berikut wajib diisi: \1"),
+    (r"unrecognized arguments: (.*)", r"argumen tidak dikenal: \1"),
+    (
+        r"argument (.*?): invalid choice: (.*) \(choose from (.*)\)",
+        r"argumen \1: pilihan tidak dikenal: \2 (pilih dari \3)",
+    ),
+    (r"argument (.*?): expected one argument", r"argumen \1: perlu satu nilai"),
+    (r"argument (.*?): invalid (\w+) value: (.*)", r"argumen \1: nilai \2 tidak sah: \3"),
+    (r"argument (.*?): not allowed with argument (.*)", r"argumen \1: tidak boleh bersama argumen \2"),
+    (r"argument (.*?): ambiguous option: (.*)", r"argumen \1: opsi ambigu: \2"),
+)
