@@ -28,7 +28,7 @@ i18n.register(
         "selftest.profile": ("Profil terenkripsi", "Encrypted profile"),
         "selftest.case": ("Tulis dan baca kasus", "Write and read a case"),
         "selftest.pdf": ("Cetak ringkasan PDF", "Print a PDF summary"),
-        "selftest.growth": ("Skor-z pertumbuhan WHO", "WHO growth z-score"),
+        "selftest.growth": ("z-skor pertumbuhan WHO", "WHO growth z-score"),
         "selftest.keyring": ("Keyring sistem", "System keyring"),
         "selftest.window": ("Jendela utama", "Main window"),
         "selftest.needs": ("dilewati: langkah {step} gagal", "skipped: step {step} failed"),

@@ -39,7 +39,7 @@ register(
             "No measurements yet. Add weight and length/height to see the nutritional status.",
         ),
         "growth.no_birth": (
-            "Tanggal lahir atau jenis kelamin belum diisi: z-score tidak dapat dihitung.",
+            "Tanggal lahir atau jenis kelamin belum diisi: z-skor tidak dapat dihitung.",
             "The date of birth or sex is missing: z-scores cannot be computed.",
         ),
         "growth.child": ("Anak", "Child"),

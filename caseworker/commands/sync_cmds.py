@@ -30,7 +30,7 @@ i18n.register(
             "There is no profile at {path}: give --server URL and --user NAME to join a server.",
         ),
         "sync_done": (
-            "Sinkronisasi selesai: {pushed} terkirim, {pulled} diterima, {conflicts} konflik terbuka, "
+            "Sinkronisasi selesai: {pushed} terkirim, {pulled} diterima, {conflicts} konflik belum selesai, "
             "{rejected} ditolak.",
             "Sync complete: {pushed} sent, {pulled} received, {conflicts} open conflicts, {rejected} rejected.",
         ),
@@ -63,14 +63,23 @@ i18n.register(
             "{n} perubahan menunggu pengguna lain: terkirim saat pengguna itu menyinkronkan di laptop ini.",
             "{n} changes are waiting for another user: they are sent when that user syncs on this laptop.",
         ),
-        "conflicts_none": ("Tidak ada konflik terbuka.", "No open conflicts."),
+        "conflicts_none": ("Tidak ada konflik yang belum selesai.", "No open conflicts."),
         "conflict_line": (
             "{id}  {case}  {table}.{field}: milik saya {mine} | milik {who} ({when}) {theirs}",
             "{id}  {case}  {table}.{field}: mine {mine} | {who}'s ({when}) {theirs}",
         ),
-        "conflict_resolved": (
-            "Konflik {id} diselesaikan ({resolution}).",
-            "Conflict {id} resolved ({resolution}).",
+        # By resolution (never the stored code, e.g. keep_device, in a message).
+        "conflict_resolved.keep_device": (
+            "Konflik {id} diselesaikan: nilai dari laptop ini dipakai.",
+            "Conflict {id} resolved: this laptop's value is kept.",
+        ),
+        "conflict_resolved.keep_server": (
+            "Konflik {id} diselesaikan: nilai dari server dipakai.",
+            "Conflict {id} resolved: the server's value is kept.",
+        ),
+        "conflict_resolved.edited": (
+            "Konflik {id} diselesaikan dengan nilai baru.",
+            "Conflict {id} resolved with a new value.",
         ),
     }
 )
@@ -244,5 +253,5 @@ def cmd_conflicts_resolve(args: argparse.Namespace) -> int:
         resolution = conflicts_mod.resolve_conflict(store, args.id, keep=args.keep, value=args.value)
     finally:
         store.close()
-    print(i18n.text("conflict_resolved", id=args.id, resolution=resolution))
+    print(i18n.text(f"conflict_resolved.{resolution}", id=args.id))
     return 0

@@ -104,7 +104,7 @@ register_issue_messages(
             "A closed case needs a closing date.",
         ),
         "open_with_closed_at": (
-            "Kasus masih terbuka tetapi memiliki tanggal ditutup ({value}).",
+            "Kasus masih aktif tetapi memiliki tanggal ditutup ({value}).",
             "The case is open but has a closing date ({value}).",
         ),
         "date_format": (

@@ -50,10 +50,10 @@ i18n.register(
             "{option}: tanggal tidak valid: {value} (pakai 2026-10-17 atau 17/10/2026).",
             "{option}: not a valid date: {value} (use 2026-10-17 or 17/10/2026).",
         ),
-        "growth.cli.age": ("Umur", "Age"),
+        "growth.cli.age": ("Usia", "Age"),
         "growth.cli.days_months": ("{days} hari ({months} bulan)", "{days} days ({months} months)"),
         "growth.cli.indicator": ("Indikator", "Indicator"),
-        "growth.cli.zscore": ("Z-skor", "Z-score"),
+        "growth.cli.zscore": ("z-skor", "Z-score"),
         "growth.cli.status": ("Status", "Status"),
         "growth.cli.implausible": ("tidak masuk akal, ukur ulang", "implausible, measure again"),
     }

@@ -73,7 +73,7 @@ i18n.register(
             "Unknown sex: {value}. Use male or female.",
         ),
         "growth.error.age": (
-            "Umur harus bilangan bulat hari, 0 atau lebih (diberikan: {value}).",
+            "Usia harus bilangan bulat hari, 0 atau lebih (diberikan: {value}).",
             "Age must be a whole number of days, 0 or more (given: {value}).",
         ),
         "growth.error.dates": (
@@ -89,7 +89,7 @@ i18n.register(
             "Unknown measuring position: {value}. Use lying or standing.",
         ),
         "growth.reason.age_over_60_months": (
-            "Umur di atas 60 bulan: di luar Standar Pertumbuhan Anak WHO.",
+            "Usia di atas 60 bulan: di luar Standar Pertumbuhan Anak WHO.",
             "Age over 60 months: outside the WHO Child Growth Standards.",
         ),
         "growth.reason.no_weight": ("Berat badan tidak diukur.", "Weight was not measured."),

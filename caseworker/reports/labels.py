@@ -30,7 +30,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "name": ("Nama", "Name"),
     "nickname": ("Nama panggilan", "Nickname"),
     "birth": ("Tempat, tanggal lahir", "Place and date of birth"),
-    "age": ("Umur", "Age"),
+    "age": ("Usia", "Age"),
     "sex": ("Jenis kelamin", "Sex"),
     "sex_L": ("Laki-laki", "Male"),
     "sex_P": ("Perempuan", "Female"),
@@ -89,7 +89,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     # growth
     "sec_growth": ("Pertumbuhan Anak", "Child growth"),
     "growth_latest": (
-        "Pengukuran terakhir {on} (umur {age}): {values}.",
+        "Pengukuran terakhir {on} (usia {age}): {values}.",
         "Latest measurement {on} (age {age}): {values}.",
     ),
     "weight": ("BB {v} kg", "weight {v} kg"),
@@ -99,10 +99,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "muac": ("LiLA {v} cm", "MUAC {v} cm"),
     "oedema": ("edema", "oedema"),
     "indicator": ("Indikator", "Indicator"),
-    "zscore": ("Z-skor", "Z-score"),
+    "zscore": ("z-skor", "Z-score"),
     "growth_category": ("Kategori (Permenkes 2/2020)", "Category (Permenkes 2/2020)"),
     "recheck": ("periksa ulang pengukuran", "re-measure"),
-    "age_months_axis": ("Umur (bulan)", "Age (months)"),
+    "age_months_axis": ("Usia (bulan)", "Age (months)"),
     "chart_waz": ("Berat badan menurut umur (kg)", "Weight-for-age (kg)"),
     "chart_haz": ("Panjang/tinggi badan menurut umur (cm)", "Length/height-for-age (cm)"),
     "chart_note": (

@@ -102,7 +102,7 @@ i18n.register(
         "transfer.warning": ("Baris {line} (peringatan): {reason}", "Line {line} (warning): {reason}"),
         # What happened to a row
         "transfer.existing_case": (
-            "{name} sudah punya kasus terbuka {number} di unit ini; tidak dibuat kasus kedua.",
+            "{name} sudah punya kasus aktif {number} di unit ini; tidak dibuat kasus kedua.",
             "{name} already has an open case {number} in this facility; no second case was opened.",
         ),
         "transfer.same_case": (
@@ -114,8 +114,8 @@ i18n.register(
             "The NIK is already registered: {name}'s data was updated ({fields}).",
         ),
         "transfer.similar": (
-            "mirip dengan {count} orang yang sudah terdaftar; periksa antrian duplikat.",
-            "similar to {count} person(s) already registered; check the duplicate queue.",
+            "mirip dengan {count} orang yang sudah terdaftar; periksa halaman Data ganda.",
+            "similar to {count} person(s) already registered; check the Duplicates page.",
         ),
         "transfer.summary": (
             "{rows} baris: {created} orang baru, {updated} orang diperbarui, {opened} kasus dibuka, "

@@ -68,7 +68,7 @@ def test_readable_table_in_indonesian(capsys) -> None:
         == 0
     )
     text = capsys.readouterr().out
-    assert "TB/U" in text and "BB/TB" in text and "Umur: 800 hari" in text
+    assert "TB/U" in text and "BB/TB" in text and "Usia: 800 hari" in text
     assert "Lingkar kepala tidak diukur" in text
 
 

@@ -265,7 +265,7 @@ def test_known_nik_updates_the_person_and_opens_no_second_case(store, profile_di
         in out
     )
     assert (
-        f"M{'uhammad'} Rizki sudah punya kasus terbuka {store.one('SELECT case_number FROM cases')['case_number']}"
+        f"M{'uhammad'} Rizki sudah punya kasus aktif {store.one('SELECT case_number FROM cases')['case_number']}"
         in out
     )
     assert "0 orang baru, 1 orang diperbarui, 0 kasus dibuka, 2 sudah punya kasus" in out

@@ -159,6 +159,8 @@ def test_enrol_sync_and_resolve_a_conflict_through_the_cli(live_server: ServerPr
     assert conflict["case_number"] in human.stdout and "ani" in human.stdout
     resolved = cli("--profile", str(sri_dir), "conflicts", "resolve", conflict["id"], "--keep", "theirs")
     assert resolved.returncode == 0, resolved.stderr
+    # In words, never the stored code (keep_server/keep_device: issue 15 item 9).
+    assert resolved.stdout.strip() == f"Conflict {conflict['id']} resolved: the server's value is kept."
     assert sync_json(sri_dir)["conflicts"] == 0
     assert sync_json(ani_dir)["conflicts"] == 0
     store = open_profile(ani_dir, "ani", PASSWORD)
