@@ -122,6 +122,8 @@ def run_app(demo: bool = False, profile: str | None = None, lang: str | None = N
     from ui.shell import MainWindow
 
     window = MainWindow(folder, settings, demo=demo)
+    if not window.claim_profile():
+        return 0  # this profile is open in another Caseworker, which came forward
     window.show()
     code = app.exec()
     settings.save()

@@ -232,3 +232,58 @@ def test_a_note_says_its_text_is_required_only_after_saving_or_leaving(qtbot, si
         assert dialog.isVisible()
         assert any("wajib diisi" in t for t in _visible_issue_texts(dialog)), make.__name__
         dialog.discard_and_close()
+
+
+# -- (a) one running app per profile folder -----------------------------------------------------------------
+def test_a_second_start_on_the_same_profile_brings_the_first_window_forward(
+    qtbot, window, monkeypatch
+) -> None:
+    from ui import single_instance
+    from ui.shell import MainWindow
+
+    told: list[str] = []
+    monkeypatch.setattr(single_instance, "tell_already_open", lambda parent=None: told.append("told"))
+    assert window.claim_profile()  # the first app for this folder
+    raised: list[bool] = []
+    monkeypatch.setattr(window, "bring_forward", lambda: raised.append(True))
+    window.instance_guard.raise_requested.disconnect()
+    window.instance_guard.raise_requested.connect(window.bring_forward)
+    second = MainWindow(window.profile_dir / ".." / window.profile_dir.name, window.settings)  # same folder
+    qtbot.addWidget(second)
+    assert not second.claim_profile()  # another app has it: this start ends, after saying so
+    assert told == ["told"]
+    qtbot.waitUntil(lambda: raised == [True], timeout=3000)
+    other = single_instance.ProfileGuard(window.profile_dir.parent / "another")
+    assert other.claim()  # another folder is another app's
+    other.release()
+    window.instance_guard.release()
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(5000)  # the second window's start-up reads end first
+    second.close()
+
+
+def test_a_socket_name_left_by_a_crash_does_not_block_the_next_start(qtbot, tmp_path: Path) -> None:
+    import socket as sockets
+
+    from PySide6.QtNetwork import QLocalServer
+
+    from ui import single_instance
+    from ui.single_instance import ProfileGuard, tell_already_open
+
+    first = ProfileGuard(tmp_path / "profile")
+    assert first.claim()
+    path = first.server.fullServerName()
+    first.release()
+    if hasattr(sockets, "AF_UNIX") and not Path(path).exists():  # left behind as a crashed app leaves it
+        stale = sockets.socket(sockets.AF_UNIX)
+        stale.bind(path)
+        stale.close()
+    assert Path(path).exists()
+    again = ProfileGuard(tmp_path / "profile")
+    assert again.claim()  # nobody answered on the old name: removed, and this app listens
+    assert again.server is not None and again.server.isListening()
+    again.release()
+    QLocalServer.removeServer(again.name)
+    assert tell_already_open is single_instance.tell_already_open
+    assert "sudah dibuka" in single_instance.tr("instance.raised")
