@@ -110,3 +110,37 @@ def test_welcome_creates_a_standalone_profile(qtbot, tmp_path: Path, settings) -
     assert window.store.facility()["code"] == "SDA"
     wait_idle(qtbot, window)
     window.close()
+
+
+def test_after_three_language_changes_every_shortcut_fires_exactly_once(
+    qtbot, signed_in, monkeypatch
+) -> None:
+    """Issue 15, item 2: the language half (Qt's 'Ambiguous shortcut overload' warning fails the test)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    window = signed_in
+    fired: dict[str, int] = {"find": 0, "new_case": 0, "lock": 0, "sync_now": 0}
+    for name in fired:  # the menus are rebuilt on each change: they call these
+        monkeypatch.setattr(window, name, lambda name=name: fired.__setitem__(name, fired[name] + 1))
+    for lang in ("en", "id", "en"):
+        window.actions_["settings"].trigger()
+        dialog = window.settings_dialog
+        dialog.language.setCurrentIndex(dialog.language.findData(lang))
+        dialog.apply()
+        wait_idle(qtbot, window)
+        qtbot.wait(50)  # the replaced workspace's deleteLater runs
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+    window.actions_["sync"].setEnabled(True)  # F5 (a standalone profile greys Sync out)
+    keys = {
+        "find": (Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier),
+        "new_case": (Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier),
+        "lock": (Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier),
+        "sync_now": (Qt.Key.Key_F5, Qt.KeyboardModifier.NoModifier),
+    }
+    for name, (key, modifier) in keys.items():
+        QTest.keyClick(window, key, modifier)
+        assert fired[name] == 1, (name, fired)
+    assert fired == {"find": 1, "new_case": 1, "lock": 1, "sync_now": 1}
