@@ -71,15 +71,22 @@ i18n.register({"cli.error": ("kesalahan: {message}", "error: {message}")})
 
 
 def _language_from(argv: Sequence[str]) -> str | None:
-    """`--lang` read before the parser is built, so that `--lang en --help` is English."""
-    for i, arg in enumerate(argv):
-        if arg == "--":
-            break
-        if arg == "--lang" and i + 1 < len(argv):
-            return argv[i + 1] if argv[i + 1] in i18n.LANGUAGES else None
+    """The top-level `--lang`, read before the parser is built so that `--lang en --help` is English.
+    Only options before the command count: `report case --lang en` is the PDF's language."""
+    args = list(argv)
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1] if args[i + 1] in i18n.LANGUAGES else None
         if arg.startswith("--lang="):
             value = arg.split("=", 1)[1]
             return value if value in i18n.LANGUAGES else None
+        if arg == "--profile":
+            i += 1  # its value
+        elif not arg.startswith("-") or arg == "--":
+            break  # the command: what follows is its own
+        i += 1
     return None
 
 

@@ -265,5 +265,5 @@ def test_growth_section_explains_what_was_not_computed():
     buffer = io.BytesIO()
     build_case_summary(case, buffer, ctx)
     text = flat([p.extract_text() for p in PdfReader(io.BytesIO(buffer.getvalue())).pages])
-    assert "Pengukuran terakhir 10/10/2025 (umur 9 bulan)" in text
+    assert "Pengukuran terakhir 10/10/2025 (usia 9 bulan)" in text
     assert "Ada edema" in text and "PB/U" in text

@@ -93,3 +93,13 @@ def test_a_usage_error_is_indonesian(indonesian, capsys) -> None:
     with pytest.raises(SystemExit):
         main(["--lang", "en", "cases", "list", "--bogus"])
     assert capsys.readouterr().err.splitlines()[-1] == "caseworker: error: unrecognized arguments: --bogus"
+
+
+def test_a_commands_own_lang_is_not_the_message_language(indonesian) -> None:
+    """`report case --lang en` sets the PDF's language, not the words of the command line."""
+    from caseworker.cli import _language_from
+
+    assert _language_from(["--profile", "p", "--lang", "en", "report"]) == "en"
+    assert _language_from(["--lang=en", "--help"]) == "en"
+    assert _language_from(["--profile", "p", "report", "case", "X", "--lang", "en"]) is None
+    assert _language_from(["report", "--help"]) is None
