@@ -93,7 +93,7 @@ register(
         "tab.documents": ("Dokumen", "Documents"),
         "tab.history": ("Riwayat", "History"),
         "tab.review": ("Tinjauan", "Review"),
-        "view.reassign": ("Pindahkan…", "Reassign…"),
+        "view.reassign": ("Alihkan…", "Reassign…"),
         "profile.client": ("Data klien", "Client"),
         "profile.case": ("Data kasus", "Case"),
         "profile.region": ("Wilayah", "Region"),
