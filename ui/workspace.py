@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QStackedWidget,
@@ -63,22 +64,57 @@ COUNT_ROLE = Qt.ItemDataRole.UserRole + 10
 KEY_ROLE = Qt.ItemDataRole.UserRole + 11
 
 
+def wrap_words(text: str, metrics: QFontMetrics, room: int) -> str:
+    """`text` broken at spaces into lines no wider than `room` (a word longer than that keeps a line of
+    its own): the sidebar is 250 px wide and "Tindak lanjut jatuh tempo" is not."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and metrics.horizontalAdvance(f"{lines[-1]} {word}") <= room:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines) or text
+
+
 class NavDelegate(QStyledItemDelegate):
-    """The usual item, with its count in a quiet pill at the right edge."""
+    """The usual item, with its count in a quiet pill at the right edge. A title too long for the
+    sidebar goes onto a second line rather than being cut ("Tindak lanjut jatuh te…")."""
+
+    def __init__(self, parent: QListWidget) -> None:
+        super().__init__(parent)
+        self.painted: dict[int, str] = {}  # row: the text last drawn (tests read it)
+
+    @staticmethod
+    def _pill(metrics: QFontMetrics, count: Any) -> tuple[str, int]:
+        text = "" if count is None else f"{count:,}".replace(",", ".")
+        return text, (metrics.horizontalAdvance(text) + 14 if text else 0)
+
+    def text_room(self, option: QStyleOptionViewItem, index) -> int:  # noqa: ANN001
+        """The width the title may take: the row less the icon, the padding and the count's pill."""
+        width = option.rect.width()
+        view = self.parent()
+        if width <= 0 and isinstance(view, QListWidget):
+            width = view.viewport().width()
+        _text, pill = self._pill(option.fontMetrics, index.data(COUNT_ROLE))
+        return max(20, width - pill - option.decorationSize.width() - 44)
+
+    def _title(self, option: QStyleOptionViewItem, index) -> str:  # noqa: ANN001
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        return wrap_words(opt.text, opt.fontMetrics, self.text_room(opt, index))
 
     def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:  # noqa: ANN001, N802
         size = super().sizeHint(option, index)
-        return QSize(size.width(), max(size.height(), 38))
+        lines = self._title(option, index).count("\n") + 1
+        return QSize(size.width(), max(size.height(), 38, lines * option.fontMetrics.lineSpacing() + 18))
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:  # noqa: ANN001
-        count = index.data(COUNT_ROLE)
-        text = "" if count is None else f"{count:,}".replace(",", ".")
         metrics = option.fontMetrics
-        pill = metrics.horizontalAdvance(text) + 14 if text else 0
+        text, pill = self._pill(metrics, index.data(COUNT_ROLE))
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        room = opt.rect.width() - pill - opt.decorationSize.width() - 44
-        opt.text = metrics.elidedText(opt.text, Qt.TextElideMode.ElideRight, max(20, room))
+        opt.text = self._title(option, index)
+        self.painted[index.row()] = opt.text
         widget = option.widget
         (widget.style() if widget else QApplication.style()).drawControl(
             QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget
@@ -89,7 +125,7 @@ class NavDelegate(QStyledItemDelegate):
         rect = QRect(option.rect.right() - pill - 10, option.rect.center().y() - 10, pill, 20)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
-        alert = index.data(KEY_ROLE) in ("due", "conflicts", "review") and count > 0
+        alert = index.data(KEY_ROLE) in ("due", "conflicts", "review") and index.data(COUNT_ROLE) > 0
         painter.setBrush(QColor("#fde8e6") if alert else QColor("#eef1f4"))
         painter.drawRoundedRect(rect, 10, 10)
         painter.setPen(QColor("#b42318") if alert else QColor("#4a5866"))
@@ -137,6 +173,7 @@ class Workspace(QWidget):
         self.nav.setIconSize(QSize(18, 18))
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.nav.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.nav.setResizeMode(QListView.ResizeMode.Adjust)  # rows re-measured at the sidebar's width
         self.nav.setStyleSheet("QListWidget#NavList { border: none; }")
         joined = sync_state.is_server_profile(store)
         for key in NAV_KEYS:
@@ -263,6 +300,7 @@ class Workspace(QWidget):
             item = self.nav.item(i)
             key = item.data(KEY_ROLE)
             item.setData(COUNT_ROLE, counts.get(key))
+        self.nav.doItemsLayout()  # a count's pill can push a title onto a second line: rows re-measured
         self.list_page.model.set_sync_states(counts.get("_sync"))
         self.pending_changed.emit(counts.get("_pending", 0))
 
