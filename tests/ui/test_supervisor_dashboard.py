@@ -181,3 +181,34 @@ def test_the_main_windows_reader_gives_the_same_figures(qtbot, view: DashboardVi
         assert set(blocker.args[1]) == direct_ids(unit, "open")
     finally:
         shared.close()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_category_names_are_whole_on_the_axis_and_in_the_tooltip(qtbot, lang: str) -> None:  # noqa: ANN001
+    """Qt Charts cut long names on the axis ("Penyandang Disabili…"): long ones go on two lines, and
+    hovering a bar shows the whole name with its count."""
+    from PySide6.QtCharts import QBarCategoryAxis
+    from PySide6.QtWidgets import QToolTip
+
+    from caseworker import i18n as core_i18n
+    from caseworker.domain.reference import category_name
+    from ui.supervisor.charts import CategoryChart
+
+    core_i18n.set_language(lang)
+    chart = CategoryChart()
+    qtbot.addWidget(chart.panel)
+    counts = {"15": 9, "25": 7, "07": 5, "05": 3, "16": 1}  # the longest names, in Indonesian and English
+    chart.set_data(counts)
+    axis = next(a for a in chart.chart().axes() if isinstance(a, QBarCategoryAxis))
+    labels = axis.categories()
+    for code, shown in zip(chart.codes, labels, strict=True):
+        whole = category_name(code).split(" (")[0]
+        assert "…" not in shown and shown.replace("<br>", " ") == whole, shown
+        assert all(len(line) <= 26 for line in shown.split("<br>")), shown
+    assert any("<br>" in shown for shown in labels)
+    bar = chart.chart().series()[0].barSets()[0]
+    chart.panel.show()
+    top = bar.count() - 1
+    bar.hovered.emit(True, top)
+    assert category_name(chart.codes[top]) in QToolTip.text() and "9" in QToolTip.text()
+    bar.hovered.emit(False, top)

@@ -73,6 +73,15 @@ def _value_axis(maximum: int) -> QValueAxis:
     return axis
 
 
+def two_lines(name: str, longest: int = 22) -> str:
+    """`name` as rich text, broken with <br> at the space that best halves it when it is long."""
+    words = name.split()
+    if len(name) <= longest or len(words) < 2:
+        return escape(name)
+    cut = min(range(1, len(words)), key=lambda i: max(len(" ".join(words[:i])), len(" ".join(words[i:]))))
+    return f"{escape(' '.join(words[:cut]))}<br>{escape(' '.join(words[cut:]))}"
+
+
 class _BarChart(QChartView):
     """A chart drawn on a card of its own (`panel`), with its legend, if any, as words under it."""
 
@@ -205,6 +214,7 @@ class CategoryChart(_BarChart):
         super().__init__(tr("sup.chart.categories"))
         self.legend_row.setVisible(False)
         self.codes: list[str] = []
+        self.tips: list[str] = []  # per bar: the category's whole name and its count
 
     def set_data(self, by_category: dict[str, int]) -> None:
         self._reset()
@@ -221,9 +231,10 @@ class CategoryChart(_BarChart):
         bar.setLabelColor(QColor(style.TEXT))
         bar.setLabelFont(_font(9, bold=True))
         names = [self._name(code) for code in self.codes]
+        self.tips = [tr("sup.chart.tip", who=tr("sup.row.total"), what=category_name(code) or code, n=int(n))
+                     for n, code in ranked]  # fmt: skip
         bar.clicked.connect(self._clicked)
-        bar.hovered.connect(lambda on, index: self._tip(
-            on, tr("sup.chart.tip", who=tr("sup.row.total"), what=names[index], n=int(ranked[index][0]))))  # fmt: skip
+        bar.hovered.connect(lambda on, index: self._tip(on, self.tips[index]))
         series.append(bar)
         series.setLabelsVisible(True)
         series.setLabelsFormat("@value")
@@ -233,8 +244,9 @@ class CategoryChart(_BarChart):
 
     @staticmethod
     def _name(code: str) -> str:
-        full = (category_name(code) or code).split(" (")[0]  # "(ABH)" and the like: the axis is narrow
-        return full if len(full) <= 30 else f"{full[:28]}…"
+        """The axis label: the whole name less "(ABH)" and the like, a long one on two lines (Qt Charts
+        writes axis labels as rich text and would otherwise cut it: "Penyandang Disabili…")."""
+        return two_lines((category_name(code) or code).split(" (")[0])
 
     def _clicked(self, index: int) -> None:
         if 0 <= index < len(self.codes):
