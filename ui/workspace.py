@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QPainter
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -113,12 +113,24 @@ class NavDelegate(QStyledItemDelegate):
         text, pill = self._pill(metrics, index.data(COUNT_ROLE))
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        opt.text = self._title(option, index)
-        self.painted[index.row()] = opt.text
+        title = self._title(option, index)
+        self.painted[index.row()] = title
         widget = option.widget
-        (widget.style() if widget else QApplication.style()).drawControl(
+        style = widget.style() if widget else QApplication.style()
+        area = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget)
+        opt.text = ""  # the style draws the row and its icon; the title is drawn here, since the item
+        style.drawControl(
             QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget
-        )
+        )  # view's text is one line
+        painter.save()
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        painter.setPen(
+            QColor("#0d4f63") if selected else opt.palette.color(QPalette.ColorRole.Text)
+        )  # ui.style
+        painter.setFont(opt.font)
+        area.setRight(option.rect.right() - pill - 14)
+        painter.drawText(area, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
+        painter.restore()
         if not text:
             return
         painter.save()
