@@ -63,17 +63,36 @@ def deferred(conn: Any, person_ids: list[str]) -> Iterator[None]:
     flag = _filing.get(id(conn))
     if flag is None:  # a connection without the functions cannot write persons at all
         raise RuntimeError("person_index.register was not called on this connection")
+    filed = _filed_now(conn, person_ids)  # their entries before the write (none on a first sync)
     flag[0] = 0
     try:
         yield
     finally:
         flag[0] = 1
+    conn.executemany(
+        "DELETE FROM person_keys WHERE key = ? AND birth = ? AND pid = ?",
+        [(key, birth, pid) for pid, name, birth in filed for key in block_keys(name)],
+    )
     file_again(conn, person_ids)
 
 
+def _filed_now(conn: Any, person_ids: list[str]) -> list[tuple[int, str, int]]:
+    """(pid, name, birth day) of those of these persons filed now: what a trigger's OLD would unfile."""
+    found: list[tuple[int, str, int]] = []
+    for start in range(0, len(person_ids), 500):
+        chunk = person_ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found += conn.execute(
+            "SELECT n.pid, p.name, n.birth FROM person_names n JOIN persons p ON p.id = n.person_id"
+            f" WHERE n.person_id IN ({marks})",
+            chunk,
+        ).fetchall()
+    return found
+
+
 def file_again(conn: Any, person_ids: list[str]) -> None:
-    """File these persons as they are now (new, changed or deleted). Their old pid goes with their old
-    person_names row: keys left under it point at nobody and are never read."""
+    """File these persons as they are now (new, changed or deleted), once their old entries are gone
+    (a pid is reused after a delete, so an old entry left behind would name someone else)."""
     for start in range(0, len(person_ids), 500):
         chunk = person_ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
