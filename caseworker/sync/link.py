@@ -30,7 +30,7 @@ class LinkBudget:
         self._lock = threading.Lock()  # (the next page is fetched on another thread)
         self.wire_bytes = FIRST_WIRE_BYTES
         self.ceiling = MAX_WIRE_BYTES
-        self.ratio = 4.0  # JSON bytes per wire byte: a realistic page (column shape) compresses 3.9x with zstd
+        self.ratio = 4.0  # JSON bytes a wire byte: a realistic page (column shape) compresses 3.9x
         self.since_cut = 0  # wire bytes that got through since the last cut
         self.cut_interval = 0  # wire bytes the link carried between its last two cuts (0: no cut yet)
         self.bandwidth: float | None = None  # wire bytes per second of the last exchange that showed it
