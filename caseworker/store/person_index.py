@@ -97,18 +97,8 @@ def file_again(conn: Any, person_ids: list[str]) -> None:
         chunk = person_ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
         conn.execute(f"DELETE FROM person_names WHERE person_id IN ({marks})", chunk)
-        conn.execute(
-            f"INSERT INTO person_names (person_id, birth, name_key) SELECT p.id, {_DAY.format(p='p')},"
-            f" {KEY_FUNCTION}(p.name) FROM persons p WHERE p.id IN ({marks}) AND p.deleted = 0"
-            " AND julianday(p.birth_date) IS NOT NULL ORDER BY p.id",
-            chunk,
-        )
-        conn.execute(
-            "INSERT OR IGNORE INTO person_keys (key, birth, pid) SELECT j.value, n.birth, n.pid"
-            f" FROM person_names n JOIN persons p ON p.id = n.person_id, json_each({FUNCTION}(p.name)) j"
-            f" WHERE n.person_id IN ({marks}) ORDER BY 1, 2, 3",
-            chunk,
-        )
+        conn.execute(_NAMES_OF.format(where=f"p.id IN ({marks})"), chunk)
+        conn.execute(_KEYS_OF.format(where=f"n.person_id IN ({marks})"), chunk)
 
 
 def day(iso: str) -> int:
@@ -132,6 +122,18 @@ _UNFILE = (
     " AND pid = (SELECT pid FROM person_names WHERE person_id = OLD.id);"
     " DELETE FROM person_names WHERE person_id = OLD.id"
 ).format(f=FUNCTION)
+
+# Persons filed set-wise (`rebuild`, `file_again`), `where` choosing which: their person_names rows in id
+# order, then their keys in key order (the fastest way to fill a B-tree).
+_NAMES_OF = (
+    f"INSERT INTO person_names (person_id, birth, name_key) SELECT p.id, {_DAY.format(p='p')},"
+    f" {KEY_FUNCTION}(p.name) FROM persons p WHERE {{where}} AND p.deleted = 0"
+    " AND julianday(p.birth_date) IS NOT NULL ORDER BY p.id"
+)
+_KEYS_OF = (
+    "INSERT OR IGNORE INTO person_keys (key, birth, pid) SELECT j.value, n.birth, n.pid FROM person_names n"
+    f" JOIN persons p ON p.id = n.person_id, json_each({FUNCTION}(p.name)) j WHERE {{where}} ORDER BY 1, 2, 3"
+)
 
 TABLES = (
     "CREATE TABLE person_names (pid INTEGER PRIMARY KEY, person_id TEXT NOT NULL, birth INTEGER NOT NULL,"
@@ -178,15 +180,8 @@ def rebuild(conn: Any) -> None:
     """File every person again (repair; after a change of `names.block_keys`). Call inside a transaction."""
     conn.execute("DELETE FROM person_keys")
     conn.execute("DELETE FROM person_names")
-    conn.execute(
-        f"INSERT INTO person_names (person_id, birth, name_key) SELECT p.id, {_DAY.format(p='p')},"
-        f" {KEY_FUNCTION}(p.name) FROM persons p WHERE p.deleted = 0 AND julianday(p.birth_date) IS NOT NULL"
-        " ORDER BY p.id"
-    )
-    conn.execute(
-        f"INSERT OR IGNORE INTO person_keys (key, birth, pid) SELECT j.value, n.birth, n.pid FROM person_names n"
-        f" JOIN persons p ON p.id = n.person_id, json_each({FUNCTION}(p.name)) j ORDER BY 1, 2, 3"
-    )
+    conn.execute(_NAMES_OF.format(where="1"))
+    conn.execute(_KEYS_OF.format(where="1"))
 
 
 def window(birth_date: str, estimated: bool = False) -> tuple[str, str]:

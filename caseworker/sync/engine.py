@@ -401,20 +401,11 @@ def sync(
     (between batches, pages and file pieces). `files`: "auto" (as the profile's setting and the link
     allow), "now" (whatever the link), "later" (text only: the app moves them in the background with
     sync_files)."""
-    syncstate.ensure_tables(store)
-    use_user = getattr(transport, "use_user", None)
-    if use_user is not None:  # the signed-in user's own session, never the one of who synced before
-        use_user(store.user.username)
     budget = getattr(transport, "link", None)
     if budget is not None:  # the laptop may be on another link than at the last sync: measure it anew
         budget.bandwidth = None
-    sent_before = getattr(transport, "bytes_sent", 0)
-    received_before = getattr(transport, "bytes_received", 0)
     run = _Run(store, transport, progress, cancel, clock, pull_limit)
-    _sync(store, run, files)
-    run.result.bytes_sent = getattr(transport, "bytes_sent", 0) - sent_before
-    run.result.bytes_received = getattr(transport, "bytes_received", 0) - received_before
-    return run.result
+    return _counted(run, lambda: _sync(store, run, files))
 
 
 def sync_files(
@@ -427,18 +418,29 @@ def sync_files(
     cancel: Any = None,
 ) -> SyncResult:
     """Only the attachment files (of one case, or all): after a text-only sync, or "Unduh sekarang"."""
+    run = _Run(store, transport, progress, cancel, time.time, PULL_LIMIT)
+
+    def files() -> None:
+        try:
+            run.files(case_id, force)
+            run.result.completed = True
+        finally:
+            run.result.files_waiting, run.result.files_waiting_bytes = files_mod.waiting(store)
+
+    return _counted(run, files)
+
+
+def _counted(run: _Run, work: Callable[[], None]) -> SyncResult:
+    """Do `work` with the signed-in user's own session (never the one of who synced before), and say
+    how many bytes it moved."""
+    store, transport = run.store, run.transport
     syncstate.ensure_tables(store)
     use_user = getattr(transport, "use_user", None)
     if use_user is not None:
         use_user(store.user.username)
     sent_before = getattr(transport, "bytes_sent", 0)
     received_before = getattr(transport, "bytes_received", 0)
-    run = _Run(store, transport, progress, cancel, time.time, PULL_LIMIT)
-    try:
-        run.files(case_id, force)
-        run.result.completed = True
-    finally:
-        run.result.files_waiting, run.result.files_waiting_bytes = files_mod.waiting(store)
+    work()
     run.result.bytes_sent = getattr(transport, "bytes_sent", 0) - sent_before
     run.result.bytes_received = getattr(transport, "bytes_received", 0) - received_before
     return run.result

@@ -165,9 +165,9 @@ class Files:
     # -- up ---------------------------------------------------------------------------------------------
     def upload(self) -> bool:
         """Send this user's new files; True when rows waiting for them may go up now."""
-        todo = unsent(self.store, self.store.user.username)
+        todo = list({i["sha256"]: i for i in unsent(self.store, self.store.user.username)}.values())
         released = False
-        for n, item in enumerate({i["sha256"]: i for i in todo}.values()):
+        for n, item in enumerate(todo):
             if self.stopped_by_link():
                 return released
             self.check_cancel()

@@ -165,6 +165,14 @@ class SyncController(QObject):
             self.transport = transport_for(self.store, self.factory or http_transport)
         return self.transport
 
+    def _transport_or_say(self) -> Any:
+        """The transport, or None after saying why there is none (e.g. no server address)."""
+        try:
+            return self._transport()
+        except KnownError as exc:
+            errors.show_error(self.window, exc)
+            return None
+
     def start(self, password: str | None = None) -> bool:
         """Begin a sync (False when one is running, or the profile has no server)."""
         if self.closed or self.running() or not self.available():
@@ -173,10 +181,8 @@ class SyncController(QObject):
             self.start_after_files = (password,)
             self.files_job.cancel()
             return True
-        try:
-            transport = self._transport()
-        except KnownError as exc:
-            errors.show_error(self.window, exc)
+        transport = self._transport_or_say()
+        if transport is None:
             return False
         store, username, limit = self.store, self.store.user.username, self.pull_limit
 
@@ -267,10 +273,8 @@ class SyncController(QObject):
             if (case_id, force) not in self.files_queue:
                 self.files_queue.append((case_id, force))
             return True
-        try:
-            transport = self._transport()
-        except KnownError as exc:
-            errors.show_error(self.window, exc)
+        transport = self._transport_or_say()
+        if transport is None:
             return False
         store = self.store
 
