@@ -77,7 +77,11 @@ class ListCache:
 
     def __init__(self) -> None:
         self.index: ListIndex | None = None
-        self.stale = False
+        # Writes the UI made and writes the index has caught up with. A counter, not a flag: a refresh
+        # interrupted by a newer query (DbReader interrupts it) must leave the write unseen, and a write
+        # made while a refresh runs must not be marked seen by it.
+        self.writes = 0
+        self.seen = 0
 
     def load(self, reader: Store, sort: str, descending: bool) -> None:
         index = ListIndex.load(reader)
@@ -85,7 +89,11 @@ class ListCache:
         # ~100,000 immutable rows: keep them out of the cyclic GC's full collections, which would otherwise
         # walk them all and pause the UI thread for 100 ms or more.
         gc.freeze()
-        self.index = index  # `stale` stays as the UI set it: a write during the load is caught up next time
+        self.index = index  # `seen` stays: writes made before or during the load are caught up next time
+
+    def written(self) -> None:
+        """The UI wrote: the next query catches the index up (UI thread; an int bump is atomic here)."""
+        self.writes += 1
 
     def reset(self) -> None:
         """Forget the copy (after a sync brought rows edited elsewhere, whose times may be older)."""
@@ -97,9 +105,10 @@ class ListCache:
         """(ids in display order, whether a limited search left matches out): see queries.limited_case_ids."""
         if self.index is None:
             return queries.limited_case_ids(reader, f, sort, descending, limit)
-        if self.stale:
-            self.stale = False
+        wanted = self.writes
+        if self.seen != wanted:
             self.index = self.index.refresh(reader)
+            self.seen = wanted
         return self.index.limited_case_ids(reader, f, sort, descending, limit)
 
 
@@ -326,7 +335,7 @@ class CaseListPage(QWidget):
 
     def rows_changed(self) -> None:
         """After an edit: repaint cached rows now, and re-query (order and membership may change)."""
-        self.cache.stale = True
+        self.cache.written()
         self.model.refresh_rows()
         self.refresh()
 

@@ -8,6 +8,7 @@ from caseworker.store import cases, queries
 from caseworker.store.profile import open_profile
 from caseworker.store.queries import CaseFilter
 from tests.ui.conftest import PASSWORD
+from ui.case_list import ListCache
 from ui.list_index import ListIndex
 
 
@@ -61,5 +62,30 @@ def test_same_answers_as_the_core(profile_dir, monkeypatch, selective: int) -> N
         fresh = index.refresh(store)
         assert fresh.case_ids(store, CaseFilter(stage="asesmen")) == [case_id]
         assert index.case_ids(store, CaseFilter(stage="asesmen")) == []  # the old copy is left alone
+    finally:
+        store.close()
+
+
+def test_an_interrupted_catch_up_leaves_the_write_to_the_next_query(profile_dir, monkeypatch) -> None:
+    """A newer query interrupts the running one (ui.tasks.DbReader): if that one was catching the index up
+    after a write, the write must still be caught up by the next query, not forgotten (CI once showed a
+    case just created missing from the list after the user switched lists at once)."""
+    store = open_profile(profile_dir, "ani", PASSWORD)
+    try:
+        cache = ListCache()
+        cache.load(store, "name", False)
+        pid = cases.register_person(store, {"name": "Bayi Melati", "birth_date": "2025-02-01"}).id
+        case_id = cases.open_case(store, pid, "01")
+        cache.written()
+
+        def interrupted(self, reader):  # noqa: ANN001, ANN202
+            raise RuntimeError("interrupted")
+
+        with monkeypatch.context() as m:
+            m.setattr(ListIndex, "refresh", interrupted)
+            with pytest.raises(RuntimeError):
+                cache.case_ids(store, CaseFilter(), "name", False)
+        ids, _ = cache.case_ids(store, CaseFilter(), "name", False)
+        assert case_id in ids
     finally:
         store.close()
