@@ -15,12 +15,14 @@ from typing import Any
 
 from caseworker import paths
 from caseworker.domain import reference
+from caseworker.forms import expr
 from caseworker.forms.model import (
     CONDITION_OPS,
     FIELD_TYPES,
     NUMERIC_TYPES,
     OPTION_TYPES,
     SCORE_KINDS,
+    UNANSWERED_TYPES,
     Band,
     Bilingual,
     Condition,
@@ -95,13 +97,13 @@ class _Reader:
         return self.text(data[key], f"{where}.{key}") if key in data else None
 
 
-_FORM_KEYS = {"id", "version", "title", "description", "applies_to", "sections", "scores"}
-_SECTION_KEYS = {"id", "title", "help", "fields", "visible_if"}
+_FORM_KEYS = {"id", "version", "title", "description", "applies_to", "sections", "scores", "origin"}
+_SECTION_KEYS = {"id", "title", "help", "fields", "visible_if", "relevant"}
 _FIELD_KEYS = {
     "id", "type", "label", "help", "required", "min", "max", "warn_min", "warn_max", "options",
-    "visible_if", "unit",
+    "visible_if", "unit", "relevant", "constraint", "constraint_message", "calculation",
 }  # fmt: skip
-_SCORE_KEYS = {"id", "label", "sum", "count", "max", "bands"}
+_SCORE_KEYS = {"id", "label", "sum", "count", "max", "field", "bands"}
 
 
 def parse_form(data: Any, file: str) -> FormDef:
@@ -130,6 +132,7 @@ def parse_form(data: Any, file: str) -> FormDef:
             raise r.fail(f"{where}.id", f"section id {sid!r} is used twice")
         section_ids.add(sid)
         cond = _condition(r, raw.get("visible_if"), f"{where}.visible_if", known, None)
+        relevant = _expression(r, raw.get("relevant"), f"{where}.relevant", known, None)
         fields_raw = raw.get("fields")
         if not isinstance(fields_raw, list) or not fields_raw:
             raise r.fail(f"{where}.fields", "must be a non-empty list")
@@ -140,7 +143,7 @@ def parse_form(data: Any, file: str) -> FormDef:
             fields.append(fdef)
         sections.append(
             Section(sid, r.text(raw.get("title"), f"{where}.title"), tuple(fields),
-                    r.opt_text(raw, "help", where), cond)
+                    r.opt_text(raw, "help", where), cond, relevant)
         )  # fmt: skip
 
     scores_raw = data.get("scores", [])
@@ -162,7 +165,45 @@ def parse_form(data: Any, file: str) -> FormDef:
         description=r.opt_text(data, "description", ""),
         applies_to=applies_to,
         source=file,
+        origin=_origin(r, data.get("origin", {})),
     )
+
+
+def _origin(r: _Reader, raw: Any) -> dict[str, Any]:
+    """Where an imported form came from (format, file, the workbook's own version): texts only."""
+    if not isinstance(raw, dict) or not all(isinstance(v, str | int) for v in raw.values()):
+        raise r.fail("origin", "must be an object of texts")
+    return dict(raw)
+
+
+def _expression(
+    r: _Reader, raw: Any, where: str, known: dict[str, FieldDef], own: str | None
+) -> expr.Expr | None:
+    """An expression may name only fields defined earlier (no cycles); `own` (a constraint's field) too."""
+    if raw is None:
+        return None
+    try:
+        parsed = expr.parse(raw)
+    except expr.ExprError as exc:
+        raise r.fail(where, exc.text_en) from exc
+    if own is None and ("self",) in _nodes(parsed.tree):
+        raise r.fail(where, "'.' (the field's own answer) is only allowed in a constraint")
+    for name in sorted(parsed.refs):
+        if name not in known and name != own:
+            raise r.fail(where, f"${{{name}}} is not a field defined earlier in the form")
+    return parsed
+
+
+def _nodes(tree: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    out = [tree]
+    for part in tree[1:]:
+        if isinstance(part, tuple) and part and isinstance(part[0], str):
+            out.extend(_nodes(part))
+        elif isinstance(part, tuple):
+            for item in part:
+                if isinstance(item, tuple):
+                    out.extend(_nodes(item))
+    return out
 
 
 def _applies_to(r: _Reader, raw: Any) -> dict[str, Any]:
@@ -193,6 +234,17 @@ def _field(r: _Reader, raw: Any, where: str, known: dict[str, FieldDef]) -> Fiel
     required = raw.get("required", False)
     if not isinstance(required, bool):
         raise r.fail(f"{where}.required", "must be true or false")
+    if ftype in UNANSWERED_TYPES:
+        for key in ("required", "constraint"):
+            if raw.get(key):
+                raise r.fail(f"{where}.{key}", f"is not allowed on a {ftype} field (nobody answers it)")
+    if (ftype == "calculate") != ("calculation" in raw):
+        raise r.fail(
+            f"{where}.calculation", "a calculate field needs a calculation, and only it may have one"
+        )
+    relevant = _expression(r, raw.get("relevant"), f"{where}.relevant", known, None)
+    constraint = _expression(r, raw.get("constraint"), f"{where}.constraint", known, fid)
+    calculation = _expression(r, raw.get("calculation"), f"{where}.calculation", known, None)
 
     bounds: dict[str, Any] = {}
     for key in ("min", "max", "warn_min", "warn_max"):
@@ -245,6 +297,10 @@ def _field(r: _Reader, raw: Any, where: str, known: dict[str, FieldDef]) -> Fiel
         options=tuple(options),
         visible_if=_condition(r, raw.get("visible_if"), f"{where}.visible_if", known, fid),
         unit=r.opt_text(raw, "unit", where),
+        relevant=relevant,
+        constraint=constraint,
+        constraint_message=r.opt_text(raw, "constraint_message", where),
+        calculation=calculation,
     )
 
 
@@ -300,11 +356,16 @@ def _score(r: _Reader, raw: Any, where: str, known: dict[str, FieldDef]) -> Scor
         field_ids, fw = raw[kind], f"{where}.{kind}"
     if not isinstance(field_ids, list) or not field_ids:
         raise r.fail(fw, "must be a non-empty list of field ids")
+    if kind == "field" and len(field_ids) != 1:
+        raise r.fail(fw, "a field score names exactly one field")
     for i, fid in enumerate(field_ids):
         fdef = known.get(fid)
         if fdef is None:
             raise r.fail(f"{fw}[{i}]", f"{fid!r} is not a field of this form")
-        if kind == "count":
+        if kind == "field":
+            if fdef.type not in NUMERIC_TYPES and fdef.type != "calculate":
+                raise r.fail(f"{fw}[{i}]", f"a {fdef.type} field cannot be a score")
+        elif kind == "count":
             if fdef.type not in OPTION_TYPES or fdef.option(count_value) is None:
                 raise r.fail(f"{fw}[{i}]", f"field {fid!r} has no option {count_value!r} to count")
         elif fdef.type in OPTION_TYPES:

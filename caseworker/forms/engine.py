@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from caseworker import i18n
+from caseworker.forms import expr
 from caseworker.forms.model import Bilingual, Condition, FieldDef, FormDef, ScoreDef
 from caseworker.numbers import NumberError, format_money, format_number, parse_number
 
@@ -57,6 +58,11 @@ i18n.register(
         "form_unknown_field": (
             "Isian '{field}' tidak ada di formulir ini dan diabaikan.",
             "'{field}' is not a field of this form and is ignored.",
+        ),
+        "form_constraint": ("{label}: {message}", "{label}: {message}"),
+        "form_constraint_default": (
+            "jawaban tidak memenuhi syarat isian ini.",
+            "the answer does not meet this field's condition.",
         ),
         "form_yes": ("Ya", "Yes"),
         "form_no": ("Tidak", "No"),
@@ -227,16 +233,34 @@ def _holds(cond: Condition | None, ev: _Evaluation) -> bool:
     return cond.value in value  # contains, on a multichoice list
 
 
+def _relevant(rule: expr.Expr | None, ev: _Evaluation, today: date | None) -> bool:
+    return rule is None or expr.truthy(expr.evaluate(rule, ev.values.get, today=today))
+
+
+def _constraint_issue(fdef: FieldDef, value: Any, ev: _Evaluation, today: date | None) -> Issue | None:
+    if fdef.constraint is None or expr.truthy(expr.evaluate(fdef.constraint, ev.values.get, value, today)):
+        return None
+    message = fdef.constraint_message or Bilingual(
+        i18n.text("form_constraint_default", "id"), i18n.text("form_constraint_default", "en")
+    )
+    return Issue(fdef.id, "constraint", "error", {"label": fdef.label, "message": message})
+
+
 def _evaluate(form: FormDef, answers: dict[str, Any], today: date | None) -> _Evaluation:
     ev = _Evaluation({}, {}, [])
     known = set()
     for section in form.sections:
-        section_shown = _holds(section.visible_if, ev)
+        section_shown = _holds(section.visible_if, ev) and _relevant(section.relevant, ev, today)
         for fdef in section.fields:
             known.add(fdef.id)
-            shown = section_shown and _holds(fdef.visible_if, ev)
+            shown = section_shown and _holds(fdef.visible_if, ev) and _relevant(fdef.relevant, ev, today)
             ev.visible[fdef.id] = shown
-            if not shown:
+            if not shown or fdef.type == "note":
+                continue
+            if fdef.calculation is not None:  # computed from the answers above, whatever was sent
+                value = expr.stored_value(expr.evaluate(fdef.calculation, ev.values.get, today=today))
+                if value is not None:
+                    ev.values[fdef.id] = value
                 continue
             raw = answers.get(fdef.id)
             if _is_empty(raw):
@@ -244,6 +268,9 @@ def _evaluate(form: FormDef, answers: dict[str, Any], today: date | None) -> _Ev
                     ev.issues.append(Issue(fdef.id, "required", "error", {"label": fdef.label}))
                 continue
             value, issues = parse_answer(fdef, raw, today)
+            if value is not None and (broken := _constraint_issue(fdef, value, ev, today)) is not None:
+                issues.append(broken)
+                value = None
             ev.issues.extend(issues)
             if value is not None:
                 ev.values[fdef.id] = value
@@ -290,6 +317,11 @@ def _points(fdef: FieldDef, value: Any, score: ScoreDef) -> float:
     return value
 
 
+def _scorable(fdef: FieldDef, value: Any) -> bool:
+    """A calculate field's value counts only when it is a number (text or NaN leaves the score open)."""
+    return fdef.type != "calculate" or (isinstance(value, int | float) and not isinstance(value, bool))
+
+
 def compute_scores(form: FormDef, answers: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """{score_id: {"value", "band", "label", "complete", "answered", "expected", "score_label"}}.
 
@@ -300,7 +332,7 @@ def compute_scores(form: FormDef, answers: dict[str, Any]) -> dict[str, dict[str
     result: dict[str, dict[str, Any]] = {}
     for score in form.scores:
         shown = [fid for fid in score.fields if ev.visible.get(fid)]
-        answered = [fid for fid in shown if fid in ev.values]
+        answered = [fid for fid in shown if fid in ev.values and _scorable(form.field(fid), ev.values[fid])]
         points = [_points(form.field(fid), ev.values[fid], score) for fid in answered]
         value: float | None = None
         if points:
@@ -342,7 +374,7 @@ def answer_text(fdef: FieldDef, value: Any, lang: str | None = None) -> str:
     if fdef.type == "date":
         day = _to_date(value)
         return day.strftime("%d/%m/%Y") if day else str(value)
-    if fdef.type in ("integer", "number", "scale"):
+    if fdef.type in ("integer", "number", "scale", "calculate"):
         if isinstance(value, bool) or not isinstance(value, int | float):
             return str(value)
         if is_money(fdef):

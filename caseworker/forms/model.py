@@ -11,6 +11,7 @@ from typing import Any
 
 from caseworker import i18n
 from caseworker.errors import KnownError, NotFound
+from caseworker.forms.expr import Expr
 
 i18n.register(
     {
@@ -23,11 +24,14 @@ i18n.register(
 )
 
 FIELD_TYPES = frozenset(
-    {"text", "textarea", "integer", "number", "date", "choice", "multichoice", "boolean", "scale"}
-)
+    {"text", "textarea", "integer", "number", "date", "choice", "multichoice", "boolean", "scale", "note",
+     "calculate"}
+)  # fmt: skip
+# Fields nobody types in: a note only shows its label, a calculate field holds its calculation's value.
+UNANSWERED_TYPES = frozenset({"note", "calculate"})
 NUMERIC_TYPES = frozenset({"integer", "number", "scale"})
 OPTION_TYPES = frozenset({"choice", "multichoice"})
-SCORE_KINDS = ("sum", "count", "max")
+SCORE_KINDS = ("sum", "count", "max", "field")  # "field": the value of one calculate/number field
 CONDITION_OPS = ("equals", "not_equals", "in", "contains")
 
 
@@ -75,6 +79,10 @@ class FieldDef:
     options: tuple[Option, ...] = ()
     visible_if: Condition | None = None
     unit: Bilingual | None = None
+    relevant: Expr | None = None  # shown only when true (XLSForm `relevant`), besides visible_if
+    constraint: Expr | None = None  # the answer (`.`) must make it true
+    constraint_message: Bilingual | None = None
+    calculation: Expr | None = None  # a calculate field's value
 
     def option(self, value: object) -> Option | None:
         wanted = str(value)
@@ -88,6 +96,7 @@ class Section:
     fields: tuple[FieldDef, ...]
     help: Bilingual | None = None
     visible_if: Condition | None = None
+    relevant: Expr | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +130,9 @@ class FormDef:
     description: Bilingual | None = None
     applies_to: dict[str, Any] = field(default_factory=dict, hash=False)
     source: str = ""  # file name, for messages
+    origin: dict[str, Any] = field(
+        default_factory=dict, hash=False, compare=False
+    )  # e.g. the XLSForm it came from
 
     def fields(self) -> Iterator[FieldDef]:
         for section in self.sections:
