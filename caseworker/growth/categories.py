@@ -1,5 +1,10 @@
 """Nutritional-status categories of Permenkes 2/2020 (Standar Antropometri Anak), per indicator.
 
+Permenkes 2/2020 categorises BB/U, PB/U-TB/U, BB/PB-BB/TB and IMT/U for 0-60 months and IMT/U for
+5-18 years. Head circumference (LK/U) is not in the regulation: its bands are WHO's +/-2 SD clinical
+cut-offs, and `category_source` says so. Arm circumference, skinfolds, TB/U and BB/U after 5 years have no
+category: only the z-score is shown.
+
 Boundaries are inclusive exactly as the regulation writes them: "normal -2 SD s.d. +1 SD" means
 z = -2.00 and z = +1.00 are both normal. Classify the z-score rounded to 2 decimals (what the worker
 sees), otherwise -2.004 would show as "-2.00" yet be labelled "kurang".
@@ -52,6 +57,16 @@ _BANDS: dict[str, list[tuple[float | None, bool, str, int]]] = {
     ],
 }
 _BANDS["baz"] = _BANDS["whz"]
+# IMT/U for 5-18 years (WHO 2007 reference): "gizi lebih" starts above +1 SD, "obesitas" above +2 SD.
+_OLDER_BANDS: dict[str, list[tuple[float | None, bool, str, int]]] = {
+    "baz": [
+        (-3.0, False, "severely_thin", 3),
+        (-2.0, False, "thin", 2),
+        (1.0, True, "normal", 0),
+        (2.0, True, "overweight", 2),
+        (None, True, "obese", 3),
+    ],
+}
 
 # Indicator names as Permenkes 2/2020 writes them (the length-based ones depend on the position).
 INDICATOR_NAMES: dict[str, tuple[str, str]] = {
@@ -62,6 +77,9 @@ INDICATOR_NAMES: dict[str, tuple[str, str]] = {
     "whz_standing": ("BB/TB", "Weight-for-height"),
     "baz": ("IMT/U", "BMI-for-age"),
     "hcz": ("LK/U", "Head circumference-for-age"),
+    "acz": ("LiLA/U", "Arm circumference-for-age"),
+    "tsz": ("LLT/U", "Triceps skinfold-for-age"),
+    "ssz": ("LLS/U", "Subscapular skinfold-for-age"),
 }
 
 i18n.register(
@@ -95,29 +113,50 @@ i18n.register(
         "growth.category.hcz.microcephaly": ("Mikrosefali", "Microcephaly"),
         "growth.category.hcz.normal": ("Normal", "Normal"),
         "growth.category.hcz.macrocephaly": ("Makrosefali", "Macrocephaly"),
+        "growth.category.baz.severely_thin": ("Gizi buruk", "Severe thinness"),
+        "growth.category.baz.thin": ("Gizi kurang", "Thinness"),
+        "growth.source.permenkes": ("Permenkes 2/2020", "Permenkes 2/2020"),
+        "growth.source.who_hc": ("WHO, batas \u00b12 SD", "WHO, \u00b12 SD cut-offs"),
     }
 )
 
 
-def category_code(indicator: str, z: float) -> str:
-    """The Permenkes 2/2020 category code of a z-score (pass it rounded to 2 decimals)."""
-    bands = _BANDS.get(indicator)
+def _bands(indicator: str, older: bool) -> list[tuple[float | None, bool, str, int]] | None:
+    if older:
+        return _OLDER_BANDS.get(indicator)
+    return _BANDS.get(indicator)
+
+
+def has_category(indicator: str, older: bool = False) -> bool:
+    """Whether the indicator is categorised (Permenkes 2/2020, or WHO's bands for LK/U); `older` = scored
+    on the WHO 2007 reference (5-19 years)."""
+    return _bands(indicator, older) is not None
+
+
+def category_source(indicator: str, lang: str | None = None) -> str:
+    """Who defines the indicator's category bands: Permenkes 2/2020, or WHO's +/-2 SD for head size."""
+    return i18n.text("growth.source.who_hc" if indicator == "hcz" else "growth.source.permenkes", lang)
+
+
+def category_code(indicator: str, z: float, older: bool = False) -> str:
+    """The category code of a z-score (pass it rounded to 2 decimals); `older` for 5-18 years."""
+    bands = _bands(indicator, older)
     if bands is None:
-        raise ValueError(f"unknown indicator {indicator!r}")
+        raise ValueError(f"no categories for {indicator!r}{' after 5 years' if older else ''}")
     for bound, inclusive, code, _severity in bands:
         if bound is None or z < bound or (inclusive and z == bound):
             return code
     raise AssertionError("the last band has no bound")  # pragma: no cover
 
 
-def classify(indicator: str, z: float) -> Category:
-    """The Permenkes 2/2020 category of a z-score (pass it rounded to 2 decimals)."""
-    return category(indicator, category_code(indicator, z))
+def classify(indicator: str, z: float, older: bool = False) -> Category:
+    """The category of a z-score (pass it rounded to 2 decimals); `older` for 5-18 years."""
+    return category(indicator, category_code(indicator, z, older))
 
 
 def category(indicator: str, code: str) -> Category:
     """Rebuild a Category from its stored code (GrowthResult.categories keeps codes)."""
-    for _bound, _inclusive, known, severity in _BANDS[indicator]:
+    for _bound, _inclusive, known, severity in _BANDS[indicator] + _OLDER_BANDS.get(indicator, []):
         if known == code:
             return Category(indicator, code, severity)
     raise ValueError(f"unknown category {code!r} for {indicator}")

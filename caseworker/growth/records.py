@@ -28,6 +28,9 @@ def result_for(person: dict[str, Any], m: dict[str, Any]) -> GrowthResult | None
             position=m.get("position") or None,
             head_cm=m.get("head_cm"),
             oedema=bool(m.get("oedema")),
+            muac_cm=m.get("muac_cm"),
+            triceps_mm=m.get("triceps_mm"),
+            subscapular_mm=m.get("subscapular_mm"),
         )
     except (KnownError, ValueError):
         return None

@@ -1,20 +1,26 @@
-"""WHO Child Growth Standards LMS tables, loaded lazily once and kept as flat per-sex lists.
+"""WHO LMS tables, loaded lazily once and kept as flat per-sex lists.
 
-Age tables are indexed by age in days (0..MAX_AGE_DAYS); length tables by length in tenths of a
-centimetre minus the table's first row. A list index is the fastest lookup plain Python offers, which
+WHO Child Growth Standards (0-5 years): age tables indexed by age in days (0..MAX_AGE_DAYS; arm
+circumference and skinfolds start at day 91, the rows before are None); length tables by length in tenths
+of a centimetre minus the table's first row. A list index is the fastest lookup plain Python offers, which
 matters when a report computes z-scores for thousands of measurements.
+
+WHO Growth Reference 2007 (5-19 years): monthly rows 60..228 months, read between whole months by linear
+interpolation as WHO's who2007 macro and its anthroplus package do.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from caseworker.paths import resource
 
-# Last day in the daily tables (60 completed months: 60 * 30.4375 = 1826.25 days).
-MAX_AGE_DAYS = 1826
+# Last day in the daily tables WHO's igrowup macros score (they run to 1856 days, just under 61 months;
+# WHO's newer anthro package stops at 60 months, 1826 days).
+MAX_AGE_DAYS = 1856
 # Measurements before this age are lying length (PB), from it standing height (TB).
 STANDING_FROM_DAYS = 731
 
@@ -24,7 +30,19 @@ AGE_TABLES = {
     "haz": "lenanthro.txt",
     "baz": "bmianthro.txt",
     "hcz": "hcanthro.txt",
+    "acz": "acanthro.txt",
+    "tsz": "tsanthro.txt",
+    "ssz": "ssanthro.txt",
 }
+# First day of each age table (WHO defines arm circumference and skinfolds from 3 months).
+FIRST_DAY = {"acz": 91, "tsz": 91, "ssz": 91}
+# WHO Growth Reference 2007, monthly rows (weight-for-age only to 120 months).
+MONTH_TABLES = {
+    "haz": "hfawho2007.txt",
+    "baz": "bfawho2007.txt",
+    "waz": "wfawho2007.txt",
+}
+MONTH_RANGE = {"haz": (60, 228), "baz": (60, 228), "waz": (60, 120)}
 # Tables keyed by length/height in 0.1 cm steps.
 LENGTH_TABLES = {
     "wfl": "wflanthro.txt",
@@ -52,8 +70,9 @@ class LengthTable:
 
 
 _lock = threading.Lock()
-_age: dict[str, dict[int, list[LMS]]] = {}
+_age: dict[str, dict[int, list[LMS | None]]] = {}
 _length: dict[str, LengthTable] = {}
+_month: dict[str, dict[int, dict[int, LMS]]] = {}
 
 
 def _who_dir() -> Path:
@@ -73,8 +92,8 @@ def _read_rows(name: str) -> list[tuple[int, float, float, float, float]]:
     return rows
 
 
-def _load_age(name: str) -> dict[int, list[LMS]]:
-    by_sex: dict[int, list[LMS]] = {1: [], 2: []}
+def _load_age(name: str, first_day: int = 0) -> dict[int, list[LMS | None]]:
+    by_sex: dict[int, list[LMS | None]] = {1: [None] * first_day, 2: [None] * first_day}
     for sex, key, lam, mu, sigma in _read_rows(name):
         day = int(key)
         if day != len(by_sex[sex]):
@@ -101,14 +120,15 @@ def _load_length(name: str) -> LengthTable:
     return LengthTable(first, first + len(by_sex[1]) - 1, by_sex)
 
 
-def age_table(indicator: str) -> dict[int, list[LMS]]:
-    """{sex: [(L, M, S) for day 0..MAX_AGE_DAYS]} for 'waz', 'haz', 'baz' or 'hcz'."""
+def age_table(indicator: str) -> dict[int, list[LMS | None]]:
+    """{sex: [(L, M, S) for day 0..MAX_AGE_DAYS]} for 'waz', 'haz', 'baz', 'hcz', 'acz', 'tsz' or 'ssz'
+    (None before the table's first day)."""
     table = _age.get(indicator)
     if table is None:
         with _lock:
             table = _age.get(indicator)
             if table is None:
-                table = _load_age(AGE_TABLES[indicator])
+                table = _load_age(AGE_TABLES[indicator], FIRST_DAY.get(indicator, 0))
                 _age[indicator] = table
     return table
 
@@ -125,12 +145,52 @@ def length_table(name: str) -> LengthTable:
     return table
 
 
-def lms_for_age(indicator: str, sex: int, age_days: int) -> LMS:
-    """Exact row for an age in days; the caller checks 0 <= age_days <= MAX_AGE_DAYS."""
+def lms_for_age(indicator: str, sex: int, age_days: int) -> LMS | None:
+    """Exact row for an age in days (None before the table's first day); the caller checks
+    0 <= age_days <= MAX_AGE_DAYS."""
     table = _age.get(indicator)
     if table is None:
         table = age_table(indicator)
     return table[sex][age_days]
+
+
+def _load_months(name: str) -> dict[int, dict[int, LMS]]:
+    by_sex: dict[int, dict[int, LMS]] = {1: {}, 2: {}}
+    for sex, key, lam, mu, sigma in _read_rows(name):
+        by_sex[sex][int(key)] = (lam, mu, sigma)
+    for sex, rows in by_sex.items():
+        months = sorted(rows)
+        if months != list(range(months[0], months[-1] + 1)):
+            raise ValueError(f"{name}: sex {sex} rows are not consecutive months")
+    return by_sex
+
+
+def month_table(indicator: str) -> dict[int, dict[int, LMS]]:
+    """{sex: {month: (L, M, S)}} of the WHO 2007 reference for 'haz', 'baz' or 'waz'."""
+    table = _month.get(indicator)
+    if table is None:
+        with _lock:
+            table = _month.get(indicator)
+            if table is None:
+                table = _load_months(MONTH_TABLES[indicator])
+                _month[indicator] = table
+    return table
+
+
+def lms_for_months(indicator: str, sex: int, months: float) -> LMS | None:
+    """WHO 2007 L, M, S at an age in months, interpolated linearly between whole months (who2007 macro);
+    None outside the reference's months (60-228, weight-for-age 60-120)."""
+    low_month, high_month = MONTH_RANGE[indicator]
+    if not (low_month <= months <= high_month):
+        return None
+    rows = month_table(indicator)[sex]
+    low = math.trunc(months)
+    fraction = months - low
+    if fraction <= 0:
+        return rows[low]
+    l0, m0, s0 = rows[low]
+    l1, m1, s1 = rows[low + 1]
+    return (l0 + fraction * (l1 - l0), m0 + fraction * (m1 - m0), s0 + fraction * (s1 - s0))
 
 
 def lms_for_length(name: str, sex: int, length_cm: float) -> LMS | None:

@@ -1,11 +1,16 @@
-"""WHO Child Growth Standards z-scores for one measurement, by the WHO Anthro method.
+"""WHO z-scores for one measurement: WHO Child Growth Standards (0-1856 days, the igrowup method) and
+the WHO Growth Reference 2007 (from 1857 days to 228 months, the who2007/anthroplus method).
 
-- Age in days; z-scores exist from 0 to 1826 days (60 completed months), the end of the daily tables.
+- Age in days; the 0-5 standards score from 0 to 1856 days (what WHO's igrowup macros score; arm
+  circumference and skinfolds from 91 days). From 1857 days the 2007 reference gives TB/U and IMT/U to
+  228 months (19 years) and BB/U to 120 months, at months = days / 30.4375 between whole-month rows.
 - Length measured standing before 731 days gets +0.7 cm, lying from 731 days gets -0.7 cm.
 - Weight-for-length (45-110 cm) before 731 days, weight-for-height (65-120 cm) from 731 days,
   interpolated linearly between the 0.1 cm rows. BMI uses the corrected length.
 - Weight-for-age, weight-for-length/height and BMI-for-age beyond +/-3 SD use the "restricted" method
-  (distance between the 2 and 3 SD curves); length-for-age and head circumference the plain LMS formula.
+  (distance between the 2 and 3 SD curves), and so do arm circumference and the two skinfolds (igrowup
+  and anthro compute them "adjusted" too); length-for-age and head circumference the plain LMS formula.
+  In the 2007 reference BMI- and weight-for-age are restricted, height-for-age plain.
 - Oedema makes the weight-based z-scores undefined. An undefined z-score is None with a reason, never a
   guessed number.
 """
@@ -19,10 +24,19 @@ from typing import Any
 
 from caseworker import i18n
 from caseworker.errors import KnownError
-from caseworker.growth.categories import category, category_code
-from caseworker.growth.tables import MAX_AGE_DAYS, STANDING_FROM_DAYS, age_table, lms_for_length
+from caseworker.growth.categories import category, category_code, has_category
+from caseworker.growth.tables import (
+    MAX_AGE_DAYS,
+    STANDING_FROM_DAYS,
+    age_table,
+    lms_for_length,
+    lms_for_months,
+)
 
-INDICATORS = ("waz", "haz", "whz", "baz", "hcz")
+INDICATORS = ("waz", "haz", "whz", "baz", "hcz", "acz", "tsz", "ssz")
+# The indicators the 0-5 standards give from 3 months (arm circumference, triceps, subscapular skinfold).
+SKIN_INDICATORS = {"acz": "muac_cm", "tsz": "triceps_mm", "ssz": "subscapular_mm"}
+FIRST_SKIN_DAY = 91
 DAYS_PER_MONTH = 30.4375
 POSITION_CORRECTION_CM = 0.7
 
@@ -33,12 +47,18 @@ PLAUSIBLE: dict[str, tuple[float, float]] = {
     "whz": (-5.0, 5.0),
     "baz": (-5.0, 5.0),
     "hcz": (-5.0, 5.0),
+    "acz": (-5.0, 5.0),
+    "tsz": (-5.0, 5.0),
+    "ssz": (-5.0, 5.0),
 }
 # Inputs outside these are typing mistakes, not children; they are refused instead of scored.
 INPUT_LIMITS: dict[str, tuple[float, float]] = {
-    "weight_kg": (0.1, 150.0),
+    "weight_kg": (0.1, 250.0),
     "length_cm": (10.0, 200.0),
     "head_cm": (10.0, 100.0),
+    "muac_cm": (3.0, 100.0),
+    "triceps_mm": (0.5, 100.0),
+    "subscapular_mm": (0.5, 100.0),
 }
 
 _SEXES = {
@@ -95,6 +115,31 @@ i18n.register(
         "growth.reason.no_weight": ("Berat badan tidak diukur.", "Weight was not measured."),
         "growth.reason.no_length": ("Panjang/tinggi badan tidak diukur.", "Length/height was not measured."),
         "growth.reason.no_head": ("Lingkar kepala tidak diukur.", "Head circumference was not measured."),
+        "growth.reason.no_muac": ("LiLA tidak diukur.", "MUAC was not measured."),
+        "growth.reason.no_triceps": (
+            "Lipatan kulit trisep tidak diukur.",
+            "Triceps skinfold was not measured.",
+        ),
+        "growth.reason.no_subscapular": (
+            "Lipatan kulit subskapula tidak diukur.",
+            "Subscapular skinfold was not measured.",
+        ),
+        "growth.reason.under_3_months": (
+            "Di bawah 3 bulan: standar WHO untuk ukuran ini mulai usia 3 bulan.",
+            "Under 3 months: the WHO standard for this measure starts at 3 months.",
+        ),
+        "growth.reason.not_after_5_years": (
+            "Setelah usia 5 tahun WHO tidak mempunyai acuan untuk indikator ini.",
+            "After 5 years WHO has no reference for this indicator.",
+        ),
+        "growth.reason.waz_after_10_years": (
+            "BB/U hanya sampai usia 10 tahun (acuan WHO 2007); lihat IMT/U.",
+            "Weight-for-age stops at 10 years (WHO 2007 reference); see BMI-for-age.",
+        ),
+        "growth.reason.age_over_19_years": (
+            "Usia di atas 19 tahun: di luar acuan WHO 2007 (5-19 tahun).",
+            "Age over 19 years: outside the WHO 2007 reference (5-19 years).",
+        ),
         "growth.reason.oedema": (
             "Ada edema: z-skor berbasis berat badan tidak dihitung.",
             "Oedema: weight-based z-scores are not computed.",
@@ -106,6 +151,9 @@ i18n.register(
         "growth.measure.weight_kg": ("Berat badan", "Weight"),
         "growth.measure.length_cm": ("Panjang/tinggi badan", "Length/height"),
         "growth.measure.head_cm": ("Lingkar kepala", "Head circumference"),
+        "growth.measure.muac_cm": ("LiLA", "MUAC"),
+        "growth.measure.triceps_mm": ("Lipatan kulit trisep", "Triceps skinfold"),
+        "growth.measure.subscapular_mm": ("Lipatan kulit subskapula", "Subscapular skinfold"),
     }
 )
 
@@ -123,12 +171,17 @@ class GrowthResult:
     whz: float | None = None
     baz: float | None = None
     hcz: float | None = None
+    acz: float | None = None
+    tsz: float | None = None
+    ssz: float | None = None
     reasons: dict[str, str] = field(default_factory=dict)  # indicator -> reason code (growth.reason.*)
     flags: list[str] = field(default_factory=list)  # implausible indicators: re-measure
     categories: dict[str, str] = field(default_factory=dict)  # indicator -> category code
     length_cm: float | None = None  # after the lying/standing correction
     standing: bool = False  # TB/BB-TB (from 731 days) rather than PB/BB-PB
     bmi: float | None = None
+    muac_cm: float | None = None  # kept for the MUAC cut-off alert (6-59 months)
+    reference: str = "who2006"  # who2006 (0-1856 days), who2007 (5-19 years) or none (older)
 
     @property
     def age_months(self) -> float:
@@ -149,6 +202,7 @@ class GrowthResult:
         for indicator in INDICATORS:
             value = getattr(self, indicator)
             out[indicator] = None if value is None else round2(value)
+        out["reference"] = self.reference
         out["flags"] = list(self.flags)
         out["categories"] = {
             indicator: category(indicator, code).label("id") for indicator, code in self.categories.items()
@@ -160,9 +214,9 @@ _age_tables: tuple = ()
 
 
 def _load_age_tables() -> tuple:
-    """The four age tables bound once, so a computation indexes lists instead of calling lookups."""
+    """The age tables bound once, so a computation indexes lists instead of calling lookups."""
     global _age_tables
-    _age_tables = tuple(age_table(indicator) for indicator in ("waz", "haz", "baz", "hcz"))
+    _age_tables = tuple(age_table(i) for i in ("waz", "haz", "baz", "hcz", "acz", "tsz", "ssz"))
     return _age_tables
 
 
@@ -258,6 +312,9 @@ def compute(
     position: str | None = None,
     head_cm: float | None = None,
     oedema: bool = False,
+    muac_cm: float | None = None,
+    triceps_mm: float | None = None,
+    subscapular_mm: float | None = None,
 ) -> GrowthResult:
     """Z-scores of one measurement. `position` None means the child was measured in the position the
     age calls for (no correction). Raises GrowthInputError for impossible inputs."""
@@ -269,14 +326,19 @@ def compute(
     weight = _check_measure("weight_kg", weight_kg)
     length = _check_measure("length_cm", length_cm)
     head = _check_measure("head_cm", head_cm)
+    skin = {
+        "acz": _check_measure("muac_cm", muac_cm),
+        "tsz": _check_measure("triceps_mm", triceps_mm),
+        "ssz": _check_measure("subscapular_mm", subscapular_mm),
+    }
     pos = parse_position(position)
     standing = age_days >= STANDING_FROM_DAYS
 
     if age_days > MAX_AGE_DAYS:
-        too_old = dict.fromkeys(INDICATORS, "age_over_60_months")
-        return GrowthResult(age_days=age_days, sex=sex_code, reasons=too_old, standing=standing)
+        months = age_days / DAYS_PER_MONTH
+        return _compute_older(sex_code, age_days, months, weight, length, pos, oedema, skin["acz"])
 
-    weight_rows, length_rows, bmi_rows, head_rows = _age_tables or _load_age_tables()
+    weight_rows, length_rows, bmi_rows, head_rows, *skin_rows = _age_tables or _load_age_tables()
     reasons: dict[str, str] = {}
     scores: dict[str, float] = {}
     clen = None if length is None else corrected_length(age_days, length, pos)
@@ -309,6 +371,94 @@ def compute(
     else:
         scores["hcz"] = lms_z(head, *head_rows[sex_code][age_days])
 
+    for (indicator, value), rows in zip(skin.items(), skin_rows, strict=True):
+        if value is None:
+            reasons[indicator] = _MISSING[indicator]
+        elif age_days < FIRST_SKIN_DAY:
+            reasons[indicator] = "under_3_months"
+        else:
+            scores[indicator] = restricted_z(value, *rows[sex_code][age_days])
+
+    return _result(sex_code, age_days, scores, reasons, clen, standing, bmi, skin["acz"], "who2006")
+
+
+_MISSING = {"acz": "no_muac", "tsz": "no_triceps", "ssz": "no_subscapular"}
+
+
+def compute_months(
+    sex: str | int,
+    age_months: float,
+    weight_kg: float | None = None,
+    height_cm: float | None = None,
+    oedema: bool = False,
+) -> GrowthResult:
+    """WHO 2007 z-scores (5-19 years) at an age given in months, as WHO's who2007 survey tools take it
+    (60-228 months; weight-for-age to 120). The result's age_days is the age in whole days."""
+    sex_code = parse_sex(sex)
+    if isinstance(age_months, bool) or not isinstance(age_months, int | float) or not 60 <= age_months:
+        raise GrowthInputError("growth.error.age", value=age_months)
+    weight = _check_measure("weight_kg", weight_kg)
+    height = _check_measure("length_cm", height_cm)
+    days = math.floor(age_months * DAYS_PER_MONTH)
+    return _compute_older(sex_code, days, float(age_months), weight, height, None, oedema, None)
+
+
+def _compute_older(
+    sex_code: int,
+    age_days: int,
+    months: float,
+    weight: float | None,
+    length: float | None,
+    pos: str | None,
+    oedema: bool,
+    muac: float | None,
+) -> GrowthResult:
+    """5-19 years, WHO Growth Reference 2007: TB/U (plain LMS), IMT/U and BB/U to 10 years (restricted).
+    A height measured lying gets the same -0.7 cm as from 2 years in the 0-5 standards."""
+    reasons = dict.fromkeys(("whz", "hcz", "acz", "tsz", "ssz"), "not_after_5_years")
+    if lms_for_months("haz", sex_code, months) is None:  # past 228 months: nothing is scored
+        too_old = dict.fromkeys(INDICATORS, "age_over_19_years")
+        return GrowthResult(age_days=age_days, sex=sex_code, reasons=too_old, standing=True, reference="none")
+    scores: dict[str, float] = {}
+    clen = None if length is None else corrected_length(age_days, length, pos)
+    bmi = None if (weight is None or clen is None) else weight / (clen / 100.0) ** 2
+    weight_lms = lms_for_months("waz", sex_code, months)
+    if weight is None:
+        reasons["waz"] = reasons["baz"] = "no_weight"
+    elif oedema:
+        reasons["waz"] = reasons["baz"] = "oedema"
+    elif weight_lms is None:
+        reasons["waz"] = "waz_after_10_years"
+    else:
+        scores["waz"] = restricted_z(weight, *weight_lms)
+    if clen is None:
+        reasons["haz"] = "no_length"
+        reasons.setdefault("baz", "no_length")
+    else:
+        scores["haz"] = lms_z(clen, *_months_lms("haz", sex_code, months))
+        if bmi is not None and not oedema:
+            scores["baz"] = restricted_z(bmi, *_months_lms("baz", sex_code, months))
+    return _result(sex_code, age_days, scores, reasons, clen, True, bmi, muac, "who2007")
+
+
+def _months_lms(indicator: str, sex_code: int, months: float) -> tuple[float, float, float]:
+    lms = lms_for_months(indicator, sex_code, months)
+    assert lms is not None  # haz and baz cover the same months, checked by the caller
+    return lms
+
+
+def _result(
+    sex_code: int,
+    age_days: int,
+    scores: dict[str, float],
+    reasons: dict[str, str],
+    clen: float | None,
+    standing: bool,
+    bmi: float | None,
+    muac: float | None,
+    reference: str,
+) -> GrowthResult:
+    """Flags (WHO's implausible limits) and categories of the rounded z-scores."""
     flags: list[str] = []
     categories: dict[str, str] = {}
     for indicator, value in scores.items():
@@ -316,8 +466,9 @@ def compute(
         low, high = PLAUSIBLE[indicator]
         if shown < low or shown > high:
             flags.append(indicator)
-        categories[indicator] = category_code(indicator, shown)
-
+        older = reference == "who2007"
+        if has_category(indicator, older):
+            categories[indicator] = category_code(indicator, shown, older)
     return GrowthResult(
         age_days=age_days,
         sex=sex_code,
@@ -327,5 +478,7 @@ def compute(
         length_cm=clen,
         standing=standing,
         bmi=bmi,
+        muac_cm=muac,
+        reference=reference,
         **scores,
     )

@@ -33,7 +33,7 @@ def refresh_growth(db: sqlite_utils.Database, case_ids: Iterable[str] | None = N
         conn.execute("DELETE FROM growth_status")
     rows = conn.execute(
         "SELECT m.case_id, p.birth_date, p.sex, m.measured_at, m.weight_kg, m.length_cm, m.position, m.head_cm,"
-        " m.oedema FROM measurements m JOIN cases c ON c.id = m.case_id JOIN persons p ON p.id = c.person_id"
+        " m.oedema, m.muac_cm FROM measurements m JOIN cases c ON c.id = m.case_id JOIN persons p ON p.id = c.person_id"
         f" WHERE m.deleted = 0{where} ORDER BY m.case_id, m.measured_at",
         params,
     )
@@ -47,6 +47,7 @@ def refresh_growth(db: sqlite_utils.Database, case_ids: Iterable[str] | None = N
         "position",
         "head_cm",
         "oedema",
+        "muac_cm",  # the MUAC cut-off alerts; skinfolds raise no alert, so they are not read here
     )
     by_case: dict[str, list[dict]] = {}
     persons: dict[str, dict] = {}
@@ -79,6 +80,8 @@ def status_row(case_id: str, person: dict, measurements: Iterable[dict]) -> tupl
             need = {ind for ind in need if not _shows(result, ind)}
         else:
             need = {ind for ind in DROP_INDICATORS if _shows(result, ind)}
+            if result.length_cm is not None:
+                need.add("length")
         tail.append((date.fromisoformat(m["measured_at"][:10]), result))
         if not need:
             break
@@ -90,5 +93,8 @@ def status_row(case_id: str, person: dict, measurements: Iterable[dict]) -> tupl
 
 
 def _shows(result, indicator: str) -> bool:
-    """Whether the visit has a plausible value for `indicator` (what a drop is measured against)."""
+    """Whether the visit has a plausible value for `indicator` (what a drop is measured against), or for
+    "length" a length at all (what a shrinking length is measured against)."""
+    if indicator == "length":
+        return result.length_cm is not None
     return result.z(indicator) is not None and indicator not in result.flags

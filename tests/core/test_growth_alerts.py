@@ -95,3 +95,56 @@ def test_every_alert_has_text(lang: str) -> None:
     assert [a.severity for a in found] == sorted(
         (a.severity for a in found), key=["high", "medium", "low"].index
     )
+
+
+def test_muac_cut_offs_for_6_to_59_months() -> None:
+    def muac_codes(day: int, muac: float) -> set[tuple[str, str]]:
+        return codes(alerts([visit(day, muac_cm=muac)]))
+
+    assert muac_codes(400, 11.4) == {("muac_severe", "acz")}
+    assert muac_codes(400, 11.5) == {("muac_moderate", "acz")}
+    assert muac_codes(400, 12.4) == {("muac_moderate", "acz")}
+    assert muac_codes(400, 12.5) == set()
+    assert muac_codes(182, 10.0) == set()  # 5.98 months: the cut-offs start at 6 months
+    assert muac_codes(183, 11.0) == {("muac_severe", "acz")}
+    assert muac_codes(1826, 11.0) == {("muac_severe", "acz")}  # 59.99 months
+    assert muac_codes(1827, 11.0) == set()  # 60.03 months
+    found = alerts([visit(400, muac_cm=11.2)])
+    assert found[0].severity == "high"
+    assert "11,2 cm" in found[0].text("id") and "rujuk" in found[0].text("id")
+    assert "11.2 cm" in found[0].text("en")
+
+
+def test_a_shrinking_length_asks_to_measure_again_instead_of_a_referral() -> None:
+    history = [
+        visit(400, length_cm=76.0, position="lying"),
+        visit(430, length_cm=70.0, position="lying"),  # 6 cm shorter: HAZ falls below -2
+    ]
+    shrunk = compute("male", 430, length_cm=70.0, position="lying")
+    assert shrunk.categories["haz"] in ("stunted", "severely_stunted")
+    found = alerts(history)
+    assert codes(found) == {("length_shrank", "haz")}
+    assert found[0].severity == "low"
+    text = found[0].text("id")
+    assert "ukur ulang" in text and "rujuk" not in text and "70,0" in text and "76,0" in text
+    assert "measure" in found[0].text("en")
+
+
+def test_a_length_within_measuring_error_is_not_called_shrinking() -> None:
+    history = [visit(400, length_cm=76.0, position="lying"), visit(430, length_cm=75.6, position="lying")]
+    assert "length_shrank" not in {a.code for a in alerts(history)}
+
+
+def test_the_position_correction_is_not_a_shrinking_length() -> None:
+    # 85.0 cm lying at 720 days, 84.6 cm standing at 740 days = 85.3 cm lying: the child grew.
+    history = [visit(720, length_cm=85.0, position="lying"), visit(740, length_cm=84.6, position="standing")]
+    assert "length_shrank" not in {a.code for a in alerts(history)}
+
+
+def test_thinness_alerts_for_school_children() -> None:
+    ten = 3660  # 120.2 months
+    thin = compute("male", ten, weight_kg=22.0, length_cm=138.0, position="standing")
+    assert thin.reference == "who2007" and thin.categories["baz"] in ("thin", "severely_thin")
+    found = alerts([(date(2026, 1, 1), thin)])
+    assert {a.code for a in found} & {"thin", "severely_thin"}
+    assert "IMT/U" in found[0].text("id")

@@ -44,7 +44,20 @@ def test_json_output(capsys) -> None:
     )
     assert code == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"age_days", "waz", "haz", "whz", "baz", "hcz", "flags", "categories"}
+    assert set(out) == {
+        "age_days",
+        "waz",
+        "haz",
+        "whz",
+        "baz",
+        "hcz",
+        "acz",
+        "tsz",
+        "ssz",
+        "reference",
+        "flags",
+        "categories",
+    }
     # WHO igrowup demonstration survey, child 24.
     assert (out["waz"], out["haz"], out["whz"], out["baz"], out["hcz"]) == (-1.02, -0.33, -1.07, -1.14, -0.01)
     assert out["flags"] == []
@@ -72,10 +85,10 @@ def test_readable_table_in_indonesian(capsys) -> None:
     assert "Lingkar kepala tidak diukur" in text
 
 
-def test_over_sixty_months_prints_nulls(capsys) -> None:
-    assert run("--sex", "male", "--age-days", "1900", "--weight", "18", "--json") == 0
+def test_over_nineteen_years_prints_nulls(capsys) -> None:
+    assert run("--sex", "male", "--age-days", "7000", "--weight", "60", "--json") == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["waz"] is None and out["categories"] == {}
+    assert out["waz"] is None and out["categories"] == {} and out["reference"] == "none"
 
 
 @pytest.mark.parametrize(

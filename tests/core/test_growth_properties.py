@@ -68,11 +68,22 @@ def test_no_exception_and_consistent_result(sex, age, weight, length, position, 
 
 
 @settings(max_examples=200, deadline=None)
-@given(sexes, st.integers(min_value=MAX_AGE_DAYS + 1, max_value=40_000), weights, lengths, heads)
-def test_none_beyond_sixty_months(sex, age, weight, length, head) -> None:
+@given(sexes, st.integers(min_value=6941, max_value=40_000), weights, lengths, heads)
+def test_none_beyond_nineteen_years(sex, age, weight, length, head) -> None:
+    # 228 months (the WHO 2007 reference's end) = 6939.75 days; 6940 days is 228.01 months.
     result = compute(sex, age, weight, length, "standing", head)
     assert all(result.z(indicator) is None for indicator in INDICATORS)
-    assert set(result.reasons.values()) == {"age_over_60_months"}
+    assert set(result.reasons.values()) == {"age_over_19_years"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(sexes, st.integers(min_value=MAX_AGE_DAYS + 1, max_value=6939), weights, lengths, heads)
+def test_after_five_years_only_the_2007_reference_indicators(sex, age, weight, length, head) -> None:
+    result = compute(sex, age, weight, length, "standing", head, muac_cm=15.0)
+    assert result.reference == "who2007"
+    assert result.haz is not None and result.baz is not None
+    assert all(result.z(i) is None for i in ("whz", "hcz", "acz", "tsz", "ssz"))
+    assert (result.waz is not None) == (age / 30.4375 <= 120)
 
 
 @settings(max_examples=200, deadline=None)
@@ -95,7 +106,7 @@ def test_none_outside_the_weight_for_length_table(sex, age, weight, length) -> N
     st.sampled_from(["weight_kg", "length_cm", "head_cm"]),
     st.one_of(
         st.floats(max_value=0.09),
-        st.floats(min_value=200.01),
+        st.floats(min_value=250.01),
         st.just(math.nan),
         st.just(math.inf),
     ),

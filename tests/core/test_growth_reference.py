@@ -27,10 +27,12 @@ def _number(text: str) -> float | None:
 
 
 CASES = _cases()
+# The indicators this file publishes (arm circumference and skinfolds are in test_growth_reference_full).
+COLUMNS = [indicator for indicator in INDICATORS if indicator in CASES[0]]
 
 
 def test_the_reference_set_is_large_enough() -> None:
-    complete = [c for c in CASES if all(c[indicator] for indicator in INDICATORS)]
+    complete = [c for c in CASES if all(c[indicator] for indicator in COLUMNS)]
     assert len(complete) >= 10, "need at least 10 children with every indicator published"
     assert {c["source"] for c in CASES} == {"igrowup", "anthro"}
     assert any(c["oedema"] == "y" for c in CASES)
@@ -50,7 +52,7 @@ def test_matches_who_to_two_decimals(case: dict[str, str]) -> None:
         oedema=case["oedema"] == "y",
     )
     published = result.to_json()
-    for indicator in INDICATORS:
+    for indicator in COLUMNS:
         expected = _number(case[indicator])
         if expected is None:
             assert published[indicator] is None, f"{indicator}: WHO gives no z-score"

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from caseworker.growth import GrowthInputError, age_in_days, compute
+from caseworker.growth import INDICATORS, GrowthInputError, age_in_days, compute
 from caseworker.growth.tables import MAX_AGE_DAYS, lms_for_age, lms_for_length
 from caseworker.growth.zscores import lms_z, parse_sex, restricted_z, value_at_z
 
@@ -96,12 +96,19 @@ def test_oedema_leaves_weight_based_scores_undefined() -> None:
     assert "edema" in (result.reason("waz", "id") or "")
 
 
-def test_over_sixty_months_gives_none_with_a_reason() -> None:
-    assert compute("male", MAX_AGE_DAYS, weight_kg=18.0).waz is not None
-    result = compute("male", MAX_AGE_DAYS + 1, weight_kg=18.0, length_cm=110, position="standing", head_cm=50)
-    assert all(result.z(i) is None for i in ("waz", "haz", "whz", "baz", "hcz"))
-    assert set(result.reasons.values()) == {"age_over_60_months"}
-    assert result.to_json()["waz"] is None
+def test_the_0_to_5_standards_run_to_1856_days_then_the_2007_reference() -> None:
+    assert MAX_AGE_DAYS == 1856
+    last = compute("male", 1856, weight_kg=18.0, length_cm=110, position="standing", head_cm=50, muac_cm=16)
+    assert last.reference == "who2006"
+    assert all(last.z(i) is not None for i in ("waz", "haz", "whz", "baz", "hcz", "acz"))
+    # weianthro.txt sex 1, day 1856 (an igrowup row WHO's newer anthro package dropped)
+    assert lms_for_age("waz", 1, 1856) == (-0.1534, 18.4968, 0.1358)
+    after = compute("male", 1857, weight_kg=18.0, length_cm=110, position="standing", head_cm=50, muac_cm=16)
+    assert after.reference == "who2007"
+    assert after.waz is not None and after.haz is not None and after.baz is not None
+    assert after.whz is None and after.reasons["whz"] == "not_after_5_years"
+    assert after.hcz is None and after.acz is None
+    assert after.to_json()["hcz"] is None
 
 
 @pytest.mark.parametrize(
@@ -135,7 +142,12 @@ def test_missing_measurements_have_reasons() -> None:
         "baz": "no_weight",
         "haz": "no_length",
         "hcz": "no_head",
+        "acz": "no_muac",
+        "tsz": "no_triceps",
+        "ssz": "no_subscapular",
     }
+    assert compute("male", 90, muac_cm=12.0).reasons["acz"] == "under_3_months"
+    assert compute("male", 91, muac_cm=12.0).acz is not None
     weight_only = compute("male", 200, weight_kg=8.0)
     assert weight_only.reasons["whz"] == "no_length" and weight_only.waz is not None
 
@@ -196,7 +208,7 @@ def test_flags_follow_the_who_limits() -> None:
 def test_to_json_contract() -> None:
     result = compute("female", 240, weight_kg=7.0, length_cm=67.8, position="lying", head_cm=43.3)
     out = result.to_json()
-    assert set(out) == {"age_days", "waz", "haz", "whz", "baz", "hcz", "flags", "categories"}
+    assert set(out) == {"age_days", *INDICATORS, "reference", "flags", "categories"}
     assert out["age_days"] == 240
     assert all(out[i] == round(out[i], 2) for i in ("waz", "haz", "whz", "baz", "hcz"))
     assert out["categories"]["whz"] == "Gizi baik"
