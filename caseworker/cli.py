@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "caseworker.commands.refused_cmds",
     "caseworker.commands.quarantine_cmds",
     "caseworker.commands.demo_cmds",
+    "caseworker.commands.forms_cmds",
 )
 
 

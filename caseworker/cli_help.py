@@ -139,6 +139,15 @@ INDONESIAN_HELP: dict[str, str] = {
         "Folder: --profile, atau CASEWORKER_PROFILE, atau folder profil demo. --seed dan --today yang sama "
         "memberi nama, tanggal dan angka yang sama."
     ),
+    # forms (caseworker/commands/forms_cmds.py)
+    "the unit's instruments: import an XLSForm, list the forms": (
+        "instrumen unit: impor XLSForm, daftar formulir"
+    ),
+    "import an XLSForm workbook as a new form version (supervisors)": (
+        "impor buku kerja XLSForm sebagai versi formulir baru (supervisor)"
+    ),
+    "the XLSForm workbook (.xlsx)": "buku kerja XLSForm (.xlsx)",
+    "the forms on offer and every imported version": "formulir yang tersedia dan setiap versi yang diimpor",
 }
 
 i18n.register({f"help:{english}": (indonesian, english) for english, indonesian in INDONESIAN_HELP.items()})

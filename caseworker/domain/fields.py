@@ -69,6 +69,9 @@ MAX_LENGTHS: dict[str, int] = {
     "notes.text": 100_000,  # a long home-visit report is some 20,000 characters
     "assessments.data": 200_000,
     "assessments.scores": 50_000,
+    "form_definitions.definition": 1_000_000,  # a 300-question instrument in two languages is ~250 kB
+    "form_definitions.title": 500,
+    "form_definitions.form_id": 64,
 }
 RANGES: dict[str, tuple[float, float]] = {
     "dtsen_desil": (1, 10),
@@ -99,6 +102,7 @@ JSON_SHAPES: dict[str, Callable[[Any], bool]] = {
     "persons.disabilities": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
     "assessments.data": lambda v: isinstance(v, dict),
     "assessments.scores": lambda v: isinstance(v, dict),
+    "form_definitions.definition": lambda v: isinstance(v, dict),
 }
 
 _ID = re.compile(r"[A-Za-z0-9._:\-]{1,64}")

@@ -219,6 +219,16 @@ def _v7(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE case_search_v7 RENAME TO case_search")
 
 
+def _v8(db: sqlite_utils.Database) -> None:
+    """form_definitions: the instruments a unit imports (XLSForm), synced to the facility's laptops."""
+    if not db["form_definitions"].exists():  # a new store made it in v1, from TABLES
+        _create_synced(db, "form_definitions", TABLES["form_definitions"])
+    db.execute(
+        "CREATE UNIQUE INDEX IF NOT EXISTS idx_form_definitions_version"
+        " ON form_definitions(form_id, form_version)"
+    )
+
+
 MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (1, _v1),
     (2, _v2),
@@ -227,6 +237,7 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (5, _v5),
     (6, _v6),
     (7, _v7),
+    (8, _v8),
 ]
 assert MIGRATIONS[-1][0] == SCHEMA_VERSION
 

@@ -31,6 +31,14 @@ i18n.register(
             "menyetujui atau mengembalikan (hanya supervisor)",
             "approve or return (supervisors only)",
         ),
+        "perm_form_definitions": (
+            "mengimpor atau menghapus instrumen (hanya supervisor)",
+            "import or remove instruments (supervisors only)",
+        ),
+        "perm_form_fixed": (
+            "mengubah versi instrumen yang sudah ada (impor versi baru)",
+            "change an existing instrument version (import a new version)",
+        ),
     }
 )
 
@@ -83,6 +91,8 @@ def check_insert(store: Store, table: str, row: dict[str, Any]) -> None:
             raise _deny("perm_review")
     if table == "duplicate_decisions" and not store.user.is_supervisor:
         raise _deny("perm_review")
+    if table == "form_definitions" and not store.user.is_supervisor:
+        raise _deny("perm_form_definitions")
 
 
 _REVIEW_FIELD = {"assessments": "review_status", "reviews": "status"}
@@ -106,6 +116,12 @@ def check_update(store: Store, table: str, old: dict[str, Any], diff: dict[str, 
             raise _deny("perm_not_your_case")
         return
     if table == "relations":
+        return
+    if table == "form_definitions":  # a version is fixed: only a supervisor's removal (a tombstone)
+        if not store.user.is_supervisor:
+            raise _deny("perm_form_definitions")
+        if set(diff) - {"deleted"}:
+            raise _deny("perm_form_fixed")
         return
     if table in ("assessments", "reviews") and diff.get(_REVIEW_FIELD[table]) in ("approved", "returned"):
         if not store.user.is_supervisor:

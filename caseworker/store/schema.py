@@ -7,7 +7,7 @@ Dates are ISO strings: `YYYY-MM-DD` for dates, `YYYY-MM-DDTHH:MM:SSZ` (UTC) for 
 from __future__ import annotations
 
 # The local store's version (tables, indexes, triggers): caseworker.store.migrations brings old stores to it.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 # The shape of the synced rows (TABLES). Devices and the server compare this one: a local index or table
 # added by a migration does not make older devices "update required"; a new synced column does.
 DATA_VERSION = 1
@@ -182,10 +182,22 @@ TABLES: dict[str, dict[str, type]] = {
         "changed_at": str,
         "note": str,
     },
+    "form_definitions": {
+        # A unit's own instrument (caseworker.forms.library): one row per version, never changed; a new
+        # import of the same form id is a new row. The built-in JSON forms are version 1 of their ids.
+        "form_id": str,
+        "form_version": int,
+        "title": str,
+        "definition": str,  # JSON: the form definition (caseworker.forms.definitions)
+        "source_file": str,  # the imported workbook's file name
+        "facility_code": str,
+    },
 }
 
 # Records that are only ever inserted: they never conflict in sync.
-INSERT_ONLY = frozenset({"notes", "assessments", "interventions", "measurements", "stage_changes"})
+INSERT_ONLY = frozenset(
+    {"notes", "assessments", "interventions", "measurements", "stage_changes", "form_definitions"}
+)
 
 # Records of a case, in the order exports and reports list them.
 CASE_RECORDS = (
