@@ -1,7 +1,12 @@
 """`caseworker growth`: WHO z-scores and Permenkes categories for one measurement, from the command line.
 
     caseworker growth --sex male|female (--age-days N | --birth-date DATE --date DATE)
-        [--weight KG] [--length CM --position lying|standing] [--head CM] [--oedema] [--json]
+        [--weight KG] [--length CM --position lying|standing] [--head CM] [--muac CM]
+        [--triceps MM] [--subscapular MM] [--oedema] [--json]
+    caseworker growth --batch IN.csv|IN.xlsx --out OUT.csv|OUT.xlsx
+
+A batch exits 0 when every row was scored, 1 when some rows have an error (written in their `error`
+column), 2 when the file itself cannot be used.
 
 Input problems exit 2 with one line on stderr; they are checked here rather than by argparse so the
 message is a single bilingual-aware line instead of a usage dump.
@@ -13,15 +18,19 @@ import argparse
 import json
 import sys
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from caseworker import i18n
 from caseworker.errors import KnownError
+from caseworker.growth.alerts import Alert, alerts
+from caseworker.growth.batch import run_batch
 from caseworker.growth.categories import category, indicator_name
-from caseworker.growth.zscores import INDICATORS, GrowthResult, age_in_days, compute, round2
+from caseworker.growth.zscores import INDICATORS, SKIN_INDICATORS, GrowthResult, age_in_days, compute, round2
 from caseworker.numbers import MINUS, NumberError, format_number, format_z, parse_number
 
 EXIT_USAGE = 2
+EXIT_ROWS_FAILED = 1
 
 i18n.register(
     {
@@ -56,6 +65,12 @@ i18n.register(
         "growth.cli.zscore": ("z-skor", "Z-score"),
         "growth.cli.status": ("Status", "Status"),
         "growth.cli.implausible": ("tidak masuk akal, ukur ulang", "implausible, measure again"),
+        "growth.cli.no_category": ("tanpa kategori Permenkes", "no Permenkes category"),
+        "growth.cli.need_out": ("--batch memerlukan --out.", "--batch needs --out."),
+        "growth.cli.batch_alone": (
+            "--batch tidak bisa digabung dengan ukuran satu anak (--sex, --weight, ...).",
+            "--batch cannot be combined with one child's measurements (--sex, --weight, ...).",
+        ),
     }
 )
 
@@ -77,13 +92,20 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--length", metavar="CM", help="length or height in cm")
     parser.add_argument("--position", help="lying | standing (how --length was measured)")
     parser.add_argument("--head", metavar="CM", help="head circumference in cm")
+    parser.add_argument("--muac", metavar="CM", help="mid-upper arm circumference (LiLA) in cm")
+    parser.add_argument("--triceps", metavar="MM", help="triceps skinfold in mm")
+    parser.add_argument("--subscapular", metavar="MM", help="subscapular skinfold in mm")
     parser.add_argument("--oedema", action="store_true", help="bilateral pitting oedema present")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--batch", metavar="IN", help="score every row of a .csv or .xlsx list")
+    parser.add_argument("--out", metavar="OUT", help="with --batch: the .csv or .xlsx to write")
     parser.set_defaults(func=run)
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.batch or args.out:
+        return _run_batch(args)
     try:
         result = _compute(args)
     except UsageError as error:
@@ -93,10 +115,32 @@ def run(args: argparse.Namespace) -> int:
         print(error.text(), file=sys.stderr)
         return EXIT_USAGE
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False))
+        out = result.to_json()
+        out["alerts"] = [alert.code for alert in visit_alerts(result)]
+        print(json.dumps(out, ensure_ascii=False))
     else:
         print(format_table(result))
     return 0
+
+
+_SINGLE = ("sex", "age_days", "birth_date", "measured_on", "weight", "length", "position", "head", "muac",
+           "triceps", "subscapular", "json")  # fmt: skip
+
+
+def _run_batch(args: argparse.Namespace) -> int:
+    if not args.batch or not args.out:
+        print(i18n.text("growth.cli.need_out"), file=sys.stderr)
+        return EXIT_USAGE
+    if any(getattr(args, name) for name in _SINGLE) or args.oedema:
+        print(i18n.text("growth.cli.batch_alone"), file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        rows, failed = run_batch(Path(args.batch), Path(args.out))
+    except KnownError as error:
+        print(error.text(), file=sys.stderr)
+        return EXIT_USAGE
+    print(i18n.text("growth.batch.done", rows=rows, failed=failed, path=args.out))
+    return EXIT_ROWS_FAILED if failed else 0
 
 
 def _compute(args: argparse.Namespace) -> GrowthResult:
@@ -121,6 +165,9 @@ def _compute(args: argparse.Namespace) -> GrowthResult:
         position=args.position,
         head_cm=_number(args.head, "--head"),
         oedema=bool(args.oedema),
+        muac_cm=_number(args.muac, "--muac"),
+        triceps_mm=_number(args.triceps, "--triceps"),
+        subscapular_mm=_number(args.subscapular, "--subscapular"),
     )
 
 
@@ -172,15 +219,34 @@ def format_table(result: GrowthResult, lang: str | None = None) -> str:
         name = indicator_name(indicator, result.standing, lang)
         value = result.z(indicator)
         if value is None:
+            reason = result.reasons.get(indicator)
+            if reason == "not_after_5_years" or (reason in _UNMEASURED and indicator in SKIN_INDICATORS):
+                continue  # seldom measured, or not defined at this age: no line
             rows.append((name, "-", result.reason(indicator, lang) or ""))
             continue
-        status = category(indicator, result.categories[indicator]).label(lang)
+        code = result.categories.get(indicator)
+        if code is None:
+            status = i18n.text("growth.cli.no_category", lang)
+        else:
+            status = category(indicator, code).label(lang)
         if indicator in result.flags:
             status += f" ({i18n.text('growth.cli.implausible', lang)})"
         rows.append((name, format_z(round2(value), lang).replace(MINUS, "-"), status))
     width = max(len(row[0]) for row in rows)
     lines.extend(f"{row[0]:<{width}}  {row[1]:>6}  {row[2]}" for row in rows)
+    found = visit_alerts(result)
+    if found:
+        lines.append("")
+        lines.extend(f"! {alert.text(lang)}" for alert in found)
     return "\n".join(lines)
+
+
+def visit_alerts(result: GrowthResult) -> list[Alert]:
+    """The alerts one measurement raises on its own (no history: no drop, no shrinking length)."""
+    return alerts([(date.today(), result)])
+
+
+_UNMEASURED = ("no_muac", "no_triceps", "no_subscapular")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -55,6 +55,7 @@ def test_json_output(capsys) -> None:
         "tsz",
         "ssz",
         "reference",
+        "alerts",
         "flags",
         "categories",
     }
@@ -115,3 +116,26 @@ def test_input_errors_exit_2_with_one_line(capsys, argv) -> None:
     assert captured.out == ""
     lines = captured.err.strip().splitlines()
     assert len(lines) == 1 and lines[0]
+
+
+def test_muac_and_skinfolds_and_the_muac_alert(capsys) -> None:
+    argv = (
+        "--sex",
+        "female",
+        "--age-days",
+        "400",
+        "--weight",
+        "8.1",
+        "--length",
+        "72.5",
+        "--position",
+        "lying",
+    )
+    assert run(*argv, "--muac", "11,3", "--triceps", "7", "--subscapular", "6") == 0
+    text = capsys.readouterr().out
+    assert "LiLA/U" in text and "LLT/U" in text and "LLS/U" in text and "tanpa kategori Permenkes" in text
+    assert "! LiLA 11,3 cm (< 11,5 cm): gizi buruk" in text
+    assert run(*argv, "--muac", "12.1", "--json") == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["acz"] is not None and out["tsz"] is None and out["alerts"] == ["muac_moderate"]
+    assert "acz" not in out["categories"]
