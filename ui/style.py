@@ -55,6 +55,9 @@ QPushButton[primary="true"]:hover {{ background: #0f5d74; }}
 QPushButton[primary="true"]:disabled {{ background: #9cc3cf; border-color: #9cc3cf; color: #f4f8fa; }}
 QPushButton[flat="true"] {{ border: none; background: transparent; color: {ACCENT}; padding: 2px 4px; }}
 QPushButton[flat="true"]:hover {{ text-decoration: underline; }}
+QPushButton#CategoryRow {{ border: 1px solid transparent; background: transparent; padding: 0; min-height: 0; }}
+QPushButton#CategoryRow:hover {{ background: #eef3f6; text-decoration: none; }}
+QPushButton#CategoryRow:focus {{ border: 1px solid {ACCENT}; }}
 
 QLineEdit, QComboBox, QPlainTextEdit, QTextEdit, QSpinBox, QDoubleSpinBox, QDateEdit {{
   background: #ffffff; border: 1px solid #c3ccd5; border-radius: 6px; padding: 5px 7px;

@@ -124,14 +124,13 @@ def test_chart_bars_open_their_cases(qtbot, view: DashboardView, unit: Store) ->
         "SELECT id FROM cases WHERE deleted = 0 AND status = 'open' AND stage = ? AND assigned_to = ?", [stage, username])}  # fmt: skip
     assert set(blocker.args[1]) == expected and len(expected) == bar.at(worker_index)
 
-    categories = view.category_chart.chart().series()[0].barSets()[0]
-    top = categories.count() - 1  # the largest category is drawn last (on top)
-    code = view.category_chart.codes[top]
+    top = view.category_chart.rows[0]  # the largest category, on top
+    code = view.category_chart.codes[0]
     with qtbot.waitSignal(view.casesRequested, timeout=10000) as blocker:
-        categories.clicked.emit(top)
+        qtbot.mouseClick(top, Qt.MouseButton.LeftButton)
     expected = {r[0] for r in unit.conn.execute(
         "SELECT id FROM cases WHERE deleted = 0 AND status = 'open' AND category_code = ?", [code])}  # fmt: skip
-    assert set(blocker.args[1]) == expected and len(expected) == categories.at(top)
+    assert set(blocker.args[1]) == expected and len(expected) == top.value
 
 
 def test_print_renders_the_caseload_report(qtbot, view: DashboardView, unit: Store) -> None:  # noqa: ANN001
@@ -184,12 +183,10 @@ def test_the_main_windows_reader_gives_the_same_figures(qtbot, view: DashboardVi
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
-def test_category_names_are_whole_on_the_axis_and_in_the_tooltip(qtbot, lang: str) -> None:  # noqa: ANN001
-    """Qt Charts cut long names on the axis ("Penyandang Disabili…"): long ones go on two lines, and
-    hovering a bar shows the whole name with its count."""
-    from PySide6.QtCharts import QBarCategoryAxis
-    from PySide6.QtWidgets import QToolTip
-
+def test_category_names_are_whole_on_the_chart_and_in_the_tooltip(qtbot, lang: str) -> None:  # noqa: ANN001
+    """Qt Charts cut long names on its axis ("Penyandang Disabili…", then "Anak Balita…" on two lines): the
+    rows wrap their whole name in the room a 1366x768 dashboard gives the chart (about 420 px), and the
+    tooltip and Enter on a focused row work too."""
     from caseworker import i18n as core_i18n
     from caseworker.domain.reference import category_name
     from ui.supervisor.charts import CategoryChart
@@ -199,16 +196,20 @@ def test_category_names_are_whole_on_the_axis_and_in_the_tooltip(qtbot, lang: st
     qtbot.addWidget(chart.panel)
     counts = {"15": 9, "25": 7, "07": 5, "05": 3, "16": 1}  # the longest names, in Indonesian and English
     chart.set_data(counts)
-    axis = next(a for a in chart.chart().axes() if isinstance(a, QBarCategoryAxis))
-    labels = axis.categories()
-    for code, shown in zip(chart.codes, labels, strict=True):
-        whole = category_name(code).split(" (")[0]
-        assert "…" not in shown and shown.replace("<br>", " ") == whole, shown
-        assert all(len(line) <= 26 for line in shown.split("<br>")), shown
-    assert any("<br>" in shown for shown in labels)
-    bar = chart.chart().series()[0].barSets()[0]
+    chart.panel.resize(420, 600)
     chart.panel.show()
-    top = bar.count() - 1
-    bar.hovered.emit(True, top)
-    assert category_name(chart.codes[top]) in QToolTip.text() and "9" in QToolTip.text()
-    bar.hovered.emit(False, top)
+    qtbot.waitExposed(chart.panel)
+    for code, row in zip(chart.codes, chart.rows, strict=True):
+        whole = category_name(code).split(" (")[0]
+        assert row.name.text() == whole and category_name(code) in row.toolTip()
+        # drawn whole: the label got the height its wrapped lines need, and is not wider than its row
+        assert row.name.height() >= row.name.heightForWidth(row.name.width()), whole
+        assert row.name.geometry().right() < row.bar.geometry().left()
+    assert any(row.name.height() > row.name.fontMetrics().height() * 1.5 for row in chart.rows)  # wrapped
+    assert [row.value for row in chart.rows] == [9, 7, 5, 3, 1]
+    assert len({row.bar.x() for row in chart.rows}) == 1  # the bars start level, whatever the names
+    assert chart.rows[0].bar.share == 1 and chart.rows[-1].bar.share == pytest.approx(1 / 9)
+    chart.rows[1].setFocus()
+    with qtbot.waitSignal(chart.categoryClicked, timeout=2000) as blocker:
+        qtbot.keyClick(chart.rows[1], Qt.Key.Key_Space)
+    assert blocker.args == [chart.codes[1]]

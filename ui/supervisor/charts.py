@@ -1,6 +1,6 @@
-"""Bar charts for the dashboard (QtCharts), readable on a projector: horizontal bars so long Indonesian
-names fit, counts written on the bars, stage colours the same as in the caseload PDF. Clicking a bar
-asks for its cases."""
+"""Bar charts for the dashboard, readable on a projector: horizontal bars so long Indonesian names fit,
+counts written on the bars, stage colours the same as in the caseload PDF. Clicking a bar asks for its
+cases. The stages per worker are a Qt Charts stacked bar; the categories are rows of plain widgets."""
 
 from __future__ import annotations
 
@@ -12,16 +12,25 @@ from PySide6.QtCharts import (
     QBarSet,
     QChart,
     QChartView,
-    QHorizontalBarSeries,
     QHorizontalStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt, Signal
-from PySide6.QtGui import QColor, QCursor, QFont, QPainter
-from PySide6.QtWidgets import QFrame, QLabel, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtCore import QMargins, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QPainter
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from caseworker.domain.reference import category_name
 from caseworker.domain.stages import stage_name
+from caseworker.numbers import format_count
 from ui import style
 from ui.flow_layout import FlowLayout
 from ui.i18n import register, tr
@@ -71,15 +80,6 @@ def _value_axis(maximum: int) -> QValueAxis:
     axis.setGridLineColor(QColor("#e6eaee"))
     axis.setLinePenColor(QColor(style.BORDER))
     return axis
-
-
-def two_lines(name: str, longest: int = 22) -> str:
-    """`name` as rich text, broken with <br> at the space that best halves it when it is long."""
-    words = name.split()
-    if len(name) <= longest or len(words) < 2:
-        return escape(name)
-    cut = min(range(1, len(words)), key=lambda i: max(len(" ".join(words[:i])), len(" ".join(words[i:]))))
-    return f"{escape(' '.join(words[:cut]))}<br>{escape(' '.join(words[cut:]))}"
 
 
 class _BarChart(QChartView):
@@ -205,49 +205,115 @@ class StageChart(_BarChart):
             self.segmentClicked.emit(self.workers[index]["username"], stage)
 
 
-class CategoryChart(_BarChart):
-    """Open cases of the facility per PPKS category, largest on top. categoryClicked(code)."""
+class _Bar(QWidget):
+    """A horizontal bar `share` (0..1) of its width, in the accent colour."""
+
+    def __init__(self, share: float) -> None:
+        super().__init__()
+        self.share = share
+        self.setMinimumWidth(40)
+        self.setFixedHeight(22)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+
+    def paintEvent(self, event) -> None:  # noqa: ANN001, N802
+        painter = QPainter(self)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(style.ACCENT))
+        painter.drawRect(0, 0, max(2, round(self.width() * self.share)), self.height())
+
+
+class CategoryRow(QPushButton):
+    """One category: its whole name (wrapped, never cut), its bar and its count; a click asks for its cases.
+    A button, so Tab reaches it and Space/Enter open it like a click does."""
+
+    def __init__(self, name: str, n: int, share: float, tip: str, count_width: int) -> None:
+        super().__init__()
+        self.setObjectName("CategoryRow")
+        self.setFlat(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip(tip)
+        self.setAccessibleName(tip)
+        self.value = n
+        row = QHBoxLayout(self)
+        row.setContentsMargins(6, 3, 6, 3)
+        row.setSpacing(8)
+        self.name = QLabel(name)
+        self.name.setWordWrap(True)
+        self.name.setFont(_font(9.5))
+        self.name.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.name.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        # widths by stretch alone, whatever the words: every row's bar starts at the same x
+        self.name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.bar = _Bar(share)
+        self.count = QLabel(format_count(n))
+        self.count.setFont(_font(9, bold=True))
+        self.count.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.count.setFixedWidth(count_width)
+        row.addWidget(self.name, 4)
+        row.addWidget(self.bar, 5)
+        row.addWidget(self.count)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return self.layout().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return self.layout().minimumSize()
+
+
+class CategoryChart(QWidget):
+    """Open cases of the facility per PPKS category, largest on top. categoryClicked(code).
+
+    Rows of plain widgets rather than a Qt Charts axis: Qt Charts cuts a category label it finds too long
+    or too tall ("Penyandang Disabili…", then "Anak Balita…" for a two-line one, seen at 1366x768), while
+    a word-wrapping label takes the lines it needs."""
 
     categoryClicked = Signal(str)  # noqa: N815
 
     def __init__(self) -> None:
-        super().__init__(tr("sup.chart.categories"))
-        self.legend_row.setVisible(False)
+        super().__init__()
         self.codes: list[str] = []
-        self.tips: list[str] = []  # per bar: the category's whole name and its count
+        self.tips: list[str] = []  # per row: the category's whole name and its count
+        self.rows: list[CategoryRow] = []
+        self.panel = QFrame()
+        self.panel.setProperty("card", True)
+        column = QVBoxLayout(self.panel)
+        column.setContentsMargins(10, 8, 12, 10)
+        column.setSpacing(6)
+        title = QLabel(tr("sup.chart.categories"))
+        title.setFont(_font(11, bold=True))
+        title.setWordWrap(True)
+        title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        column.addWidget(title)
+        column.addWidget(self)
+        column.addStretch(1)
+        self.list = QVBoxLayout(self)
+        self.list.setContentsMargins(0, 0, 0, 0)
+        self.list.setSpacing(2)
+        self.empty = QLabel(tr("sup.chart.empty"))
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.list.addWidget(self.empty)
 
     def set_data(self, by_category: dict[str, int]) -> None:
-        self._reset()
+        for row in self.rows:
+            self.list.removeWidget(row)
+            row.deleteLater()
         ranked = sorted(((n, code) for code, n in by_category.items() if n), key=lambda p: (-p[0], p[1]))
         ranked = ranked[:MAX_CATEGORIES]
-        ranked.reverse()
         self.codes = [code for _n, code in ranked]
-        series = QHorizontalBarSeries()
-        series.setBarWidth(0.7)
-        bar = QBarSet(tr("sup.col.open"))
-        bar.append([float(n) for n, _code in ranked])
-        bar.setColor(QColor(style.ACCENT))
-        bar.setBorderColor(QColor(style.ACCENT))
-        bar.setLabelColor(QColor(style.TEXT))
-        bar.setLabelFont(_font(9, bold=True))
-        names = [self._name(code) for code in self.codes]
         self.tips = [tr("sup.chart.tip", who=tr("sup.row.total"), what=category_name(code) or code, n=int(n))
                      for n, code in ranked]  # fmt: skip
-        bar.clicked.connect(self._clicked)
-        bar.hovered.connect(lambda on, index: self._tip(on, self.tips[index]))
-        series.append(bar)
-        series.setLabelsVisible(True)
-        series.setLabelsFormat("@value")
-        series.setLabelsPosition(QHorizontalBarSeries.LabelsPosition.LabelsOutsideEnd)
-        self._axes(series, names or [""], max((n for n, _c in ranked), default=0))
-        self.setMinimumHeight(max(len(ranked), 3) * BAR_HEIGHT + 90)
+        top = max((n for n, _c in ranked), default=1)
+        count_width = QFontMetrics(_font(9, bold=True)).horizontalAdvance(format_count(top)) + 4
+        self.rows = []
+        for (n, code), tip in zip(ranked, self.tips, strict=True):
+            row = CategoryRow(self._name(code), n, n / top, tip, count_width)
+            row.clicked.connect(lambda _checked=False, c=code: self.categoryClicked.emit(c))
+            self.list.addWidget(row)
+            self.rows.append(row)
+        self.empty.setVisible(not ranked)
 
     @staticmethod
     def _name(code: str) -> str:
-        """The axis label: the whole name less "(ABH)" and the like, a long one on two lines (Qt Charts
-        writes axis labels as rich text and would otherwise cut it: "Penyandang Disabili…")."""
-        return two_lines((category_name(code) or code).split(" (")[0])
-
-    def _clicked(self, index: int) -> None:
-        if 0 <= index < len(self.codes):
-            self.categoryClicked.emit(self.codes[index])
+        """The whole name less "(ABH)" and the like (the tooltip has it all)."""
+        return (category_name(code) or code).split(" (")[0]
