@@ -100,6 +100,14 @@ POLICY: dict[str, Rule] = {
         delete=NOBODY,
         writable=frozenset({"status", "resolution", "resolved_by", "resolved_at"}),
     ),
+    # A unit's own instrument version (caseworker.forms.library): a supervisor imports or removes it;
+    # nobody changes it, since assessments made with it must open as they were made.
+    "form_definitions": Rule(
+        insert=SUPERVISORS,
+        update=NOBODY,
+        delete=SUPERVISORS,
+        required=frozenset({"form_id", "form_version", "definition"}),
+    ),
 }
 
 # (table, field) -> role -> the moves it may make: (from, to); None is "no value yet" (an insert).
@@ -160,6 +168,8 @@ def check_operation(role: str, table: str, op: str) -> Rule:
         raise Refused("unknown_table")
     allowed = {"insert": rule.insert, "update": rule.update, "delete": rule.delete}[op]
     if role not in allowed:
+        if table == "form_definitions" and op == "update":
+            raise Refused("not_allowed")  # a version is fixed, for supervisors too
         raise Refused("server_managed" if table == "conflicts" else "decision_requires_supervisor")
     return rule
 
@@ -184,7 +194,7 @@ def visible(txn: r.Txn, stored: r.Stored) -> bool:
     assigned = assigned_only(pr)
     if s.case_id is not None:
         return s.facility_code == pr.facility_code and (not assigned or s.assigned_to == pr.username)
-    if s.facility_code == pr.facility_code and not assigned:
+    if s.facility_code == pr.facility_code and (not assigned or stored.table == "form_definitions"):
         return True  # a person of the writer's facility, in facility scope: no need to ask for their cases
     cases = [c for c in (r.load(txn, "cases", cid) for cid in r.affected_cases(txn, s)) if c is not None]
     for case in cases:
@@ -285,6 +295,20 @@ def check_meaning(table: str, row: dict[str, Any]) -> None:
         raise Refused("invalid_value")
 
 
+def _definition_ok(row: dict[str, Any]) -> bool:
+    """A definition the laptops can open: it parses as a form, and its id and version are the row's."""
+    from caseworker.forms.definitions import parse_form
+    from caseworker.forms.library import row_id_for
+    from caseworker.forms.model import FormDefinitionError
+
+    try:
+        form = parse_form(json.loads(row["definition"]), "form_definitions")
+    except (FormDefinitionError, ValueError, TypeError):
+        return False
+    ours = (form.id, form.version, row_id_for(form.id, form.version))
+    return ours == (row.get("form_id"), row.get("form_version"), row.get("id"))
+
+
 CASE_NUMBER_SQL = "INSERT INTO case_numbers (case_number, case_id) VALUES (?, ?)"
 
 
@@ -377,7 +401,7 @@ def _check_insert(txn: r.Txn, m: Any, rule: Rule, current: r.Stored | None) -> d
     data["created_by"] = data["updated_by"] = pr.username
     data["created_at"] = data.get("created_at") or m.created_at or txn.now
     data["updated_at"] = data.get("updated_at") or data["created_at"]
-    if m.table in ("cases", "persons"):
+    if m.table in ("cases", "persons", "form_definitions"):
         data["facility_code"] = data.get("facility_code") or pr.facility_code
         if data["facility_code"] != pr.facility_code:
             raise Refused("not_allowed")
@@ -397,6 +421,8 @@ def _check_insert(txn: r.Txn, m: Any, rule: Rule, current: r.Stored | None) -> d
             check_transition(pr.role, table, column, None, data.get(column))
     check_required(rule, data)
     check_meaning(m.table, data)
+    if m.table == "form_definitions" and not _definition_ok({**data, "id": m.row_id}):
+        raise Refused("invalid_value")
     check_references(txn, m.table, data, None)
     scope = r.scope_for(txn, m.table, m.row_id, data)
     if m.table in ("persons", "relations"):

@@ -232,6 +232,8 @@ def scope_for(txn: Txn, table: str, row_id: str, data: dict[str, Any]) -> RowSco
         )
     if table == "persons":
         return RowScope(data.get("facility_code") or pr.facility_code, None, None, created_by, row_id)
+    if table == "form_definitions":  # the facility's, for all its people
+        return RowScope(data.get("facility_code") or pr.facility_code, None, None, created_by, None)
     if table == "relations":
         person = load(txn, "persons", data.get("person_id"))
         facility = person.scope.facility_code if person else pr.facility_code

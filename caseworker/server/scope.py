@@ -45,7 +45,10 @@ def _visible(fac: Any, user: Any, assigned: bool, r=changelog) -> ColumnElement[
     if assigned:
         case_level = and_(case_level, r.c.assigned_to == user)
         visible_case = and_(visible_case, c.c.assigned_to == user)
-        own = and_(own, r.c.created_by == user, not_(exists().where(case_of_person)))
+        own = or_(
+            and_(own, r.c.created_by == user, not_(exists().where(case_of_person))),
+            and_(own, r.c.table_name == "form_definitions"),  # the unit's instruments: everyone's
+        )
     person_level = and_(r.c.case_id.is_(None), or_(own, exists().where(visible_case)))
     return or_(case_level, person_level)
 
