@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from caseworker import forms
 from caseworker.errors import KnownError
+from caseworker.forms import library
 from caseworker.forms.definitions import FieldDef, FormDef
 from caseworker.numbers import format_number
 from caseworker.store import cases, reviews
@@ -131,6 +132,8 @@ class FieldWidget(QWidget):
             edit.textChanged.connect(self._edited)
             self.input = edit
             layout.addWidget(edit)
+        elif t in ("note", "calculate"):
+            pass  # a note is its label; a calculate field's value shows in the score box
         elif t == "date":
             field = DateField()
             field.textChanged.connect(self._edited)
@@ -259,11 +262,12 @@ class AssessmentForm(QWidget):
             if issue.code == "required" and not (self.show_all_issues or widget.touched):
                 continue
             by_field.setdefault(issue.field, []).append((issue.severity, issue.text()))
+        shown = {fid for fid in visible if self.fields[fid].fdef.type != "calculate"}
         for fid, widget in self.fields.items():
-            widget.setVisible(fid in visible)
+            widget.setVisible(fid in shown)
             widget.issues.set_issues(by_field.get(fid, []))
         for box, ids in self.sections:
-            box.setVisible(any(fid in visible for fid in ids))
+            box.setVisible(any(fid in shown for fid in ids))
         self.changed.emit()
 
 
@@ -314,7 +318,7 @@ class AssessmentDialog(GuardedDialog):
     ) -> None:
         super().__init__(parent)
         self.store, self.case = store, case
-        self.form_def = forms.get_form(form_id)
+        self.form_def = library.form_for(store, form_id)  # the latest version: shipped or the unit's own
         self.draft_kind = f"assessment:{form_id}"
         self.setWindowTitle(tr("assess.title", form=self.form_def.title.get()))
         self.resize(820, 720)
@@ -389,10 +393,14 @@ class AssessmentDialog(GuardedDialog):
 class AssessmentViewDialog(QDialog):
     """A saved assessment, read only: each answer as people read it, and the scores."""
 
-    def __init__(self, assessment: dict[str, Any], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, assessment: dict[str, Any], parent: QWidget | None = None, store: Store | None = None
+    ) -> None:
         super().__init__(parent)
-        try:
-            form: Any = forms.get_form(assessment.get("form_id") or "")
+        try:  # the version it was made with, however many came since
+            form: Any = library.form_for(
+                store, assessment.get("form_id") or "", assessment.get("form_version")
+            )
             title = form.title.get()
         except Exception:  # a form this version does not ship, or none named: the answers are shown raw
             form, title = None, assessment.get("form_id") or "—"

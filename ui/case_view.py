@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from caseworker import forms
 from caseworker.domain import reference, regions, stages
+from caseworker.forms import library
 from caseworker.numbers import format_bytes
 from caseworker.store import attachments, cases, queries
 from caseworker.store.store import Store
@@ -356,14 +357,16 @@ class CaseView(QWidget):
 
         self.assessments = RecordTab(
             [Column("assess.col.date", lambda r: fmt_date(r.get("assessed_at"))),
-             Column("assess.col.form", lambda r: _form_title(r.get("form_id"))),
+             Column("assess.col.form", lambda r: _form_title(r.get("form_id"), self.store, r.get("form_version"))),
              Column("assess.col.score", _score_text),
              Column("assess.col.status", lambda r: tr(f"review.{r.get('review_status') or 'draft'}")),
              Column("assess.col.by", lambda r: self.workers.get(r.get("created_by") or "", r.get("created_by") or ""))],
             tr("assess.empty"), stretch_column=2,
         )  # fmt: skip
-        self.form_choice = combo([(f.title.get(), f.id) for f in shipped_forms().values()])
-        self._forms_offered_for: tuple[Any, Any] | None = None
+        self.form_choice = combo(
+            [(f.title.get(), f.id) for f in library.available_forms(self.store).values()]
+        )
+        self._forms_offered_for: tuple[Any, ...] | None = None
         self.form_choice.setMinimumWidth(320)
         self.assessments.add_button(self.form_choice)
         self.assessments.add_button(button(tr("assess.new"), "plus", primary=True)).clicked.connect(
@@ -703,10 +706,12 @@ class CaseView(QWidget):
     def _offer_forms(self) -> None:
         """The form suited to this client first (a toddler's KPSP, an elderly client's Barthel index)."""
         client = (self.case["person"].get("birth_date"), self.case.get("category_code"))
-        if client == self._forms_offered_for:
-            return  # the same client: keep what the worker chose
-        self._forms_offered_for = client
-        ranked = forms.rank_forms(shipped_forms().values(), *client)
+        offered = library.available_forms(self.store)  # the unit's imported instruments too, once synced
+        key = (*client, tuple((f.id, f.version) for f in offered.values()))
+        if key == self._forms_offered_for:
+            return  # the same client and forms: keep what the worker chose
+        self._forms_offered_for = key
+        ranked = forms.rank_forms(offered.values(), *client)
         self.form_choice.blockSignals(True)
         self.form_choice.clear()
         for form in ranked:
@@ -724,7 +729,7 @@ class CaseView(QWidget):
     def _view_assessment(self, row: dict[str, Any]) -> None:
         from ui.assessment import AssessmentViewDialog
 
-        dialog = AssessmentViewDialog(row, self)
+        dialog = AssessmentViewDialog(row, self, store=self.store)
         self.dialog = dialog
         dialog.open()
 
@@ -816,9 +821,9 @@ def _months(birth_date: str | None) -> int | None:
     return (today.year - born.year) * 12 + today.month - born.month - (today.day < born.day)
 
 
-def _form_title(form_id: str | None) -> str:
+def _form_title(form_id: str | None, store: Store | None = None, version: int | None = None) -> str:
     try:
-        return forms.get_form(form_id or "").title.get()
+        return library.form_for(store, form_id or "", version).title.get()
     except Exception:  # a form this version does not ship (made by a newer version)
         return form_id or ""
 

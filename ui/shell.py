@@ -326,6 +326,12 @@ class MainWindow(QMainWindow):
         file_menu.addAction(
             act("export", tr("act.export"), self.export_cases, None, "export", can_transfer, missing)
         )
+        if self.store is not None and self.store.user.is_supervisor:  # the unit's own instruments
+            from ui import forms_import  # noqa: F401 - registers the action's words
+
+            file_menu.addAction(
+                act("import_forms", tr("act.import_forms"), self.import_forms, None, "import")
+            )
         file_menu.addSeparator()
         file_menu.addAction(act("settings", tr("act.settings"), self.open_settings, None, "settings"))
         file_menu.addSeparator()
@@ -483,6 +489,13 @@ class MainWindow(QMainWindow):
 
         if self.store is not None:
             transfer.import_dialog(self, self.store, self.workspace.data_changed if self.workspace else None)
+
+    def import_forms(self) -> None:
+        """Impor instrumen (XLSForm)…: the new form is offered in the case view from now on."""
+        from ui import forms_import
+
+        if self.store is not None:
+            self.forms_dialog = forms_import.import_xlsform(self, self.store)
 
     def export_cases(self) -> None:
         from ui import transfer
