@@ -7,18 +7,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from caseworker import i18n
 from caseworker.commands.common import add_user_arg, password, print_json, profile_dir
 from caseworker.errors import KnownError
+from caseworker.numbers import format_bytes
 from caseworker.security.keyslots import SlotFile
 from caseworker.store.profile import SLOTS_FILE, is_profile, open_profile, write_profile
 from caseworker.store.store import Store
+from caseworker.sync import bundle, rejections
 from caseworker.sync import conflicts as conflicts_mod
 from caseworker.sync import files as files_mod
-from caseworker.sync import rejections
-from caseworker.sync.engine import SyncResult, sync
+from caseworker.sync.engine import Progress, SyncResult, sync
 from caseworker.sync.enrol import enrol, http_transport, transport_for
 from caseworker.sync.tokens import keyring_notice
 from caseworker.sync.transport import LoginExpired, LoginRequired, SyncError, Transport
@@ -106,6 +108,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         choices=("on", "off"),
         help="remember for this profile: attachment files only over fast links (about 2 Mbit/s or more)",
     )
+    by_file = s.add_mutually_exclusive_group()
+    by_file.add_argument(
+        "--export", metavar="FILE", help="no network: write this laptop's changes to FILE (for a USB stick)"
+    )
+    by_file.add_argument(
+        "--import", dest="import_file", metavar="REPLY", help="no network: apply the server's reply REPLY"
+    )
     s.set_defaults(func=cmd_sync)
 
     c = sub.add_parser("conflicts", help="list and resolve sync conflicts")
@@ -139,13 +148,18 @@ def _open(args: argparse.Namespace, secret: str | None = None) -> Store:
     return open_profile(folder, _user(args), secret if secret is not None else password())
 
 
-def _run_sync(
-    store: Store, transport: Transport, secret: str, quiet: bool, files: str = "auto"
-) -> SyncResult:
+def _progress(quiet: bool) -> Progress:
     def progress(phase: str, done: int, total: int | None) -> None:
         if not quiet and sys.stderr.isatty():
             print(f"\r{phase}: {done}{f'/{total}' if total else ''}", end="", file=sys.stderr, flush=True)
 
+    return progress
+
+
+def _run_sync(
+    store: Store, transport: Transport, secret: str, quiet: bool, files: str = "auto"
+) -> SyncResult:
+    progress = _progress(quiet)
     try:
         return sync(store, transport, progress=progress, files=files)
     except LoginExpired as expired:
@@ -165,6 +179,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
     secret = password()
     transport: Transport | None = None
     store: Store | None = None
+    if args.export or args.import_file:
+        return _by_file(args, secret)
     try:
         if not is_profile(folder):
             if not args.server or not args.user:
@@ -203,6 +219,29 @@ def cmd_sync(args: argparse.Namespace) -> int:
             transport.close()
         if store is not None:
             store.close()
+
+
+def _by_file(args: argparse.Namespace, secret: str) -> int:
+    """`sync --export FILE` / `sync --import REPLY`: a sync carried on a USB stick."""
+    store = _open(args, secret)
+    try:
+        if args.export:
+            done = bundle.export(store, Path(args.export))
+            if args.json:
+                print_json({"file": str(done.path), "mutations": done.mutations, "cursor": done.cursor,
+                            "bytes": done.size})  # fmt: skip
+            else:
+                print(i18n.text("bundle_exported", path=str(done.path), mutations=done.mutations,
+                                size=format_bytes(done.size)))  # fmt: skip
+            return 0
+        result = bundle.import_reply(store, Path(args.import_file), progress=_progress(args.json))
+        _report(store, result, args.json)
+        return 0 if result.completed else 1
+    except SyncError as exc:
+        print(f"caseworker: {i18n.text('sync_failed', detail=exc.text())}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
 
 
 def _report(store: Store, result: SyncResult, as_json: bool) -> None:

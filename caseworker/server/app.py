@@ -19,12 +19,13 @@ from fastapi.responses import Response, StreamingResponse
 from sqlalchemy import Connection, text
 
 from caseworker import __version__
-from caseworker.server import admin, auth, blobs, compression, limits, logs, pull, push, row_schemas
+from caseworker.server import admin, auth, blobs, bundles, compression, limits, logs, pull, push, row_schemas
 from caseworker.server.auth import Principal, Settings
 from caseworker.server.db import DEFAULT_THREADS, THREADS_ENV, Database, database_url
 from caseworker.server.errors import ApiError, failure_fields, install_handlers, send_server_error
 from caseworker.store import schema
 from caseworker.sync import protocol as p
+from caseworker.sync import sealing
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": p.ErrorBody} for code in (401, 403, 409, 413, 422, 426, 429)
@@ -262,6 +263,16 @@ def create_app(
         counts = Counter(r.status for r in result.results)
         logs.note("push", device_id=pr.device_id, mutations=len(req.mutations), **counts)
         return result
+
+    @app.post("/sync/bundle-keys", response_model=p.BundleKeys)
+    def sync_bundle_keys(req: p.BundleKeys, pr: Principal = Depends(principal)) -> p.BundleKeys:
+        try:
+            keys = sealing.PublicKeys.from_json(req.model_dump())
+        except ValueError as exc:
+            raise ApiError(422, "invalid_request", detail="bundle keys") from exc
+        theirs = bundles.register_device(db, pr, keys)
+        logs.note("bundle_keys", device_id=pr.device_id)
+        return p.BundleKeys(**theirs.to_json())
 
     @app.get("/sync/pull", response_model=p.PullResponse)
     def sync_pull(

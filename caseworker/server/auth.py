@@ -367,3 +367,51 @@ def refresh(database: Database, settings: Settings, req: p.RefreshRequest) -> p.
 def logout(database: Database, principal: Principal) -> None:
     with database.write() as conn:
         conn.execute(delete(t.tokens).where(t.tokens.c.device_id == principal.device_id))
+
+
+_DEVICE = (
+    select(
+        t.devices.c.device_id,
+        t.devices.c.revoked_at,
+        t.devices.c.needs_reset,
+        t.users.c.username,
+        t.users.c.role,
+        t.users.c.facility_code,
+        t.users.c.full_name,
+        t.users.c.active,
+        t.facilities.c.worker_scope,
+        t.directory_tags.c.tag.label("directory_tag"),
+    )
+    .select_from(
+        t.devices.join(t.users, t.users.c.username == t.devices.c.username)
+        .outerjoin(t.facilities, t.facilities.c.code == t.users.c.facility_code)
+        .outerjoin(t.directory_tags, t.directory_tags.c.facility_code == t.users.c.facility_code)
+    )
+    .where(t.devices.c.device_id == bindparam("device_id"))
+)
+
+
+def device_principal_in(conn: Connection, device_id: str, username: str) -> Principal:
+    """The principal of a device whose signature was verified (a sync bundle; caseworker.server.bundles):
+    the account the device belongs to, re-checked as a token is (revoked device, disabled user). The
+    bundle's `username` must be that account: a shared laptop's bundle written by a user the device is no
+    longer bound to is refused rather than authored by someone else."""
+    row = conn.execute(_DEVICE, {"device_id": device_id}).first()
+    if row is None:
+        raise ApiError(401, "unknown_device")
+    if row.revoked_at:
+        raise ApiError(403, "device_revoked")
+    if not row.active:
+        raise ApiError(403, "user_disabled")
+    if row.username != username:
+        raise ApiError(409, "device_bound")
+    return Principal(
+        username=row.username,
+        role=row.role,
+        facility_code=row.facility_code,
+        worker_scope=(row.worker_scope or "facility") if row.facility_code else "facility",
+        device_id=row.device_id,
+        full_name=row.full_name,
+        directory_tag=row.directory_tag,
+        device_needs_reset=bool(row.needs_reset),
+    )

@@ -72,6 +72,13 @@ i18n.register(
             "Perangkat {device} dicabut; perangkat itu tidak dapat sinkron lagi.",
             "Device {device} revoked; it can no longer sync.",
         ),
+        "server_cli_bundle_applied": (
+            "Berkas dari perangkat {device} diterapkan: {mutations} perubahan ({detail}); balasan berisi "
+            "{changes} data untuk laptop itu: {reply}",
+            "Bundle of device {device} applied: {mutations} changes ({detail}); the reply holds {changes} "
+            "rows for that laptop: {reply}",
+        ),
+        "server_cli_bundle_refused": ("{path}: ditolak: {reason}", "{path}: refused: {reason}"),
         "server_cli_no_devices": ("Belum ada perangkat terdaftar.", "No devices enrolled yet."),
         "server_cli_serving": (
             "Server berjalan di {url} (Ctrl+C untuk berhenti)",
@@ -140,6 +147,13 @@ def _parser() -> argparse.ArgumentParser:
     device = sub.add_parser("device", help="manage devices").add_subparsers(dest="action", required=True)
     device.add_parser("revoke", parents=[common]).add_argument("id")
     device.add_parser("list", parents=[common])
+
+    bundle = sub.add_parser("bundle", help="sync by file (USB stick)").add_subparsers(
+        dest="action", required=True
+    )
+    apply = bundle.add_parser("apply", parents=[common], help="apply a laptop's bundle and write its reply")
+    apply.add_argument("file", help="the bundle written by `caseworker sync --export`")
+    apply.add_argument("--reply", required=True, help="where to write the reply for the laptop")
 
     serve = sub.add_parser("serve", parents=[common], help="run the HTTP server")
     serve.add_argument("--host", default="127.0.0.1")
@@ -231,6 +245,8 @@ def _run(args: argparse.Namespace) -> None:
         elif action == ("device", "revoke"):
             admin.revoke_device(database, args.id)
             _say("server_cli_device_revoked", device=args.id)
+        elif action == ("bundle", "apply"):
+            _apply_bundle(database, args.file, args.reply)
         elif action == ("device", "list"):
             found = admin.list_devices(database)
             for d in found:
@@ -242,6 +258,32 @@ def _run(args: argparse.Namespace) -> None:
                 print(i18n.text("server_cli_no_devices"), file=sys.stderr)
     finally:
         database.dispose()
+
+
+def _apply_bundle(database: Database, path: str, reply_path: str) -> None:
+    from caseworker.server import bundles
+    from caseworker.server.errors import ApiError
+    from caseworker.sync import bundle_format
+
+    data = bundle_format.read(path)
+    try:
+        sealed, reply = bundles.apply(database, path, data)
+    except ApiError as exc:  # the device or its user may no longer sync (revoked, disabled, rebound)
+        raise KnownError("server_cli_bundle_refused", path=path,
+                         reason=i18n.text(f"server_{exc.code}", **exc.params)) from exc  # fmt: skip
+    bundle_format.write(reply_path, sealed)
+    counts: dict[str, int] = {}
+    for result in reply.results:
+        status = (
+            result.original_status
+            if result.status == "duplicate" and result.original_status
+            else result.status
+        )
+        key = "duplicate" if result.status == "duplicate" else status
+        counts[key] = counts.get(key, 0) + 1
+    _say("server_cli_bundle_applied", device=reply.device_id, mutations=len(reply.results),
+         detail=", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "-",
+         changes=sum(len(pg.changes) + len(pg.rows or []) for pg in reply.pages), reply=reply_path)  # fmt: skip
 
 
 def _shown_url(url: str) -> str:

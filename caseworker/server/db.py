@@ -95,6 +95,17 @@ devices = Table(
     Column("needs_reset", Integer, nullable=False, server_default="0"),
 )
 
+# A device's public keys for sync by file (caseworker.sync.sealing): bundles it signs are checked with
+# `sign_key`, replies are sealed to `box_key`. Registered by the device over an authenticated sync.
+device_keys = Table(
+    "device_keys",
+    metadata,
+    Column("device_id", String(100), primary_key=True),
+    Column("sign_key", String(64), nullable=False),  # base64 of 32 raw bytes
+    Column("box_key", String(64), nullable=False),
+    Column("registered_at", String(30), nullable=False),
+)
+
 tokens = Table(
     "tokens",
     metadata,

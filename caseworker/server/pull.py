@@ -101,11 +101,14 @@ def pull(
     schema_version: int,
     max_bytes: int | None = None,
     shape: str | None = None,
+    acknowledge: bool = True,
 ) -> tuple[Principal, Response]:
     """A page for the device `identify` authenticates, in the pull's own read transaction: at most `limit`
     changes and, when `max_bytes` is given, no more changes than fit in about that many bytes of JSON
     (always at least one, so a page is never empty while rows remain). `shape` "columns": the rows as
-    value lists under a column list per table (_Columns)."""
+    value lists under a column list per table (_Columns). `acknowledge` False: pulling from `since` does
+    not say the device applied the pages before it (a reply bundle's later pages, made before the device
+    saw the earlier ones: their removals must stay until the device pulls past them itself)."""
     now = iso(time.time())
     limit = max(1, min(limit, p.MAX_PULL_LIMIT))
     with database.read() as conn:
@@ -150,7 +153,7 @@ def pull(
         # in _record is cheaper than asking (and exact either way).
         already = _held(conn, pr.device_id, added) if 0 < len(added) <= _PROBE_LIMIT else set()
         record = needs_reset or removed or added - already
-        held = (pr.device_id, since, cursor, added - already, removed, bool(needs_reset))
+        held = (pr.device_id, since, cursor, added - already, removed, bool(needs_reset), acknowledge)
         if record and not database.is_sqlite:  # READ COMMITTED: the same transaction may write
             _record(conn, *held)
     if record and database.is_sqlite:  # the read was a snapshot; SQLite writes under its writer lock
@@ -240,12 +243,20 @@ def _held(conn: Connection, device_id: str, case_ids: set[str]) -> set[str]:
 
 
 def _record(
-    conn: Connection, device_id: str, since: int, cursor: int, added: set[str], removed: set[str], reset: bool
+    conn: Connection,
+    device_id: str,
+    since: int,
+    cursor: int,
+    added: set[str],
+    removed: set[str],
+    reset: bool,
+    acknowledge: bool = True,
 ) -> None:
     if reset:
         conn.execute(_DONE_RESET, {"device": device_id})
     # The device pulled from `since`, so it applied every page up to there: forget acknowledged removals.
-    conn.execute(_FORGET, {"device": device_id, "since": since})
+    if acknowledge:
+        conn.execute(_FORGET, {"device": device_id, "since": since})
     if added:
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql(_HOLD_ALL_PG, (device_id, json.dumps(sorted(added))))

@@ -227,8 +227,9 @@ class _Run:
             if response.update_required:
                 self.result.update_required = True
             self.progress("push", self.result.pushed, total)
-            if len(results) < len(batch):
+            if len(results) < len(batch) and not getattr(self.transport, "answers_some", False):
                 # Some mutations got no answer: stop rather than loop; they stay pending for the next sync.
+                # (A reply bundle answers only what was exported: the rest waits for the next bundle.)
                 raise SyncError("sync_bad_answer", detail=f"{len(batch) - len(results)} results missing")
         self.result.waiting = len(held_by_others) + syncstate.pending_of_others(self.store, user)
 
@@ -459,6 +460,7 @@ def _sync(store: Store, run: _Run, files: str = "auto") -> None:
             refresh_directory(store, run.transport, run.directory_etag)
             syncstate.record_sync(store, run.result.pulled, run.result.pushed)
             run.result.completed = True
+            _register_bundle_keys(store, run.transport)
             if files != "later":
                 try:
                     run.files(force=files == "now")
@@ -469,3 +471,12 @@ def _sync(store: Store, run: _Run, files: str = "auto") -> None:
     run.result.files_waiting, run.result.files_waiting_bytes = files_mod.waiting(store)
     run.result.conflicts = open_conflicts(store)
     run.result.quarantined = quarantine.count(store)
+
+
+def _register_bundle_keys(store: Store, transport: Transport) -> None:
+    """A laptop enrolled before sync by file existed gets its keys with its next network sync (an older
+    server without bundles: nothing happens)."""
+    from caseworker.sync import bundle
+
+    with contextlib.suppress(SyncError):
+        bundle.ensure_registered(store, transport)

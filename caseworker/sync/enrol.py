@@ -8,6 +8,7 @@ so a killed enrolment is simply run again; a failure after the profile exists is
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,8 +17,9 @@ from caseworker.errors import KnownError
 from caseworker.store.ids import uuid7
 from caseworker.store.profile import create_profile, write_profile
 from caseworker.store.store import Store
+from caseworker.sync import bundle
 from caseworker.sync.directory import refresh_directory
-from caseworker.sync.transport import HttpTransport, Transport
+from caseworker.sync.transport import HttpTransport, SyncError, Transport
 
 i18n.register(
     {
@@ -75,6 +77,8 @@ def enrol(
         _remember_push_coding(store, transport.push_coding)  # learnt from the login's answer
         transport.on_push_coding = lambda coding: _remember_push_coding(store, coding)
     refresh_directory(store, transport)
+    with contextlib.suppress(SyncError):  # an older server: the keys go with a later sync
+        bundle.ensure_registered(store, transport)
     return store, transport
 
 

@@ -339,6 +339,14 @@ def with_rows_as_changes(page: PullResponse) -> PullResponse:
     return page.model_copy(update={"changes": changes, "rows": None, "columns": None})
 
 
+class BundleKeys(_Model):
+    """Public keys for sync by file (caseworker.sync.sealing), base64 of 32 raw bytes each: a device
+    registers its own (POST /sync/bundle-keys) and gets the server's in the answer."""
+
+    sign: str = Field(max_length=64)
+    box: str = Field(max_length=64)
+
+
 class HealthResponse(_Model):
     status: str
     server_time: str

@@ -424,6 +424,11 @@ class HttpTransport:
                 raise SyncError("sync_server_error", detail=f"malformed pull page: {str(exc)[:200]}") from exc
         raise AssertionError("unreachable")
 
+    def register_bundle_keys(self, keys: p.BundleKeys) -> p.BundleKeys:
+        """Register this device's public keys for sync by file; the server's come back."""
+        resp = self._authorised("POST", "/sync/bundle-keys", json=keys.model_dump())
+        return p.BundleKeys.model_validate_json(resp.content)
+
     def facility_users(self) -> p.FacilityUsersResponse:
         resp = self._authorised("GET", "/facility/users")
         return p.FacilityUsersResponse.model_validate_json(resp.content)
