@@ -8,7 +8,8 @@ from pathlib import Path
 
 from caseworker import i18n
 from caseworker.commands.common import add_user_arg, open_store, print_json
-from caseworker.forms import library
+from caseworker.forms import kpsp, library
+from caseworker.forms.definitions import load_forms
 from caseworker.forms.xlsform import XLSFormError
 
 i18n.register(
@@ -22,6 +23,25 @@ i18n.register(
         "forms_list_head": ("Formulir yang tersedia:", "Forms on offer:"),
         "forms_builtin": ("bawaan", "built in"),
         "forms_imported_by": ("diimpor oleh {user}", "imported by {user}"),
+        "kpsp_age": (
+            "Umur KPSP {months} bulan: pakai KPSP {age} bulan{late}. Skrining rutin berikutnya: {next}.",
+            "KPSP age {months} months: use the {age}-month KPSP{late}. Next routine screening: {next}.",
+        ),
+        "kpsp_between": (
+            " (di antara umur skrining: yang terdekat lebih muda, bila ada keluhan)",
+            " (between screening ages: the nearest younger one, when there is a worry)",
+        ),
+        "kpsp_months": ("{n} bulan", "{n} months"),
+        "kpsp_none_next": ("tidak ada (KPSP sampai 72 bulan)", "none (KPSP ends at 72 months)"),
+        "kpsp_form": ("Pertanyaan: formulir {form_id} ({title}).", "Questions: form {form_id} ({title})."),
+        "kpsp_no_texts": (
+            "Teks pertanyaan resmi KPSP {age} bulan belum ada di profil ini: impor XLSForm-nya dengan form_id "
+            "kpsp_{age} (teks dari buku Pedoman SDIDTK Kemenkes).",
+            "The official KPSP {age}-month question texts are not in this profile: import them as an XLSForm "
+            "with form_id kpsp_{age} (texts from the Kemenkes SDIDTK guide).",
+        ),
+        "kpsp_bad_date": ("'{value}' bukan tanggal (YYYY-MM-DD).", "'{value}' is not a date (YYYY-MM-DD)."),
+        "kpsp_result": ("{yes} jawaban Ya: {label}. {advice}", "{yes} Yes answers: {label}. {advice}"),
     }
 )
 
@@ -38,6 +58,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_user_arg(lst)
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(func=cmd_list)
+    age = fsub.add_parser(
+        "kpsp", help="which KPSP questionnaire a child's age calls for, and what a score means"
+    )
+    add_user_arg(age)
+    age.add_argument("--birth-date", required=True, help="the child's birth date, YYYY-MM-DD")
+    age.add_argument("--on", help="the screening date, YYYY-MM-DD (default: today)")
+    age.add_argument("--yes", type=int, help="the number of Ya answers, to interpret")
+    age.add_argument("--json", action="store_true")
+    age.set_defaults(func=cmd_kpsp)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -83,4 +112,50 @@ def cmd_list(args: argparse.Namespace) -> int:
         row = imported.get(form.id)
         who = i18n.text("forms_imported_by", user=row["created_by"]) if row else i18n.text("forms_builtin")
         print(f"  {form.id}  v{form.version}  {form.title.get()}  ({who})", file=out)
+    return 0
+
+
+def cmd_kpsp(args: argparse.Namespace) -> int:
+    """With --user, the profile's forms (its imported kpsp_<age> questionnaires too); else the shipped ones."""
+    from datetime import date
+
+    from caseworker.errors import KnownError
+
+    try:
+        on = date.fromisoformat(args.on) if args.on else None
+    except ValueError as exc:
+        raise KnownError("kpsp_bad_date", value=args.on) from exc
+    months = kpsp.kpsp_age_months(args.birth_date, on)
+    if months is None:
+        raise KnownError("kpsp_bad_date", value=args.birth_date)
+    if args.user:
+        store = open_store(args)
+        try:
+            offered = library.available_forms(store)
+        finally:
+            store.close()
+    else:
+        offered = load_forms()
+    age, form = kpsp.questionnaire_for(offered, months)
+    result = kpsp.interpret(args.yes) if args.yes is not None else None
+    if args.json:
+        print_json(
+            {"months": months, "questionnaire_age": age.questionnaire, "on_schedule": age.on_schedule,
+             "next_routine": age.next_routine, "form_id": form.id if form else None,
+             "missing_ages": kpsp.missing_ages(offered),
+             "result": {"yes": result.yes, "code": result.code, "label": result.label.as_dict(),
+                        "advice": result.advice.as_dict()} if result else None}
+        )  # fmt: skip
+        return 0
+    following = (
+        i18n.text("kpsp_months", n=age.next_routine) if age.next_routine else i18n.text("kpsp_none_next")
+    )
+    late = "" if age.on_schedule else i18n.text("kpsp_between")
+    print(i18n.text("kpsp_age", months=months, age=age.questionnaire, late=late, next=following))
+    if form is not None:
+        print(i18n.text("kpsp_form", form_id=form.id, title=form.title.get()))
+    else:
+        print(i18n.text("kpsp_no_texts", age=age.questionnaire))
+    if result is not None:
+        print(i18n.text("kpsp_result", yes=result.yes, label=result.label.get(), advice=result.advice.get()))
     return 0

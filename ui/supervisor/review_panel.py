@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseworker import forms
 from caseworker.errors import KnownError
+from caseworker.forms import library
 from caseworker.store import reviews
 from caseworker.store.store import Store
 from ui.guarded_dialog import GuardedDialog
@@ -54,12 +54,14 @@ def submittable(store: Store, case_id: str) -> list[tuple[str, str, str | None]]
     or approved, the plan and the closure."""
     options: list[tuple[str, str, str | None]] = []
     for row in store.query(
-        "SELECT id, form_id, assessed_at, review_status FROM assessments WHERE case_id = ? AND deleted = 0"
+        "SELECT id, form_id, form_version, assessed_at, review_status FROM assessments WHERE case_id = ? AND deleted = 0"
         " AND coalesce(review_status, 'draft') NOT IN ('submitted', 'approved') ORDER BY assessed_at DESC",
         [case_id],
     ):
         try:
-            title = forms.get_form(row["form_id"]).title.get()
+            title = library.form_for(
+                store, row["form_id"], row["form_version"]
+            ).title.get()  # imported ones too
         except KnownError:
             title = row["form_id"]
         options.append(
