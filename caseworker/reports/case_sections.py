@@ -120,7 +120,9 @@ def problem(case: dict[str, Any], lang: str) -> list[Flowable]:
     return [p(text)] if text else [_none(lang)]
 
 
-def _form_title(form_id: str, lang: str) -> str:
+def _form_title(form_id: str, lang: str, named: Any = None) -> str:
+    if isinstance(named, dict) and named.get(lang):
+        return str(named[lang])  # set by case_summary from the assessment's own form version
     try:
         from caseworker.forms.definitions import get_form
 
@@ -141,8 +143,11 @@ def assessments(case: dict[str, Any], lang: str) -> list[Flowable]:
             value = score.get("value")
             score_lines.append(f"{para_text(label)}: <b>{'-' if value is None else value}</b>")
             band = (score.get("label") or {}).get(lang) if score.get("label") else None
-            band_lines.append(para_text(band) if band else f"<i>{t('incomplete', lang)}</i>")
-        title = f"<b>{para_text(_form_title(a.get('form_id') or '', lang))}</b>"
+            if band:
+                band_lines.append(para_text(band))
+            else:  # a complete score with no band (a calculation, or a value in no band) is not incomplete
+                band_lines.append("-" if score.get("complete") else f"<i>{t('incomplete', lang)}</i>")
+        title = f"<b>{para_text(_form_title(a.get('form_id') or '', lang, a.get('form_title')))}</b>"
         if a.get("summary"):
             title += f"<br/>{para_text(a['summary'])}"
         status = t_or(f"review_{a.get('review_status')}", lang, a.get("review_status") or "-")

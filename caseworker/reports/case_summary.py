@@ -97,6 +97,20 @@ def case_summary_story(
     return story
 
 
+def _name_forms(store: Store, case: dict[str, Any]) -> None:
+    """Each assessment's form title from the version it was made with (a unit's imported forms too)."""
+    from caseworker.errors import KnownError
+    from caseworker.forms import library
+
+    for a in case.get("assessments") or []:
+        try:
+            a["form_title"] = library.form_for(
+                store, a.get("form_id") or "", a.get("form_version")
+            ).title.as_dict()
+        except KnownError:
+            continue  # a form this laptop does not have: the print names its id
+
+
 def build_case_summary(
     case: dict[str, Any],
     out: str | Path | IO[bytes],
@@ -147,6 +161,7 @@ def render_case_summary(
 ) -> Path:
     """Print one case to `out_path` and record the print in the audit log (action 'print')."""
     case = case_full(store, case_id)
+    _name_forms(store, case)
     ctx = ctx or print_context(store)
     path = write_atomically(
         Path(out_path),

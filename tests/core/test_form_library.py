@@ -111,3 +111,22 @@ def test_the_command_line_imports_and_lists(store: Store, profile_dir: Path, tmp
     assert {"form_id": "skrining_unit", "version": 2, "title": {"id": "Skrining unit", "en": "Skrining unit"}} in \
         listed["forms"]  # fmt: skip
     assert [r["form_version"] for r in listed["imported"]] == [2, 1]
+
+
+def test_the_case_summary_names_an_assessment_by_its_own_versions_title(store: Store, tmp_path: Path) -> None:
+    import pypdf
+
+    from caseworker.reports import render_case_summary
+
+    first = library.import_xlsform(store, write_xlsform(tmp_path / "skrining.xlsx"))
+    person = cases.register_person(store, {"name": "Bayi Melati", "sex": "P", "birth_date": "2025-03-01"}).id
+    case_id = cases.open_case(store, person, "01")
+    answers = {"umur_bulan": 14, "berjalan": "ya", "bicara": "ya", "masalah": ["gizi"]}
+    cases.add_record(store, "assessments", case_id, {"form_id": first.id, "form_version": 1, "assessed_at": "2026-12-01",
+                     "data": answers, "scores": compute_scores(first, answers)})  # fmt: skip
+    renamed = {"form_id": "skrining_unit", "version": "2", "form_title": "Skrining unit revisi"}
+    library.import_xlsform(store, write_xlsform(tmp_path / "v2.xlsx", settings=renamed))
+    pdf = render_case_summary(store, case_id, tmp_path / "ringkasan.pdf")
+    text = " ".join((page.extract_text() or "") for page in pypdf.PdfReader(pdf).pages)
+    assert "Skrining unit" in text and "revisi" not in text  # version 1's title, not version 2's
+    assert "skrining_unit" not in text  # named, not shown by its id
