@@ -469,11 +469,25 @@ def convert(path: Path, *, version: int = 1) -> tuple[dict[str, Any], FormDef]:
             "xlsform_version": conv.settings.get("version", ""),
         },
     }
+    if hint := _kpsp_hint(form_id):
+        definition["applies_to"] = hint
     try:
         form = parse_form(definition, path.name)
     except FormDefinitionError as exc:  # e.g. a relevant naming a later field: said with the row it is on
         raise XLSFormError(path.name, [_row_of(exc)]) from exc
     return definition, form
+
+
+def _kpsp_hint(form_id: str) -> dict[str, Any] | None:
+    """A KPSP questionnaire imported as kpsp_<age> is suggested for the ages that use it (caseworker.forms.kpsp)."""
+    from caseworker.forms.kpsp import SCREENING_AGES
+
+    match = re.fullmatch(r"kpsp_(\d+)", form_id)
+    if match is None or int(match.group(1)) not in SCREENING_AGES:
+        return None
+    age = int(match.group(1))
+    later = [a for a in SCREENING_AGES if a > age]
+    return {"age_months": {"min": age, "max": later[0] - 1 if later else age}}
 
 
 def _unique(errors: list[RowError]) -> list[RowError]:

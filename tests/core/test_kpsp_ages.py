@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from caseworker import cli
 from caseworker.errors import KnownError
-from caseworker.forms import kpsp, library
+from caseworker.forms import kpsp, library, rank_forms
 from caseworker.forms.definitions import load_forms
 from caseworker.store.store import Store
 from tests.core.xlsform_support import write_xlsform
@@ -73,6 +73,8 @@ def test_only_the_24_month_texts_ship_and_an_imported_kpsp_36_is_used(store: Sto
     age, form = kpsp.questionnaire_for(offered, 38)
     assert (age.questionnaire, form.id) == (36, "kpsp_36")
     assert 36 not in kpsp.missing_ages(offered)
+    assert form.applies_to == {"age_months": {"min": 36, "max": 41}}  # offered first for 36-41 months
+    assert rank_forms(offered.values(), "2023-01-01", "01", date(2026, 2, 1))[0].id == "kpsp_36"
 
 
 def test_the_command_line_says_which_questionnaire_and_what_is_missing(capsys) -> None:
