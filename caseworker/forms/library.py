@@ -15,7 +15,7 @@ from typing import Any
 from caseworker import i18n
 from caseworker.errors import KnownError, NotAllowed
 from caseworker.forms.definitions import load_forms, parse_form
-from caseworker.forms.model import FormDef, FormDefinitionError, FormNotFound
+from caseworker.forms.model import FormDef, FormDefinitionError, FormNotFound, definition_row_id
 from caseworker.forms.xlsform import convert
 from caseworker.store import repository
 from caseworker.store.store import Store
@@ -47,10 +47,7 @@ def _parsed(row_id: str, definition: str) -> FormDef:
     return parse_form(json.loads(definition), row_id)
 
 
-def row_id_for(form_id: str, version: int) -> str:
-    """One row per (form id, version) everywhere: two laptops importing the same version cannot both
-    push it (the server keeps the first, the second is refused as a row that exists)."""
-    return f"form:{form_id}:v{version}"
+row_id_for = definition_row_id
 
 
 def definitions(store: Store, *, include_removed: bool = False) -> list[dict[str, Any]]:

@@ -151,6 +151,12 @@ class FormDef:
         raise KeyError(field_id)
 
 
+def definition_row_id(form_id: str, version: int) -> str:
+    """The form_definitions row of (form id, version), the same everywhere: two laptops importing the same
+    version cannot both push it (the server keeps the first, the second is refused as a row that exists)."""
+    return f"form:{form_id}:v{version}"
+
+
 class FormNotFound(NotFound):
     def __init__(self, form_id: str) -> None:
         KnownError.__init__(self, "form_not_found", form_id=form_id)

@@ -14,13 +14,14 @@ from datetime import date
 from typing import Any
 
 from caseworker.forms.model import FormDef
-from caseworker.store.values import day_of
 
 __all__ = ["age_in_months", "rank_forms"]
 
 
 def age_in_months(birth_date: Any, today: date | None = None) -> int | None:
     """Whole months lived by `today` (None when the birth date is missing or unreadable)."""
+    from caseworker.store.values import day_of  # here: the server checks definitions without store code
+
     born, today = day_of(birth_date), today or date.today()
     if born is None:
         return None

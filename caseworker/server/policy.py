@@ -297,15 +297,14 @@ def check_meaning(table: str, row: dict[str, Any]) -> None:
 
 def _definition_ok(row: dict[str, Any]) -> bool:
     """A definition the laptops can open: it parses as a form, and its id and version are the row's."""
-    from caseworker.forms.definitions import parse_form
-    from caseworker.forms.library import row_id_for
-    from caseworker.forms.model import FormDefinitionError
+    from caseworker.forms.definitions import parse_form  # the laptops' own parser (no store code)
+    from caseworker.forms.model import FormDefinitionError, definition_row_id
 
     try:
         form = parse_form(json.loads(row["definition"]), "form_definitions")
     except (FormDefinitionError, ValueError, TypeError):
         return False
-    ours = (form.id, form.version, row_id_for(form.id, form.version))
+    ours = (form.id, form.version, definition_row_id(form.id, form.version))
     return ours == (row.get("form_id"), row.get("form_version"), row.get("id"))
 
 

@@ -115,3 +115,19 @@ def test_property_a_change_is_applied_only_as_the_policy_says(client, world, def
     supervisor = user in ("sri", "rina")  # of SDA and of MLG; the row is SDA's
     expected = (op == "insert" and supervisor) or (op == "delete" and user == "sri")
     assert (status == "applied") == expected, (user, op, status)
+
+
+def test_checking_a_definition_loads_no_client_store_code(definition) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys\n"
+        "from caseworker.server import policy\n"
+        f"row = {{'form_id': 'skrining_unit', 'form_version': 1, 'id': 'form:skrining_unit:v1',"
+        f" 'definition': {json.dumps(json.dumps(definition))}}}\n"
+        "assert policy._definition_ok(row)\n"
+        "print(','.join(sorted(m for m in sys.modules if m.startswith('caseworker.store.') and m != 'caseworker.store.schema')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
