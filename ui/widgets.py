@@ -103,6 +103,14 @@ class DateField(QLineEdit):
         self.setMaximumWidth(140)
         if value:
             self.set_iso(value)
+        self.editingFinished.connect(self._show_as_read)
+
+    def _show_as_read(self) -> None:
+        """Leaving the field rewrites a readable date the way it was read (12032024 -> 12/03/2024), so the
+        worker sees at once which day the app took; unreadable text stays for validation to explain."""
+        when = self.date()
+        if when is not None and self.text() != validation.format_date(when):
+            self.setText(validation.format_date(when))
 
     def set_iso(self, value: str | None) -> None:
         self.setText(validation.format_date(value[:10]) if value else "")

@@ -62,7 +62,9 @@ RISKS = ("low", "medium", "high")
 CONSENT_BASES = ("persetujuan", "putusan_pengadilan", "surat_penyerahan", "lainnya")
 
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+# Day first, as on Indonesian forms: 17/10/2026, 17-10-2026, 17.10.2026, or the digits alone (17102026,
+# which a worker typing a birth date from a KK without looking for the slash key often writes).
+_DMY = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})|(\d{2})()(\d{2})(\d{4})")
 _PHONE_CHARS = re.compile(r"[\d\s\-().+]+")
 
 register_issue_messages(
@@ -116,7 +118,7 @@ register_issue_messages(
 
 
 def parse_date(text: str | date) -> date:
-    """`2026-10-17`, `17/10/2026` (also `7/1/2026`) -> date. ValueError with a readable message
+    """`2026-10-17`, `17/10/2026` (also `7/1/2026`, `17-10-2026`, `17.10.2026`, `17102026`) -> date. ValueError with a readable message
     (in the current language) otherwise. A date object is returned as it is."""
     if isinstance(text, datetime):
         return text.date()
@@ -126,7 +128,8 @@ def parse_date(text: str | date) -> date:
     match = _ISO.fullmatch(value)
     parts = (match.group(1), match.group(2), match.group(3)) if match else None
     if parts is None and (match := _DMY.fullmatch(value)):
-        parts = (match.group(3), match.group(2), match.group(1))
+        day, _, month, year = (a or b for a, b in zip(match.groups()[:4], match.groups()[4:], strict=True))
+        parts = (year, month, day)
     if parts is not None:
         try:
             return date(int(parts[0]), int(parts[1]), int(parts[2]))

@@ -63,6 +63,9 @@ def codes(issues: list[Issue]) -> list[tuple[str, str, str]]:
         ("17/10/2026", date(2026, 10, 17)),
         (" 7/1/2026 ", date(2026, 1, 7)),
         ("2026-1-7", date(2026, 1, 7)),
+        ("17-10-2026", date(2026, 10, 17)),
+        ("17.10.2026", date(2026, 10, 17)),
+        ("12032024", date(2024, 3, 12)),  # digits alone: day, month, year
     ],
 )
 def test_parse_date_accepts_iso_and_indonesian_order(text: str, expected: date) -> None:
@@ -70,7 +73,18 @@ def test_parse_date_accepts_iso_and_indonesian_order(text: str, expected: date) 
 
 
 @pytest.mark.parametrize(
-    "text", ["", "17-10-2026", "2026/10/17", "31/02/2026", "17/13/2026", "kemarin", "17/10/26"]
+    "text",
+    [
+        "",
+        "2026/10/17",
+        "31/02/2026",
+        "17/13/2026",
+        "kemarin",
+        "17/10/26",
+        "17-10/2026",
+        "1710202",
+        "20261017",
+    ],
 )
 def test_parse_date_rejects_other_text_with_a_clear_message(text: str) -> None:
     with pytest.raises(ValueError, match="17/10/2026"):

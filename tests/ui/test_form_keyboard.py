@@ -121,3 +121,22 @@ def test_tab_into_the_case_list_shows_a_current_row(qtbot, window) -> None:  # n
     assert table.model().rowCount() > 0
     _tab_into(qtbot, window, table)
     assert table.selectionModel().selectedRows(), "a row is shown as current"
+
+
+def test_a_date_typed_as_digits_is_read_and_shown_as_read(qtbot) -> None:  # noqa: ANN001
+    """Seen by hand in the real window: a birth date typed 12032024 (no slashes) was refused; now it is read
+    day-first and, on leaving the field, shown as 12/03/2024, so the worker sees which day the app took."""
+    from ui.widgets import DateField
+
+    field = DateField()
+    qtbot.addWidget(field)
+    field.show()
+    field.setFocus()
+    qtbot.keyClicks(field, "12032024")
+    assert field.iso() == "2024-03-12"
+    qtbot.keyClick(field, Qt.Key.Key_Return)  # editing finished
+    assert field.text() == "12/03/2024"
+    field.clear()
+    qtbot.keyClicks(field, "31022024")  # no such day: left as typed for validation to explain
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert field.text() == "31022024" and field.date() is None
