@@ -49,6 +49,7 @@ register(
         ),
         "assess.score_done": ("{label}: {value} · {band}", "{label}: {value} · {band}"),
         "assess.score_none": ("{label}: belum ada jawaban", "{label}: no answers yet"),
+        "assess.score_value": ("{label}: {value}", "{label}: {value}"),
         "assess.fix": (
             "Periksa isian yang ditandai merah sebelum menyimpan.",
             "Check the answers marked in red before saving.",
@@ -301,6 +302,8 @@ def _score_line(s: dict[str, Any]) -> str:
             value=_number(s["value"]),
             band=s["label"][lang_key] or s["label"]["id"],
         )
+    if s["complete"]:  # a score without bands (an imported form's calculation): its value
+        return tr("assess.score_value", label=name, value=_number(s["value"]))
     return tr(
         "assess.score_partial",
         label=name,

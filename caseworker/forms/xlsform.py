@@ -450,7 +450,10 @@ def convert(path: Path, *, version: int = 1) -> tuple[dict[str, Any], FormDef]:
             f"form_id '{form_id}' must be filled with lower-case letters, digits and _ (starting with a letter)",
         )
     sections, scores = conv.survey()  # fmt: skip
-    errors = _pyxform_errors(data, form_id or "data") + conv.errors
+    # pyxform's message is in English only: where the converter says the same place in both languages, its own
+    ours = {(e.sheet, e.row, e.column) for e in conv.errors}
+    errors = [e for e in _pyxform_errors(data, form_id or "data") if (e.sheet, e.row, e.column) not in ours]
+    errors += conv.errors
     if not errors and not sections:
         errors.append(RowError("survey", None, None, "tidak ada pertanyaan yang bisa diimpor",
                                "there is no question that can be imported"))  # fmt: skip

@@ -12,7 +12,7 @@ import pytest
 from caseworker.forms import compute_scores, expr, normalize_answers, validate_answers, visible_field_ids
 from caseworker.forms.definitions import parse_form
 from caseworker.forms.xlsform import XLSFormError, convert
-from tests.core.xlsform_support import SURVEY, SURVEY_HEADER, write_xlsform
+from tests.core.xlsform_support import CHOICES, SURVEY, SURVEY_HEADER, write_xlsform
 
 
 @pytest.fixture
@@ -115,9 +115,15 @@ def test_a_broken_workbook_names_every_row_and_imports_nothing(tmp_path: Path) -
 
 
 def test_pyxforms_own_checks_are_reported_with_their_row(tmp_path: Path) -> None:
-    survey = [_row("integer", "umur"), _row("integer", "umur")]  # a name used twice: pyxform refuses
-    where = _errors(tmp_path, survey)
-    assert ("survey", 3, "name") in where
+    duplicate = [*CHOICES, ["yt", "ya", "Ya lagi", "Yes again"]]  # a choice name used twice in its list
+    with pytest.raises(XLSFormError) as caught:
+        convert(write_xlsform(tmp_path / "pilihan.xlsx", choices=duplicate))
+    [error] = caught.value.errors
+    assert (error.sheet, error.row, error.column) == ("choices", 7, "name")
+    assert error.problem_id.startswith("pemeriksaan XLSForm (pyxform) menolak")
+    # where the converter says the same place itself (in both languages), pyxform's English is left out
+    where = _errors(tmp_path, [_row("integer", "umur"), _row("integer", "umur")])
+    assert where == [("survey", 3, "name")]
 
 
 def test_nested_groups_and_missing_form_id_are_refused(tmp_path: Path) -> None:
