@@ -149,7 +149,7 @@ INDONESIAN_HELP: dict[str, str] = {
     "the XLSForm workbook (.xlsx)": "buku kerja XLSForm (.xlsx)",
     "the forms on offer and every imported version": "formulir yang tersedia dan setiap versi yang diimpor",
     "which KPSP questionnaire a child's age calls for, and what a score means": (
-        "KPSP umur berapa yang dipakai untuk umur anak, dan arti skornya"
+        "KPSP usia berapa yang dipakai untuk usia anak, dan arti skornya"
     ),
     "the child's birth date, YYYY-MM-DD": "tanggal lahir anak, YYYY-MM-DD",
     "the screening date, YYYY-MM-DD (default: today)": "tanggal skrining, YYYY-MM-DD (bawaan: hari ini)",

@@ -24,11 +24,11 @@ i18n.register(
         "forms_builtin": ("bawaan", "built in"),
         "forms_imported_by": ("diimpor oleh {user}", "imported by {user}"),
         "kpsp_age": (
-            "Umur KPSP {months} bulan: pakai KPSP {age} bulan{late}. Skrining rutin berikutnya: {next}.",
+            "Usia KPSP {months} bulan: pakai KPSP {age} bulan{late}. Skrining rutin berikutnya: {next}.",
             "KPSP age {months} months: use the {age}-month KPSP{late}. Next routine screening: {next}.",
         ),
         "kpsp_between": (
-            " (di antara umur skrining: yang terdekat lebih muda, bila ada keluhan)",
+            " (di antara usia skrining: yang terdekat lebih muda, bila ada keluhan)",
             " (between screening ages: the nearest younger one, when there is a worry)",
         ),
         "kpsp_months": ("{n} bulan", "{n} months"),

@@ -40,10 +40,10 @@ SHIPPED_KPSP = {24: "kpsp"}  # the shipped form holding an age's questions, besi
 i18n.register(
     {
         "kpsp_too_young": (
-            "Anak di bawah 3 bulan: KPSP pertama pada umur 3 bulan.",
+            "Anak di bawah 3 bulan: KPSP pertama pada usia 3 bulan.",
             "Under 3 months: the first KPSP is at 3 months.",
         ),
-        "kpsp_too_old": ("KPSP hanya sampai umur 72 bulan.", "KPSP goes up to 72 months only."),
+        "kpsp_too_old": ("KPSP hanya sampai usia 72 bulan.", "KPSP goes up to 72 months only."),
     }
 )
 
@@ -52,8 +52,8 @@ _BANDS: dict[str, tuple[Bilingual, Bilingual]] = {
     "sesuai": (
         Bilingual("Sesuai (S)", "Appropriate for age (S)"),
         Bilingual(
-            "Puji orang tua/pengasuh atas pengasuhannya; teruskan stimulasi sesuai umur setiap hari; "
-            "skrining KPSP lagi pada umur skrining berikutnya.",
+            "Puji orang tua/pengasuh atas pengasuhannya; teruskan stimulasi sesuai usia setiap hari; "
+            "skrining KPSP lagi pada usia skrining berikutnya.",
             "Praise the parent/carer for their care; keep up age-appropriate stimulation every day; screen "
             "with KPSP again at the next screening age.",
         ),
