@@ -185,6 +185,9 @@ def read_xlsform(path: Path) -> Any:
     from pyxform.errors import PyXFormError
     from pyxform.xls2json_backends import get_xlsform
 
+    if not Path(path).is_file():
+        raise XLSFormError(Path(path).name, [RowError("", None, None, f"berkas {path} tidak ditemukan",
+                                                      f"the file {path} was not found")])  # fmt: skip
     try:
         return get_xlsform(str(path))
     except (PyXFormError, OSError, ValueError, KeyError) as exc:

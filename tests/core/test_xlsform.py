@@ -145,3 +145,14 @@ def test_the_expression_language_follows_xpath_on_empty_answers() -> None:
 
 def test_the_sample_survey_rows_are_in_header_order() -> None:
     assert all(len(row) == len(SURVEY_HEADER) for row in SURVEY)
+
+
+def test_a_file_that_is_no_workbook_or_is_missing_says_so(tmp_path: Path) -> None:
+    junk = tmp_path / "rusak.xlsx"
+    junk.write_bytes(b"bukan buku kerja\x00")
+    with pytest.raises(XLSFormError) as caught:
+        convert(junk)
+    assert "buku kerja tidak dapat dibaca" in caught.value.text("id")
+    with pytest.raises(XLSFormError) as caught:
+        convert(tmp_path / "tidak_ada.xlsx")
+    assert "tidak ditemukan" in caught.value.text("id") and "was not found" in caught.value.text("en")
