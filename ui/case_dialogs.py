@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from caseworker.domain import regions
 from caseworker.errors import KnownError
-from caseworker.store import cases
+from caseworker.store import cases, queries
 from caseworker.store.store import Store
 from ui.case_form import CaseForm
 from ui.guarded_dialog import GuardedDialog
@@ -89,7 +89,7 @@ class NewCaseDialog(GuardedDialog):
         layout.addWidget(self.step)
 
         self.pages = QStackedWidget()
-        self.person_form = PersonForm()
+        self.person_form = PersonForm(home=lambda: queries.home_places(store))
         self.pages.addWidget(scroll_body(self.person_form))
         self.dup_page = QWidget()
         self.dup_layout = QVBoxLayout(self.dup_page)
@@ -314,7 +314,7 @@ class EditPersonDialog(GuardedDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(label(tr("editperson.title"), "subtitle"))
-        self.form = PersonForm(person)
+        self.form = PersonForm(person, home=lambda: queries.home_places(store))
         layout.addWidget(scroll_body(self.form), 1)
         self.errors = IssueList()
         self.errors.setVisible(False)

@@ -4,6 +4,7 @@ each field (errors in red block saving; warnings in amber inform)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
@@ -72,9 +73,10 @@ PERSON_FIELDS = (
 class RegionField(QLineEdit):
     """Type part of a region's name and pick it; `code()` is the Kemendagri code chosen (or typed)."""
 
-    def __init__(self, code: str | None = None) -> None:
+    def __init__(self, code: str | None = None, near: Callable[[], list[str]] | None = None) -> None:
         super().__init__()
         self.setPlaceholderText(tr("person.region.placeholder"))
+        self._near = near or list  # the places offered first, asked for at each search
         self._code = ""
         self._choices: dict[str, str] = {}
         self._model = QStringListModel(self)
@@ -111,7 +113,7 @@ class RegionField(QLineEdit):
         if len(text) < 3:
             return
         self._choices = {}
-        for code, _name in regions.search_regions(text, 15):
+        for code, _name in regions.search_regions(text, 15, self._near()):
             self._choices[regions.region_label(code)] = code
         self._model.setStringList(list(self._choices))
         self.completer().complete()
@@ -129,9 +131,15 @@ class PersonForm(QWidget):
 
     changed = Signal()
 
-    def __init__(self, person: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, person: dict[str, Any] | None = None, home: Callable[[], list[str]] | None = None
+    ) -> None:
+        """`home`: where the unit's clients live (queries.home_places), asked once at the first region
+        search and offered first after the places the typed NIK names."""
         super().__init__()
         person = person or {}
+        self._home_query = home
+        self._home: list[str] | None = None
         self.widgets: dict[str, QWidget] = {}
         self.field_issues: dict[str, IssueList] = {}
         outer = QVBoxLayout(self)
@@ -163,7 +171,9 @@ class PersonForm(QWidget):
         self.address = QPlainTextEdit(person.get("address") or "")
         self.address.setFixedHeight(54)
         self.address.setTabChangesFocus(True)
-        self.region = RegionField(person.get("region_code"))
+        self.region = RegionField(
+            person.get("region_code"), near=lambda: regions.nik_places(self.nik.text()) + self.home()
+        )
         self.phone = QLineEdit(person.get("phone") or "")
         self.guardian_name = QLineEdit(person.get("guardian_name") or "")
         self.guardian_relation = QLineEdit(person.get("guardian_relation") or "")
@@ -307,6 +317,11 @@ class PersonForm(QWidget):
             and (not values.get("birth_date") or not values.get("sex"))
         )
         self.from_nik.setVisible(can_fill)
+
+    def home(self) -> list[str]:
+        if self._home is None:
+            self._home = self._home_query() if self._home_query else []
+        return self._home
 
     def _fill_from_nik(self) -> None:
         nik = validation.normalize_nik(self.nik.text())

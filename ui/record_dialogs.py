@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from caseworker.domain import reference
 from caseworker.errors import KnownError
-from caseworker.store import cases
+from caseworker.store import cases, queries
 from caseworker.store import repository as repo
 from caseworker.store.ids import now_iso
 from caseworker.store.store import Store
@@ -456,7 +456,7 @@ class RelationDialog(RecordDialog):
 
         self.relation = combo([(tr(f"relation.{r}"), r) for r in RELATIONS])
         self.notes = QLineEdit()
-        self.person_form = PersonForm()
+        self.person_form = PersonForm(home=lambda: queries.home_places(store))
         self.form.addRow(tr("relation.relation"), self.relation)
         self.form.addRow(tr("relation.notes"), self.notes)
         self.form.addRow(self.person_form)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Sequence
 from functools import cache
 
 from caseworker.paths import resource
@@ -152,10 +153,22 @@ def _with_parents() -> dict[str, str]:
     return out
 
 
-def search_regions(text: str, limit: int = 20) -> list[tuple[str, str]]:
+def _distance(code: str, near: Sequence[str]) -> int:
+    """How far `code` is from the places in `near` (most specific first): the index of the first that
+    is `code` or holds it, len(near) when none does."""
+    for i, place in enumerate(near):
+        if code == place or code.startswith(place + "."):
+            return i
+    return len(near)
+
+
+def search_regions(text: str, limit: int = 20, near: Sequence[str] = ()) -> list[tuple[str, str]]:
     """Regions whose name matches `text`, best first: names that start with the text (or have a
-    word that does), then names containing it, larger regions before smaller ones. Extra words
-    narrow by parent names (`lemahputro sidoarjo`). A code (`35.15`) lists it and what is below."""
+    word that does), then names containing it; among those, regions inside `near` (region codes, most
+    specific first: where the person's NIK was issued, where the unit's clients live) before others,
+    larger regions before smaller ones. "candi" typed in Sidoarjo offers Candi, Sidoarjo before the
+    Candipuro of Lampung. Extra words narrow by parent names (`lemahputro sidoarjo`). A code (`35.15`)
+    lists it and what is below."""
     query = " ".join(text.lower().split())
     if not query or limit <= 0:
         return []
@@ -174,6 +187,17 @@ def search_regions(text: str, limit: int = 20) -> list[tuple[str, str]]:
             rank = 2
         else:
             continue
-        ranked.append((rank, level(code), code))
+        ranked.append((rank, _distance(code, near), level(code), code))
     ranked.sort()
-    return [(code, names[code]) for _, _, code in ranked[:limit]]
+    return [(code, names[code]) for *_, code in ranked[:limit]]
+
+
+def nik_places(nik: str | None) -> list[str]:
+    """The kecamatan and kabupaten a NIK was issued in (its first six digits), most specific first, as
+    far as they are known (an old code maps to today's region); [] for anything else."""
+    digits = "".join(ch for ch in nik or "" if ch.isdigit())
+    if len(digits) < 6:
+        return []
+    kecamatan = current_code(f"{digits[0:2]}.{digits[2:4]}.{digits[4:6]}") or ""
+    kabupaten = current_code(f"{digits[0:2]}.{digits[2:4]}") or ""
+    return [c for c in (kecamatan, kabupaten) if c and exists(c)]

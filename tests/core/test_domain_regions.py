@@ -98,3 +98,31 @@ def test_every_old_code_mapping_points_at_the_region_it_names() -> None:
 def test_table_shape() -> None:
     levels = [regions.level(code) for code in regions._names()]
     assert (levels.count(1), levels.count(2), levels.count(3), levels.count(4)) == (38, 514, 7285, 83762)
+
+
+def test_search_offers_nearby_places_first() -> None:
+    """Seen by hand: "candi" typed at a Sidoarjo unit listed Candipuro in Lampung before Candi, Sidoarjo."""
+    far = regions.search_regions("candi", 15)
+    near = regions.search_regions("candi", 15, near=["35.15"])
+    assert near[0][1] == "Candi" and near[0][0].startswith("35.15.")  # the kecamatan Candi, Sidoarjo
+    assert {c for c, _ in near[:5]} != {c for c, _ in far[:5]}
+    in_sidoarjo = [c for c, _ in near if c.startswith("35.15.")]
+    assert near[: len(in_sidoarjo)] == [(c, regions.region_name(c)) for c in in_sidoarjo]  # all of them first
+    # a start of the name still beats a nearby name that only contains the text
+    assert all(name.lower().startswith("candi") or " candi" in name.lower() for _, name in near[:10])
+
+
+def test_a_nik_names_where_it_was_issued() -> None:
+    assert regions.nik_places("3515125203240003") == ["35.15.12", "35.15"]  # Balongbendo, Sidoarjo
+    assert regions.nik_places("3515 12") == ["35.15.12", "35.15"]
+    assert regions.nik_places("35") == [] and regions.nik_places(None) == []
+    assert regions.nik_places("9999995203240003") == []
+
+
+def test_home_places_are_where_most_clients_live(store) -> None:  # noqa: ANN001
+    from caseworker.store import cases, queries
+
+    assert queries.home_places(store) == []
+    for name, region in [("Ani", "35.15.07.2012"), ("Budi", "35.15.08.1012"), ("Citra", "35.78.01")]:
+        cases.register_person(store, {"name": name, "region_code": region})
+    assert queries.home_places(store) == ["35.15", "35"]

@@ -140,3 +140,27 @@ def test_a_date_typed_as_digits_is_read_and_shown_as_read(qtbot) -> None:  # noq
     qtbot.keyClicks(field, "31022024")  # no such day: left as typed for validation to explain
     qtbot.keyClick(field, Qt.Key.Key_Return)
     assert field.text() == "31022024" and field.date() is None
+
+
+def test_region_search_offers_the_nik_s_and_the_unit_s_places_first(qtbot) -> None:  # noqa: ANN001
+    """Seen by hand at a Sidoarjo unit: "candi" listed Candipuro (Lampung) first; the Candi of Sidoarjo
+    was sixth. The typed NIK's kecamatan comes first, then the kabupaten most clients live in."""
+    from ui.person_form import PersonForm
+
+    asked: list[int] = []
+    form = PersonForm(home=lambda: asked.append(1) or ["35.78", "35"])  # Surabaya
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.keyClicks(form.region, "candi")
+    qtbot.waitUntil(lambda: form.region._model.rowCount() > 0, timeout=3000)
+    assert (
+        "Kota Surabaya" in form.region._model.stringList()[0]
+        or "Jawa Timur" in form.region._model.stringList()[0]
+    )
+    form.region.clear()
+    qtbot.keyClicks(form.nik, "3515075203240003")  # issued in kecamatan Candi, Sidoarjo
+    qtbot.keyClicks(form.region, "candi")
+    qtbot.waitUntil(
+        lambda: form.region._model.stringList()[0].startswith("Candi, Kabupaten Sidoarjo"), timeout=3000
+    )
+    assert len(asked) == 1  # the unit's places are read once per form
