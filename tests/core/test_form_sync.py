@@ -44,3 +44,26 @@ def test_an_import_syncs_to_a_workers_laptop_and_old_assessments_keep_their_vers
     # another facility's laptop never receives them
     assert wati.sync().completed
     assert "skrining_unit" not in library.available_forms(wati.store)
+
+
+def test_a_workers_laptop_that_pushes_a_definition_is_refused_by_the_server(
+    devices, tmp_path: Path, monkeypatch
+):
+    """The laptop's own check is bypassed (a modified client): the server still refuses the row."""
+    import json
+
+    from caseworker.forms.xlsform import convert
+    from caseworker.store import permissions
+
+    ani = devices("ani")  # a worker
+    definition, _ = convert(write_xlsform(tmp_path / "skrining.xlsx"))
+    monkeypatch.setattr(permissions, "check_insert", lambda *a, **k: None)
+    repository.insert(ani.store, "form_definitions",
+                      {"form_id": "skrining_unit", "form_version": 1, "title": "Skrining unit",
+                       "definition": json.dumps(definition), "facility_code": "SDA"},
+                      row_id="form:skrining_unit:v1")  # fmt: skip
+    result = ani.sync()
+    assert result.completed and result.rejected == 1
+    assert "form:skrining_unit:v1" not in ani.server.rows("form_definitions")
+    budi = devices("budi")
+    assert budi.sync().completed and "skrining_unit" not in library.available_forms(budi.store)
