@@ -17,7 +17,7 @@ from caseworker.numbers import format_bytes
 from caseworker.security.keyslots import SlotFile
 from caseworker.store.profile import SLOTS_FILE, is_profile, open_profile, write_profile
 from caseworker.store.store import Store
-from caseworker.sync import bundle, rejections
+from caseworker.sync import bundle, receipts, rejections
 from caseworker.sync import conflicts as conflicts_mod
 from caseworker.sync import files as files_mod
 from caseworker.sync.engine import Progress, SyncResult, sync
@@ -65,6 +65,21 @@ i18n.register(
             "{n} perubahan menunggu pengguna lain: terkirim saat pengguna itu menyinkronkan di laptop ini.",
             "{n} changes are waiting for another user: they are sent when that user syncs on this laptop.",
         ),
+        "receipts_none": ("Belum ada tanda terima dari server.", "No receipts from the server yet."),
+        "receipts_ok": ("tanda tangan sah", "signature valid"),
+        "receipts_bad": ("TANDA TANGAN TIDAK SAH", "SIGNATURE NOT VALID"),
+        "receipts_no_case": (
+            "Kasus {number} tidak ada di laptop ini.",
+            "Case {number} is not on this laptop.",
+        ),
+        "receipts_all_confirmed": (
+            "Semua perubahan dikonfirmasi server sampai {date}.",
+            "All changes confirmed by the server up to {date}.",
+        ),
+        "receipts_waiting": (
+            "Dikonfirmasi server sampai {date}; {n} perubahan belum terkirim.",
+            "Confirmed by the server up to {date}; {n} changes not sent yet.",
+        ),
         "conflicts_none": ("Tidak ada konflik yang belum selesai.", "No open conflicts."),
         "conflict_line": (
             "{id}  {case}  {table}.{field}: milik saya {mine} | milik {who} ({when}) {theirs}",
@@ -108,6 +123,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         choices=("on", "off"),
         help="remember for this profile: attachment files only over fast links (about 2 Mbit/s or more)",
     )
+    s.add_argument("what", nargs="?", choices=("receipts",),
+                   help="receipts: list the server's receipts held on this laptop and check their signatures")  # fmt: skip
+    s.add_argument("--case", metavar="NUMBER", help="with receipts: only this case's")
     by_file = s.add_mutually_exclusive_group()
     by_file.add_argument(
         "--export", metavar="FILE", help="no network: write this laptop's changes to FILE (for a USB stick)"
@@ -179,6 +197,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
     secret = password()
     transport: Transport | None = None
     store: Store | None = None
+    if args.what == "receipts":
+        return _receipts(args, secret)
     if args.export or args.import_file:
         return _by_file(args, secret)
     try:
@@ -219,6 +239,35 @@ def cmd_sync(args: argparse.Namespace) -> int:
             transport.close()
         if store is not None:
             store.close()
+
+
+def _receipts(args: argparse.Namespace, secret: str) -> int:
+    """`sync receipts [--case NUMBER] [--json]`: the receipts held, each verified offline."""
+    store = _open(args, secret)
+    try:
+        case_id = None
+        if args.case:
+            found = store.one("SELECT id FROM cases WHERE case_number = ?", [args.case])
+            if found is None:
+                raise KnownError("receipts_no_case", number=args.case)
+            case_id = found["id"]
+        items = receipts.listed(store, bundle.server_keys(store), case_id)
+        waiting = receipts.pending_of(store, case_id)
+    finally:
+        store.close()
+    if args.json:
+        print_json(items)
+        return 0 if all(r["verified"] for r in items) else 1
+    if not items:
+        print(i18n.text("receipts_none"))
+    for r in items:
+        state = i18n.text("receipts_ok" if r["verified"] else "receipts_bad")
+        print(f"{r['server_time']}  {r['table_name']}  {r['row_id']}  {r['status']}  seq {r['seq'] or '-'}  "
+              f"{r['mutation_id']}  {state}")  # fmt: skip
+    if items and all(r["verified"] for r in items):
+        print(i18n.text("receipts_all_confirmed" if not waiting else "receipts_waiting",
+                        date=items[-1]["server_time"], n=waiting))  # fmt: skip
+    return 0 if all(r["verified"] for r in items) else 1
 
 
 def _by_file(args: argparse.Namespace, secret: str) -> int:

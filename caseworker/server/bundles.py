@@ -47,6 +47,9 @@ REPLY_BYTES = 256 * 1024 * 1024  # of page JSON per reply; more waits for the ne
 def server_keys(database: Database) -> sealing.KeyPair:
     """This server's bundle key pair, made on first need (several servers over one database agree on the
     first one written)."""
+    cached = getattr(database, "_bundle_keys", None)
+    if cached is not None:
+        return cached
     with database.read() as conn:
         stored = conn.execute(select(t.meta.c.value).where(t.meta.c.key == _KEYS)).scalar()
     if stored is None:
@@ -56,7 +59,9 @@ def server_keys(database: Database) -> sealing.KeyPair:
             conn.execute(dialect.insert(t.meta).values(key=_KEYS, value=made).on_conflict_do_nothing(
                 index_elements=["key"]))  # fmt: skip
             stored = conn.execute(select(t.meta.c.value).where(t.meta.c.key == _KEYS)).scalar_one()
-    return sealing.KeyPair.from_json(json.loads(stored))
+    keys = sealing.KeyPair.from_json(json.loads(stored))
+    database._bundle_keys = keys  # type: ignore[attr-defined]  # (they never change)
+    return keys
 
 
 def register_device(database: Database, pr: Principal, keys: sealing.PublicKeys) -> sealing.PublicKeys:

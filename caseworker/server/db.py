@@ -364,6 +364,11 @@ class SeqAllocator:
         self._next += 1
         return value
 
+    @property
+    def last(self) -> int | None:
+        """The seq handed out last (None before the first)."""
+        return None if self._next is None else self._next - 1
+
 
 def lock_sequence(conn: Connection) -> None:
     """Serialise with other writers of the changelog from here to commit (PostgreSQL; SQLite already is)."""

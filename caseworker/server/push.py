@@ -26,6 +26,7 @@ from caseworker.server.db import (
 from caseworker.server.errors import ApiError
 from caseworker.store import schema
 from caseworker.sync import protocol as p
+from caseworker.sync import receipts, sealing
 
 BOOKKEEPING = frozenset({"updated_at", "updated_by", "version"})
 IMMUTABLE = frozenset({"id", "created_at", "created_by", "case_id"})
@@ -96,6 +97,7 @@ def _apply_together(
         return []
     now = iso(time.time())
     responses: list[p.PushResponse] = []
+    keys = _receipt_keys(database)  # (read before the write transaction: it may make them)
     with database.write() as conn:
         lock_sequence(conn)
         shared = r.Txn(conn, requests[0][0], SeqAllocator(conn), now)
@@ -112,9 +114,16 @@ def _apply_together(
             results: list[p.MutationResult] = []
             for m in req.mutations:
                 if m.mutation_id in seen:
-                    results.append(seen[m.mutation_id].model_copy(update={"status": "duplicate"}))
+                    again = seen[m.mutation_id].model_copy(update={"status": "duplicate"})
+                    if again.receipt is None and (again.original_status or "") in receipts.HELD:
+                        again.receipt = receipts.sign(keys, m, again, None, now)
+                    results.append(again)
                     continue
+                before = shared.seqs.last
                 result = _apply_or_refuse(txn, m)
+                if result.status in receipts.HELD:
+                    seq = shared.seqs.last if shared.seqs.last != before else None
+                    result.receipt = receipts.sign(keys, m, result, seq, now)
                 seen[m.mutation_id] = result.model_copy(
                     update={"status": "duplicate", "original_status": result.status}
                 )
@@ -133,6 +142,12 @@ def _apply_together(
              (policy.CASE_NUMBER_SQL, policy.take_case_numbers(shared))],
         )  # fmt: skip
     return responses
+
+
+def _receipt_keys(database: Database) -> sealing.KeyPair:
+    from caseworker.server.bundles import server_keys
+
+    return server_keys(database)
 
 
 def _rows_read(mutations: list[p.Mutation]) -> set[tuple[str, str]]:

@@ -23,7 +23,7 @@ from caseworker.store import syncstate
 from caseworker.store.schema import DATA_VERSION
 from caseworker.store.store import Store
 from caseworker.sync import files as files_mod
-from caseworker.sync import link, quarantine
+from caseworker.sync import link, quarantine, receipts
 from caseworker.sync import protocol as p
 from caseworker.sync.apply import apply_page
 from caseworker.sync.directory import refresh_directory
@@ -223,6 +223,7 @@ class _Run:
                 if status == "rejected":
                     self.result.rejected += 1
             syncstate.record_results(self.store, batch, results)
+            receipts.keep(self.store, mutations, response.results)
             self.result.pushed += len(results)
             if response.update_required:
                 self.result.update_required = True

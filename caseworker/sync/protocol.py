@@ -271,6 +271,14 @@ class PushRequest(_Model):
     mutations: list[Mutation] = Field(max_length=MAX_PUSH_BATCH)
 
 
+class Receipt(_Model):
+    """The server's signature over a mutation it holds (caseworker.sync.receipts)."""
+
+    seq: int | None = None
+    server_time: str
+    signature: str
+
+
 class MutationResult(_Model):
     mutation_id: str
     status: MutationStatus
@@ -278,6 +286,7 @@ class MutationResult(_Model):
     version: int | None = None  # the row's server version after this mutation
     conflict_ids: list[str] = Field(default_factory=list)
     original_status: MutationStatus | None = None  # set on `duplicate`: the first result's status
+    receipt: Receipt | None = None  # servers from 2026-12 on, for a mutation the server holds
 
 
 class PushResponse(_Model):

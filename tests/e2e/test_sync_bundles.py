@@ -85,6 +85,16 @@ def test_a_laptop_off_the_network_converges_through_bundles_alone(live_server: S
     got = import_reply(ani, stick / "ani-1.reply")
     assert counts(got) == {"pushed": 2, "pulled": 0, "conflicts": 0, "rejected": 0}
     assert _state(ani, "ani")[1] == 0
+    # The server's receipts came with the reply and verify offline.
+    listed = cli("--profile", str(ani), "sync", "receipts", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert [(r["table_name"], r["verified"]) for r in json.loads(listed.stdout)] == [
+        ("persons", True), ("cases", True)]  # fmt: skip
+    store = open_profile(ani, "ani", PASSWORD)
+    number = store.one("SELECT case_number FROM cases WHERE id = ?", [case_id])["case_number"]
+    store.close()
+    said = cli("--profile", str(ani), "sync", "receipts", "--case", number)
+    assert said.returncode == 0 and "All changes confirmed by the server up to" in said.stdout, said.stderr
 
     # The supervisor, on the network, sees ani's case and changes it; ani gets it by the next bundle.
     assert sync_json(sri)["pulled"] == 2

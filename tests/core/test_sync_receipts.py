@@ -1,0 +1,58 @@
+"""Receipts (issue 18): for every change the server holds, the laptop keeps the server's signed receipt, from
+network and bundle syncs alike, and checks it offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from caseworker.server import bundles
+from caseworker.sync import bundle, receipts
+from caseworker.sync import bundle_format as bf
+from tests.core.sync_support import devices, server, server_url  # noqa: F401 - fixtures
+
+
+def _held(device) -> list[dict]:
+    return receipts.listed(device.store, bundle.server_keys(device.store))
+
+
+def test_a_network_sync_keeps_a_verified_receipt_for_each_change(devices):  # noqa: F811
+    ani = devices("ani")
+    _, case_id = ani.new_case("Bayi Melati")
+    assert ani.sync().pushed == 2
+    held = _held(ani)
+    assert [(r["table_name"], r["status"], r["verified"]) for r in held] == [
+        ("persons", "applied", True), ("cases", "applied", True)]  # fmt: skip
+    assert all(r["seq"] for r in held) and held[0]["seq"] != held[1]["seq"]
+    assert [r["table_name"] for r in receipts.listed(ani.store, None, case_id)] == ["cases"]
+    assert receipts.pending_of(ani.store, case_id) == 0
+    # A receipt changed on the laptop no longer verifies; without the server's key none does.
+    ani.store.conn.execute("UPDATE sync_receipts SET version = 7 WHERE table_name = 'cases'")
+    assert [r["verified"] for r in _held(ani)] == [True, False]
+    assert not any(r["verified"] for r in receipts.listed(ani.store, None))
+
+
+def test_a_retried_push_still_answers_a_receipt(devices, server):  # noqa: F811
+    ani = devices("ani")
+    ani.new_case("Dewi")
+    from caseworker.sync.bundle import pending_requests
+
+    [request], _ = pending_requests(ani.store)
+    first = ani.http.push(request)
+    again = ani.http.push(request)  # the first answer lost: sent again
+    assert [r.status for r in again.results] == ["duplicate", "duplicate"]
+    assert all(r.receipt is not None and r.receipt.seq is None for r in again.results)
+    assert receipts.keep(ani.store, request.mutations, again.results) == 2
+    assert all(r["verified"] for r in _held(ani))
+    # The first answer, with the seqs, replaces the seq-less ones and still verifies.
+    receipts.keep(ani.store, request.mutations, first.results)
+    assert all(r["seq"] and r["verified"] for r in _held(ani))
+
+
+def test_a_bundle_reply_brings_receipts_too(devices, server, tmp_path: Path):  # noqa: F811
+    ani = devices("ani")
+    ani.new_case("Siti")
+    bundle.export(ani.store, tmp_path / "a.cwb")
+    sealed, _ = bundles.apply(server.db, "a.cwb", (tmp_path / "a.cwb").read_bytes())
+    bf.write(tmp_path / "a.reply", sealed)
+    assert bundle.import_reply(ani.store, tmp_path / "a.reply").pushed == 2
+    assert [(r["status"], r["verified"]) for r in _held(ani)] == [("applied", True)] * 2
