@@ -24,7 +24,7 @@ import contextlib
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -146,6 +146,7 @@ class GuardedDialog(QDialog):
     """A dialog that asks before discarding typed input. Subclasses with a `draft_kind` keep a draft."""
 
     draft_kind: str | None = None  # e.g. "note"; a draft is kept per (kind, draft_subject(), user)
+    save_shortcut = True  # Ctrl+S runs guard_save(); off where saving is a decision (approve, return)
     store: Any
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -158,6 +159,11 @@ class GuardedDialog(QDialog):
         self._draft_timer.setSingleShot(True)
         self._draft_timer.setInterval(DRAFT_DELAY_MS)
         self._draft_timer.timeout.connect(self.save_draft)
+        if self.save_shortcut:
+            # Ctrl+S saves as Simpan does (found by hand: workers press it, and nothing happened)
+            shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.guard_save)
 
     # -- what subclasses may change -------------------------------------------------------------------
     def guard_save(self) -> object:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
 
 from caseworker.store import drafts
 from tests.ui.conftest import login, wait_idle
@@ -128,6 +128,37 @@ def test_simpan_saves_and_a_refused_save_keeps_the_dialog(qtbot, signed_in) -> N
     texts = [r["text"] for r in store.query("SELECT text FROM notes WHERE case_id = ?", [view.case_id])]
     assert "Ibu asuh melaporkan anak demam ringan." in texts
     assert drafts.load_draft(store, "note", view.case_id) is None
+
+
+def _activate(qtbot, dialog) -> None:  # noqa: ANN001
+    """Shortcuts reach the active window only, as on a real screen."""
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=2000)
+
+
+def test_ctrl_s_saves_a_form_as_simpan_does(qtbot, signed_in) -> None:  # noqa: ANN001
+    """Found by hand in the real window: Ctrl+S in a form did nothing. It saves as Simpan does (a refused
+    save keeps the dialog with its errors); approving or returning a submission stays a click."""
+    view = _open_first_case(qtbot, signed_in)
+    store = signed_in.store
+    dialog, widget = DIALOGS["note"](signed_in, view)
+    _activate(qtbot, dialog)
+    qtbot.keyClicks(widget, "Kunjungan rumah: anak sehat, ibu asuh hadir.")
+    qtbot.keyClick(widget, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    texts = [r["text"] for r in store.query("SELECT text FROM notes WHERE case_id = ?", [view.case_id])]
+    assert "Kunjungan rumah: anak sehat, ibu asuh hadir." in texts
+
+    dialog, widget = DIALOGS["task"](signed_in, view)
+    _activate(qtbot, dialog)
+    qtbot.keyClicks(widget, "Antar ke posyandu")
+    qtbot.keyClick(widget, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.isVisible() and any("wajib diisi" in t for t in dialog.issues.texts())  # no due date
+    dialog.close_quietly()
+
+    from ui.supervisor.common import DecisionDialog
+
+    assert DecisionDialog.save_shortcut is False
 
 
 def test_a_note_keeps_a_local_draft_dropped_on_discard(qtbot, signed_in) -> None:

@@ -140,6 +140,8 @@ class DecisionDialog(GuardedDialog):
     """Approve or return one submission. `apply(comment)` does the work; a KnownError it raises (e.g. the
     core refusing a return without a comment) is shown inside the dialog, which stays open."""
 
+    save_shortcut = False  # approving or returning is a decision, not a keystroke
+
     def guard_save(self) -> object:
         return self.confirm()
 
