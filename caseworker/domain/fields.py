@@ -82,6 +82,8 @@ RANGES: dict[str, tuple[float, float]] = {
     "length_cm": (10, 300),
     "head_cm": (10, 100),
     "muac_cm": (3, 100),
+    "triceps_mm": (0.5, 100),
+    "subscapular_mm": (0.5, 100),
 }
 CHOICES: dict[str, tuple[str, ...]] = {
     "sex": ("L", "P"),

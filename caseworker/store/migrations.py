@@ -229,6 +229,14 @@ def _v8(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v9(db: sqlite_utils.Database) -> None:
+    """measurements.triceps_mm and subscapular_mm: the skinfolds WHO scores from 3 to 60 months."""
+    have = {row[1] for row in db.execute("PRAGMA table_info(measurements)").fetchall()}
+    for column in ("triceps_mm", "subscapular_mm"):
+        if column not in have:  # a new store made them in v1, from TABLES
+            db.execute(f"ALTER TABLE measurements ADD COLUMN {column} REAL")
+
+
 MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (1, _v1),
     (2, _v2),
@@ -238,6 +246,7 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (6, _v6),
     (7, _v7),
     (8, _v8),
+    (9, _v9),
 ]
 assert MIGRATIONS[-1][0] == SCHEMA_VERSION
 

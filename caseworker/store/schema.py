@@ -7,7 +7,7 @@ Dates are ISO strings: `YYYY-MM-DD` for dates, `YYYY-MM-DDTHH:MM:SSZ` (UTC) for 
 from __future__ import annotations
 
 # The local store's version (tables, indexes, triggers): caseworker.store.migrations brings old stores to it.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 # The shape of the synced rows (TABLES). Devices and the server compare this one: a local index or table
 # added by a migration does not make older devices "update required"; a new synced column does.
 DATA_VERSION = 1
@@ -112,6 +112,8 @@ TABLES: dict[str, dict[str, type]] = {
         "position": str,  # lying|standing
         "head_cm": float,
         "muac_cm": float,
+        "triceps_mm": float,  # skinfolds (WHO's TSZ/SSZ, 3-60 months), schema v9
+        "subscapular_mm": float,
         "oedema": int,
         "measured_by": str,
     },
