@@ -30,6 +30,7 @@ register(
         "menu.file": ("&Berkas", "&File"),
         "menu.case": ("&Kasus", "&Case"),
         "menu.sync": ("&Sinkronisasi", "&Sync"),
+        "act.sync_file": ("Sinkronisasi lewat berkas…", "Sync by file…"),
         "menu.help": ("Ban&tuan", "&Help"),
         "act.new_case": ("Kasus baru…", "New case…"),
         "act.find": ("Cari kasus", "Find a case"),
@@ -351,6 +352,7 @@ class MainWindow(QMainWindow):
         can_sync = self.sync is not None and self.sync.available()
         sync_menu.addAction(act("sync", tr("act.sync"), self.sync_now, "F5", "sync", can_sync,
                                 self.sync.tooltip() if self.sync is not None else ""))  # fmt: skip
+        sync_menu.addAction(act("sync_file", tr("act.sync_file"), self.sync_by_file, None, None, can_sync))
 
         help_menu = bar.addMenu(tr("menu.help"))
         help_menu.addAction(act("about", tr("act.about"), self.about))
@@ -397,6 +399,11 @@ class MainWindow(QMainWindow):
         """F5, the Sync menu and the status-bar button: sync off the UI thread, with progress and Cancel."""
         if self.sync is not None and self._active():
             self.sync.start()
+
+    def sync_by_file(self) -> None:
+        """The Sync menu's "Sinkronisasi lewat berkas…": a bundle for the office, or the server's reply."""
+        if self.sync is not None and self._active():
+            self.sync.choose_file_sync()
 
     def _download_case_files(self, case_id: str) -> None:
         if self.sync is not None:

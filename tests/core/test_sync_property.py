@@ -2,7 +2,12 @@
 through a transport that loses answers, repeats calls and replays stale batches late, over a link that
 drops exchanges while sending or receiving, with bodies compressed both ways and pages bounded by bytes. No worker ever holds a
 case outside their scope, and after everyone syncs, every device holds exactly what a fresh device of the
-same user pulls from the server."""
+same user pulls from the server.
+
+The same devices also sync by file (caseworker.sync.bundle) between their network syncs: bundles are
+exported, applied by the server in any order and any number of times, lost, cut short; replies are imported
+late, twice, out of order or into the wrong laptop. A reply is either taken or refused with its reason, and
+the properties above hold all the same."""
 
 from __future__ import annotations
 
@@ -12,17 +17,19 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
 from sqlalchemy import create_engine
 
 from caseworker.errors import KnownError, NotAllowed
+from caseworker.server import bundles
 from caseworker.server.db import metadata
 from caseworker.store import cases
 from caseworker.store import repository as repo
 from caseworker.store.schema import TABLES
-from caseworker.sync import rejections
+from caseworker.sync import bundle, rejections
+from caseworker.sync import bundle_format as bf
 from caseworker.sync.transport import SyncError
 from tests.core.sync_support import CutLink, Device, FaultyTransport, Server, cheap_crypto, local_rows
 
@@ -42,6 +49,9 @@ def make_machine(url_for_example):
                 n: Device(self.server, self.tmp / n, n, wrap=lambda t: FaultyTransport(t, drop=0.1))
                 for n in NAMES
             }
+            self.bundles: list[tuple[str, Path]] = []  # (whose, file) on the stick
+            self.replies: list[tuple[str, Path]] = []
+            self.files = 0
 
         def _case(self, device: Device, pick: int) -> str | None:
             ids = sorted(r["id"] for r in device.store.query("SELECT id FROM cases WHERE deleted = 0"))
@@ -102,6 +112,65 @@ def make_machine(url_for_example):
                 device.sync(pull_limit=5)
             except SyncError:
                 pass
+            self.check_scope(device)
+
+        # -- sync by file: the stick holds bundles and replies, in no particular order --------------------
+        @rule(name=st.sampled_from(NAMES))
+        def export_bundle(self, name: str) -> None:
+            self.files += 1  # (a new name each time: lost files leave gaps in the list)
+            path = self.tmp / f"stick-{self.files}.cwb"
+            try:
+                bundle.export(self.devices[name].store, path)
+            except bf.BundleError as exc:  # its keys went up with a network sync the link cut
+                assert exc.key == "bundle_no_keys"
+                return
+            self.bundles.append((name, path))
+
+        @rule(pick=PICK, cut=st.integers(0, 3))
+        def apply_bundle(self, pick: int, cut: int) -> None:
+            if not self.bundles:
+                return
+            name, path = self.bundles[pick % len(self.bundles)]  # any of them, again and again
+            data = path.read_bytes()
+            if cut == 0:  # a copy cut short on the stick: refused, nothing applied
+                with pytest.raises(bf.BundleError):
+                    bundles.apply(self.server.db, str(path), data[: pick % len(data)])
+                return
+            sealed, _ = bundles.apply(self.server.db, str(path), data)
+            self.files += 1
+            reply = self.tmp / f"reply-{self.files}.cwb"
+            bf.write(reply, sealed)
+            self.replies.append((name, reply))
+
+        @rule(name=st.sampled_from(NAMES))
+        def carry_to_the_office_and_back(self, name: str) -> None:
+            """The usual trip: export, apply at the office, import the reply (older ones stay on the stick)."""
+            self.export_bundle(name)
+            if self.bundles and self.bundles[-1][0] == name:
+                self.apply_bundle(len(self.bundles) - 1, 1)
+                self.import_reply(len(self.replies) - 1, 1)
+
+        @rule(pick=PICK)
+        def lose_from_stick(self, pick: int) -> None:
+            held = self.bundles if pick % 2 else self.replies
+            if held:
+                held.pop(pick % len(held))
+
+        @rule(pick=PICK, wrong=st.integers(0, 3))
+        def import_reply(self, pick: int, wrong: int) -> None:
+            if not self.replies:
+                return
+            owner, reply = self.replies[pick % len(self.replies)]
+            name = owner if wrong else NAMES[(NAMES.index(owner) + 1 + pick % 2) % len(NAMES)]
+            device = self.devices[name]
+            try:
+                bundle.import_reply(device.store, reply)
+            except bf.BundleError as exc:
+                assert exc.key == ("bundle_other_device" if owner != name else "bundle_gap"), exc.key
+                event(f"reply refused: {exc.key}")
+            else:
+                assert owner == name
+                event("reply taken")
             self.check_scope(device)
 
         @rule(seed=st.integers(0, 2**32))

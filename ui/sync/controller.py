@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from caseworker.errors import KnownError
+from caseworker.i18n import text as i18n_text
 from caseworker.store.store import Store
 from caseworker.sync import rejections, state
 from caseworker.sync.engine import SyncResult, sync, sync_files
@@ -88,6 +90,21 @@ register(
             "Berkas lampiran belum selesai dipindahkan: {detail} Dicoba lagi pada sinkronisasi berikutnya.",
             "Attachment files were not all transferred: {detail} They are tried again with the next sync.",
         ),
+        "sync.file.title": ("Sinkronisasi lewat berkas", "Sync by file"),
+        "sync.file.choose": (
+            "Tanpa jaringan: buat berkas kiriman untuk dibawa ke kantor (flashdisk), atau terapkan berkas "
+            "balasan dari server.",
+            "Without a network: write a bundle to take to the office (USB stick), or apply the server's "
+            "reply.",
+        ),
+        "sync.file.export": ("Buat berkas kiriman…", "Write a bundle…"),
+        "sync.file.import": ("Terapkan balasan…", "Apply a reply…"),
+        "sync.file.filter": (
+            "Berkas sinkronisasi (*.cwb);;Semua berkas (*)",
+            "Sync files (*.cwb);;All files (*)",
+        ),
+        "sync.file.writing": ("Menulis berkas kiriman…", "Writing the bundle…"),
+        "sync.file.reading": ("Membaca berkas balasan…", "Reading the reply…"),
         "sync.tip.standalone": (
             "Profil ini bekerja mandiri di laptop ini, tanpa server: tidak ada yang perlu disinkronkan.",
             "This profile works on this laptop alone, without a server: there is nothing to sync.",
@@ -262,6 +279,101 @@ class SyncController(QObject):
         self.refreshed.emit()
         if result.completed and result.files_waiting:
             self.start_files()
+
+    # -- sync by file (a USB stick; caseworker.sync.bundle) --------------------------------------------
+    def choose_file_sync(self) -> QMessageBox | None:
+        """ "Sinkronisasi lewat berkas…": write a bundle or apply a reply, each through a file dialog."""
+        if self.closed or self.running() or not self.available():
+            return None
+        box = QMessageBox(self.window)
+        box.setWindowTitle(tr("sync.file.title"))
+        box.setText(tr("sync.file.choose"))
+        write = box.addButton(tr("sync.file.export"), QMessageBox.ButtonRole.ActionRole)
+        read = box.addButton(tr("sync.file.import"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        write.clicked.connect(self._ask_export)
+        read.clicked.connect(self._ask_import)
+        errors.shown.append(box)
+        box.finished.connect(lambda _=0: errors.shown.remove(box) if box in errors.shown else None)
+        box.open()
+        return box
+
+    def _ask_export(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        from caseworker.store.ids import now_iso
+
+        name = f"caseworker-{self.store.user.username}-{now_iso()[:10]}.cwb"
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, tr("sync.file.export"), name, tr("sync.file.filter")
+        )
+        if path:
+            self.export_bundle(path)
+
+    def _ask_import(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getOpenFileName(self.window, tr("sync.file.import"), "", tr("sync.file.filter"))
+        if path:
+            self.import_reply(path)
+
+    def export_bundle(self, path: str) -> bool:
+        """Write this user's changes to a bundle at `path`, off the UI thread; the outcome in words."""
+        from caseworker.sync import bundle
+
+        store = self.store
+
+        def work(control: JobControl) -> Any:
+            control.progress(0, 0, tr("sync.file.writing"))
+            connection = state.sync_connection(store)
+            try:
+                return bundle.export(connection, Path(path))
+            finally:
+                state.close_sync_connection(connection)
+
+        return self._run_file_job(work, self._exported, tr("sync.file.writing"))
+
+    def import_reply(self, path: str) -> bool:
+        """Apply the server's reply at `path` as a sync: the same progress, summary and conflicts."""
+        from caseworker.sync import bundle
+
+        store = self.store
+
+        def work(control: JobControl) -> SyncResult:
+            control.progress(0, 0, tr("sync.file.reading"))
+            connection = state.sync_connection(store)
+            try:
+                return bundle.import_reply(connection, Path(path), cancel=lambda: control.cancelled,
+                                           progress=lambda phase, done, total: _report(control, phase, done, total))  # fmt: skip
+            finally:
+                state.close_sync_connection(connection)
+
+        return self._run_file_job(work, self._done, tr("sync.file.reading"))
+
+    def _run_file_job(
+        self, work: Callable[[JobControl], Any], done: Callable[[Any], None], text: str
+    ) -> bool:
+        if self.closed or self.running() or not self.available() or self.files_job is not None:
+            return False
+        self.last_error = None
+        dialog = ProgressDialog(self.window, tr("sync.file.title"), work, done, self._failed)
+        dialog.job.cancelled.connect(self._cancelled)
+        dialog.job.progress.connect(self._busy_when_unknown)
+        dialog.text.setText(text)
+        self.dialog = dialog
+        dialog.start()
+        return True
+
+    def _exported(self, done: Any) -> None:
+        if not self._finish():
+            return
+        from caseworker.numbers import format_bytes
+
+        text = i18n_text("bundle_exported", path=str(done.path), mutations=done.mutations,
+                         size=format_bytes(done.size, language()))  # fmt: skip
+        self.message.emit(text)
+        tell(self.window, tr("sync.file.title"), text, warning=False)
+        self.refreshed.emit()
 
     # -- attachment files, in the background ----------------------------------------------------------
     def start_files(self, case_id: str | None = None, force: bool = False) -> bool:
