@@ -118,7 +118,19 @@ SEARCH_PAUSE_MS = 60
 
 
 class SearchBox(QLineEdit):
-    """A line edit with a magnifier drawn inside, vertically centred whatever the style's padding."""
+    """A line edit with a magnifier drawn inside, vertically centred whatever the style's padding.
+    Down goes to the results (`down`), Enter asks for them (`entered`)."""
+
+    down = Signal()
+    entered = Signal()
+
+    def keyPressEvent(self, event) -> None:  # noqa: ANN001, N802
+        if event.key() == Qt.Key.Key_Down and not event.modifiers():
+            self.down.emit()
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+            self.entered.emit()
+        else:
+            super().keyPressEvent(event)
 
     def __init__(self) -> None:
         super().__init__()
@@ -255,6 +267,10 @@ class CaseListPage(QWidget):
         self.debounce.setInterval(SEARCH_PAUSE_MS)
         self.debounce.timeout.connect(self.refresh)
         self.search.textChanged.connect(lambda _t: self.debounce.start())
+        # Found by hand: typing a name and pressing Down or Enter did nothing; the mouse was the only way on.
+        self.search.down.connect(self.focus_results)
+        self.search.entered.connect(self._search_entered)
+        self._enter_pending = False
         for widget in (self.stage, self.category, self.worker, self.status):
             widget.currentIndexChanged.connect(lambda _i: self.refresh())
         self.overdue.toggled.connect(lambda _c: self.refresh())
@@ -326,6 +342,9 @@ class CaseListPage(QWidget):
             if row >= 0:
                 self.table.selectRow(row)
         self.last_query_ms = (time.perf_counter() - self.last_query_started) * 1000
+        if self._enter_pending:
+            self._enter_pending = False
+            self._enter_results()
         self.results_shown.emit(n)
 
     def load_index(self) -> None:
@@ -383,6 +402,33 @@ class CaseListPage(QWidget):
     def selected_case_id(self) -> str | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
         return rows[0].data(CASE_ID_ROLE) if rows else None
+
+    def focus_results(self) -> None:
+        """The table takes the keyboard with its first row current (or the one already selected)."""
+        if not self.model.rowCount():
+            return
+        if not self.table.selectionModel().selectedRows():
+            self.table.selectRow(0)
+        self.table.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def _search_entered(self) -> None:
+        """Enter in the search box: one match opens, several go to the table. While the typed text's
+        query is still to come, the answer waits for it (a fast typist presses Enter within the pause)."""
+        if self.debounce.isActive() or self.reader_busy():
+            self._enter_pending = True
+            if self.debounce.isActive():
+                self.refresh()
+            return
+        self._enter_results()
+
+    def reader_busy(self) -> bool:
+        return self.reader.busy("case_ids")
+
+    def _enter_results(self) -> None:
+        if self.model.rowCount() == 1:
+            self._open_index(self.model.index(0, 0))
+        else:
+            self.focus_results()
 
     def focus_search(self) -> None:
         self.search.setFocus()

@@ -81,6 +81,7 @@ class DbReader(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._generation: dict[str, int] = {}
+        self._delivered: dict[str, int] = {}  # per channel: the newest generation that finished
         self._running: str | None = None
         self._lock = threading.Lock()
         self._closed = False
@@ -126,11 +127,14 @@ class DbReader(QObject):
                     self._running = None
 
         def deliver(result: Any) -> None:
+            if current():
+                self._delivered[channel] = generation
             if result is not _STALE and current():
                 on_done(result)
 
         def fail(exc: BaseException) -> None:
             if current():
+                self._delivered[channel] = generation
                 if on_error is not None:
                     on_error(exc)
                 else:
@@ -139,6 +143,10 @@ class DbReader(QObject):
                     show_error(None, exc)
 
         run_in_background(job, deliver, fail, pool=self._pool)
+
+    def busy(self, channel: str) -> bool:
+        """Whether a job of `channel` is queued or running and has not delivered yet."""
+        return self._generation.get(channel, 0) != self._delivered.get(channel, 0)
 
     def wait(self, msecs: int = 5000) -> bool:
         return self._pool.waitForDone(msecs)

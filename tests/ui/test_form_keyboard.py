@@ -3,15 +3,19 @@ in its first field, a wheel scrolling a long form never changes an answer, Tab i
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QScrollArea, QSpinBox
 
+from caseworker.store import queries
 from tests.ui.conftest import login, wait_idle
 from tests.ui.test_cases import _open_first_case
 from tests.ui.test_guarded_dialogs import DIALOGS
+from ui.models import CASE_ID_ROLE
 
 
 def _text(widget) -> str:  # noqa: ANN001
@@ -161,3 +165,33 @@ def test_region_search_offers_the_nik_s_and_the_unit_s_places_first(qtbot) -> No
         lambda: form.region._model.stringList()[0].startswith("Candi, Kabupaten Sidoarjo"), timeout=3000
     )
     assert len(asked) == 1  # the unit's places are read once per form
+
+
+def test_the_search_box_goes_on_with_down_and_enter(qtbot, window) -> None:  # noqa: ANN001
+    """Found by hand in the real window: typing a name in the search box and pressing Down or Enter did
+    nothing. Down moves to the results with the first row current; Enter opens the only match (even when
+    pressed before the search has answered) or moves to the results when there are several."""
+    login(qtbot, window)
+    wait_idle(qtbot, window)
+    page = window.workspace.list_page
+    store = window.store
+    window.activateWindow()  # focus is the active window's, as on a real screen
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+    mine = queries.CaseFilter(assigned_to=store.user.username)
+    names = [r["name"] for r in store.query(
+        "SELECT p.name FROM persons p JOIN cases c ON c.person_id = p.id WHERE c.assigned_to = ? ORDER BY p.name",
+        [store.user.username])]  # fmt: skip
+    name = next(n for n in names if len(queries.case_ids(store, replace(mine, text=n))) == 1)
+    [only] = queries.case_ids(store, replace(mine, text=name))
+    page.focus_search()  # the whole list
+    qtbot.waitUntil(lambda: not page.reader_busy() and not page.debounce.isActive(), timeout=5000)
+    assert page.model.rowCount() > 1
+    page.table.clearSelection()
+    qtbot.keyClick(page.search, Qt.Key.Key_Down)
+    assert page.table.hasFocus() and page.selected_case_id() == page.model.index(0, 0).data(CASE_ID_ROLE)
+
+    page.focus_search()
+    qtbot.keyClicks(page.search, name)  # and Enter at once, inside the search's pause
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.workspace.showing_case(), timeout=5000)
+    assert window.workspace.case_view.case_id == only
