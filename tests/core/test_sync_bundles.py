@@ -1,0 +1,75 @@
+"""Sync by file, in process (issue 18): the server's own authorisation applies to bundles, a lost reply's
+removals come again with the next one, and a reply that would leave a gap is refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from caseworker.server import admin, bundles
+from caseworker.server.errors import ApiError
+from caseworker.store import repository as repo
+from caseworker.store import syncstate
+from caseworker.sync import bundle
+from caseworker.sync import bundle_format as bf
+from tests.core.sync_support import Device, Server, cheap_crypto, devices, server, server_url  # noqa: F401
+
+
+def trip(device: Device, srv: Server, folder: Path, name: str) -> Path:
+    """Export, apply at the server; the reply's path (not imported yet)."""
+    bundle.export(device.store, folder / f"{name}.cwb")
+    sealed, _ = bundles.apply(srv.db, name, (folder / f"{name}.cwb").read_bytes())
+    bf.write(folder / f"{name}.reply", sealed)
+    return folder / f"{name}.reply"
+
+
+def test_a_revoked_device_or_one_without_keys_is_refused(devices, server, tmp_path: Path):  # noqa: F811
+    ani = devices("ani")
+    ani.new_case("Siti")
+    bundle.export(ani.store, tmp_path / "a.cwb")
+    data = (tmp_path / "a.cwb").read_bytes()
+    admin.revoke_device(server.db, ani.store.device_id)
+    with pytest.raises(ApiError) as refused:
+        bundles.apply(server.db, "a.cwb", data)
+    assert refused.value.code == "device_revoked"
+    assert server.rows("persons") == {}
+    # A bundle whose device registered no keys here (another server's laptop): refused, not guessed at.
+    with server.db.write() as conn:
+        conn.execute(bundles.t.device_keys.delete())
+    with pytest.raises(bf.BundleError) as unknown:
+        bundles.apply(server.db, "a.cwb", data)
+    assert unknown.value.key == "bundle_unknown_device"
+
+
+def test_a_lost_replys_removal_comes_again_with_the_next_reply(server_url: str, tmp_path: Path, monkeypatch):  # noqa: F811
+    cheap_crypto(monkeypatch)
+    srv = Server(server_url, sda_scope="assigned")
+    ani = Device(srv, tmp_path / "ani", "ani")
+    sri = Device(srv, tmp_path / "sri", "sri")
+    try:
+        _, case_id = sri.new_case("Rina", assigned_to="ani")
+        sri.sync()
+        bundle.import_reply(ani.store, trip(ani, srv, tmp_path, "first"))
+        assert ani.row("cases", case_id) is not None
+        repo.update(sri.store, "cases", case_id, {"assigned_to": "budi"})
+        sri.sync()
+        trip(ani, srv, tmp_path, "lost")  # its reply carries the removal, and never reaches the laptop
+        result = bundle.import_reply(ani.store, trip(ani, srv, tmp_path, "again"))
+        assert result.completed and ani.row("cases", case_id) is None
+    finally:
+        ani.close()
+        sri.close()
+        srv.close()
+
+
+def test_a_reply_that_would_leave_a_gap_is_refused(devices, server, tmp_path: Path):  # noqa: F811
+    ani, sri = devices("ani"), devices("sri")
+    sri.new_case("Dewi")
+    sri.sync()
+    ani.sync()
+    reply = trip(ani, server, tmp_path, "a")
+    syncstate.set_cursor(ani.store, 0)  # (as after a restore of the laptop: it is behind the reply's start)
+    with pytest.raises(bf.BundleError) as gap:
+        bundle.import_reply(ani.store, reply)
+    assert gap.value.key == "bundle_gap" and "changes in between would be missing" in gap.value.text("en")
