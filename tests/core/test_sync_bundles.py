@@ -9,8 +9,8 @@ import pytest
 
 from caseworker.server import admin, bundles
 from caseworker.server.errors import ApiError
+from caseworker.store import cases, syncstate
 from caseworker.store import repository as repo
-from caseworker.store import syncstate
 from caseworker.sync import bundle
 from caseworker.sync import bundle_format as bf
 from tests.core.sync_support import Device, Server, cheap_crypto, devices, server, server_url  # noqa: F401
@@ -57,6 +57,37 @@ def test_a_lost_replys_removal_comes_again_with_the_next_reply(server_url: str, 
         trip(ani, srv, tmp_path, "lost")  # its reply carries the removal, and never reaches the laptop
         result = bundle.import_reply(ani.store, trip(ani, srv, tmp_path, "again"))
         assert result.completed and ani.row("cases", case_id) is None
+    finally:
+        ani.close()
+        sri.close()
+        srv.close()
+
+
+def test_a_removal_early_in_a_long_lost_reply_is_not_forgotten(server_url: str, tmp_path: Path, monkeypatch):  # noqa: F811
+    """A reply of many pages: the pages after the first are made without acknowledging the ones before
+    (the laptop has not seen them), so a removal in an early page survives the reply's loss."""
+    cheap_crypto(monkeypatch)
+    monkeypatch.setattr(bundles, "PAGE_BYTES", 1500)  # a few rows a page
+    srv = Server(server_url, sda_scope="assigned")
+    ani = Device(srv, tmp_path / "ani", "ani")
+    sri = Device(srv, tmp_path / "sri", "sri")
+    try:
+        _, leaving = sri.new_case("Rina", assigned_to="ani")
+        _, staying = sri.new_case("Wati", assigned_to="ani")
+        sri.sync()
+        bundle.import_reply(ani.store, trip(ani, srv, tmp_path, "first"))
+        assert ani.row("cases", leaving) is not None
+        repo.update(sri.store, "cases", leaving, {"assigned_to": "budi"})
+        for i in range(12):
+            cases.add_note(sri.store, staying, f"Kunjungan rumah ke-{i}: " + "ibu dan anak sehat. " * 5)
+        _, new = sri.new_case("Sari", assigned_to="ani")  # a later page that records a case the laptop gets
+        sri.sync()
+        lost = trip(ani, srv, tmp_path, "lost")
+        assert len(bundle.read_reply(ani.store, lost).pages) > 2
+        result = bundle.import_reply(ani.store, trip(ani, srv, tmp_path, "again"))
+        assert result.completed and ani.row("cases", leaving) is None
+        assert ani.store.one("SELECT count(*) AS n FROM notes WHERE case_id = ?", [staying])["n"] == 12
+        assert ani.row("cases", new) is not None
     finally:
         ani.close()
         sri.close()
