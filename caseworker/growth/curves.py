@@ -8,20 +8,32 @@ from __future__ import annotations
 
 import math
 
-from caseworker.growth.tables import MAX_AGE_DAYS, length_table, lms_for_age, lms_for_length
-from caseworker.growth.zscores import parse_sex, value_at_z
+from caseworker.growth.tables import (
+    FIRST_DAY,
+    MAX_AGE_DAYS,
+    MONTH_RANGE,
+    length_table,
+    lms_for_age,
+    lms_for_length,
+    lms_for_months,
+)
+from caseworker.growth.zscores import DAYS_PER_MONTH, parse_sex, value_at_z
 
 SD_LINES = (-3, -2, -1, 0, 1, 2, 3)
 # Indicators whose x axis is age in days, and the length-keyed tables (x = length/height in cm).
-AGE_INDICATORS = ("waz", "haz", "baz", "hcz")
+AGE_INDICATORS = ("waz", "haz", "baz", "hcz", "acz", "tsz", "ssz")
+# Past MAX_AGE_DAYS these continue on the WHO 2007 reference (5-19 years), to its last month.
+OLDER_INDICATORS = ("waz", "haz", "baz")
 LENGTH_INDICATORS = {"wfl": "wfl", "wfh": "wfh", "whz_lying": "wfl", "whz_standing": "wfh"}
 DEFAULT_POINTS = 300
 
 
 def x_range(indicator: str) -> tuple[float, float]:
     """The x span the standard covers for an indicator (days, or cm for wfl/wfh)."""
+    if indicator in OLDER_INDICATORS:
+        return 0, math.floor(MONTH_RANGE[indicator][1] * DAYS_PER_MONTH)
     if indicator in AGE_INDICATORS:
-        return 0, MAX_AGE_DAYS
+        return FIRST_DAY.get(indicator, 0), MAX_AGE_DAYS
     table = length_table(_length_table_name(indicator))
     return table.min_cm, table.max_cm
 
@@ -43,7 +55,8 @@ def reference_curves(
 ) -> dict[str, list[tuple[float, float]]]:
     """{"-3": [(x, value), ...], ..., "3": [...]} between x_from and x_to, clipped to the standard.
 
-    indicator: waz, haz, baz, hcz (x = age in days) or wfl / wfh (x = length / height in cm;
+    indicator: waz, haz, baz, hcz, acz, tsz, ssz (x = age in days; waz, haz and baz go on past 1856 days on
+    the WHO 2007 reference, to 120 or 228 months) or wfl / wfh (x = length / height in cm;
     whz_lying / whz_standing are aliases). step: x spacing (days, or cm rounded to 0.1); by default
     about 300 points over the span. Length-for-age steps at 731 days where lying length becomes height.
     """
@@ -59,7 +72,10 @@ def reference_curves(
         xs = _length_points(start, stop, step)
     for x in xs:
         if indicator in AGE_INDICATORS:
-            lms = lms_for_age(indicator, sex_code, int(x))
+            found = _age_lms(indicator, sex_code, int(x))
+            if found is None:  # pragma: no cover - xs are inside the table
+                continue
+            lms = found
         else:
             found = lms_for_length(_length_table_name(indicator), sex_code, x)
             if found is None:  # pragma: no cover - xs are inside the table
@@ -68,6 +84,12 @@ def reference_curves(
         for z in SD_LINES:
             curves[str(z)].append((x, round(value_at_z(*lms, float(z)), 4)))
     return curves
+
+
+def _age_lms(indicator: str, sex_code: int, day: int) -> tuple[float, float, float] | None:
+    if day <= MAX_AGE_DAYS:
+        return lms_for_age(indicator, sex_code, day)
+    return lms_for_months(indicator, sex_code, day / DAYS_PER_MONTH)
 
 
 def _age_points(first: int, last: int, step: float | None) -> list[int]:

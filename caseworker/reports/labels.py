@@ -100,11 +100,29 @@ _LABELS: dict[str, tuple[str, str]] = {
     "oedema": ("edema", "oedema"),
     "indicator": ("Indikator", "Indicator"),
     "zscore": ("z-skor", "Z-score"),
-    "growth_category": ("Kategori (Permenkes 2/2020)", "Category (Permenkes 2/2020)"),
+    "growth_category": ("Kategori", "Category"),
+    "triceps": ("lipatan trisep {v} mm", "triceps {v} mm"),
+    "subscapular": ("lipatan subskapula {v} mm", "subscapular {v} mm"),
+    "no_category": ("-", "-"),
+    "category_note": (
+        "Kategori BB/U, PB/U atau TB/U, BB/PB atau BB/TB dan IMT/U: Permenkes 2/2020 (IMT/U 5-18 tahun: acuan"
+        " WHO 2007). LK/U: batas \u00b12 SD WHO (Permenkes 2/2020 tidak mengaturnya). LiLA/U, lipatan kulit dan"
+        " TB/U di atas 5 tahun: z-skor WHO tanpa kategori; LiLA 6-59 bulan: < 11,5 cm gizi buruk, 11,5 - < 12,5 cm"
+        " gizi kurang.",
+        "Categories of weight-for-age, length/height-for-age, weight-for-length/height and BMI-for-age:"
+        " Permenkes 2/2020 (BMI-for-age 5-18 years on the WHO 2007 reference). Head circumference: WHO's \u00b12 SD"
+        " cut-offs (Permenkes 2/2020 does not define them). MUAC-for-age, skinfolds and height-for-age over 5"
+        " years: WHO z-score without a category; MUAC at 6-59 months: < 11.5 cm severe, 11.5 - < 12.5 cm moderate"
+        " acute malnutrition.",
+    ),
     "recheck": ("periksa ulang pengukuran", "re-measure"),
     "age_months_axis": ("Usia (bulan)", "Age (months)"),
     "chart_waz": ("Berat badan menurut umur (kg)", "Weight-for-age (kg)"),
     "chart_haz": ("Panjang/tinggi badan menurut umur (cm)", "Length/height-for-age (cm)"),
+    "chart_haz_lying": ("Panjang badan menurut umur, PB/U (cm)", "Length-for-age (cm)"),
+    "chart_haz_standing": ("Tinggi badan menurut umur, TB/U (cm)", "Height-for-age (cm)"),
+    "chart_baz": ("IMT menurut umur, IMT/U (kg/m\u00b2)", "BMI-for-age (kg/m\u00b2)"),
+    "chart_acz": ("LiLA menurut umur, LiLA/U (cm)", "MUAC-for-age (cm)"),
     "chart_note": (
         "Garis: kurva WHO \u22123 s.d. +3 SD (tebal: median); titik: pengukuran anak.",
         "Lines: WHO curves \u22123 to +3 SD (bold: median); dots: the child's measurements.",

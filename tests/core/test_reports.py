@@ -65,7 +65,7 @@ def test_sections_in_order_for_a_toddler_with_growth(world):
     assert positions == sorted(positions)
     assert text.index("UPT Perlindungan dan Pelayanan Sosial") < text.index("RINGKASAN KASUS")
     assert "Berat badan menurut umur" in text and "BB/U" in text and "Berat badan normal" in text
-    assert "Kategori (Permenkes 2/2020)" in text
+    assert "LK/U: batas \u00b12 SD WHO" in text
 
 
 def test_every_page_has_the_footer_and_the_confidential_mark(world):
