@@ -253,6 +253,7 @@ def _receipts(args: argparse.Namespace, secret: str) -> int:
             case_id = found["id"]
         items = receipts.listed(store, bundle.server_keys(store), case_id)
         waiting = receipts.pending_of(store, case_id)
+        confirmed = receipts.confirmed_up_to(store, bundle.server_keys(store), case_id)
     finally:
         store.close()
     if args.json:
@@ -264,9 +265,10 @@ def _receipts(args: argparse.Namespace, secret: str) -> int:
         state = i18n.text("receipts_ok" if r["verified"] else "receipts_bad")
         print(f"{r['server_time']}  {r['table_name']}  {r['row_id']}  {r['status']}  seq {r['seq'] or '-'}  "
               f"{r['mutation_id']}  {state}")  # fmt: skip
-    if items and all(r["verified"] for r in items):
-        print(i18n.text("receipts_all_confirmed" if not waiting else "receipts_waiting",
-                        date=items[-1]["server_time"], n=waiting))  # fmt: skip
+    if confirmed:
+        print(i18n.text("receipts_all_confirmed", date=confirmed))
+    elif items and all(r["verified"] for r in items):
+        print(i18n.text("receipts_waiting", date=items[-1]["server_time"], n=waiting))
     return 0 if all(r["verified"] for r in items) else 1
 
 

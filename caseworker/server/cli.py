@@ -210,6 +210,9 @@ def _run(args: argparse.Namespace) -> None:
     try:
         if args.command == "init":
             admin.init(database, args.admin, _password())
+            from caseworker.server.bundles import server_keys
+
+            server_keys(database)  # the key pair for bundles and receipts (else made on first need)
             _say("server_cli_init_done", database=_shown_url(url), name=args.admin)
             return
         database.create_schema()

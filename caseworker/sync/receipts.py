@@ -112,3 +112,15 @@ def pending_of(store: Store, case_id: str | None = None) -> int:
         if (r["row_id"] if r["table_name"] == "cases" else json.loads(r["fields"]).get("case_id")
             or _case_of(store, r["table_name"], r["row_id"])) == case_id
     )  # fmt: skip
+
+
+def confirmed_up_to(
+    store: Store, server: sealing.PublicKeys | None, case_id: str | None = None
+) -> str | None:
+    """The server time of the last receipt when every receipt (of the case) verifies and none of its
+    changes waits to be sent: what a printed summary may state as "all changes confirmed by the server up
+    to <date>". None otherwise."""
+    held = listed(store, server, case_id)
+    if not held or not all(r["verified"] for r in held) or pending_of(store, case_id):
+        return None
+    return str(max(r["server_time"] for r in held))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from caseworker.server import bundles
+from caseworker.store import repository as repo
 from caseworker.sync import bundle, receipts
 from caseworker.sync import bundle_format as bf
 from tests.core.sync_support import devices, server, server_url  # noqa: F401 - fixtures
@@ -25,9 +26,18 @@ def test_a_network_sync_keeps_a_verified_receipt_for_each_change(devices):  # no
     assert all(r["seq"] for r in held) and held[0]["seq"] != held[1]["seq"]
     assert [r["table_name"] for r in receipts.listed(ani.store, None, case_id)] == ["cases"]
     assert receipts.pending_of(ani.store, case_id) == 0
+    assert (
+        receipts.confirmed_up_to(ani.store, bundle.server_keys(ani.store), case_id) == held[1]["server_time"]
+    )
+    repo.update(ani.store, "cases", case_id, {"risk": "high"})
+    assert receipts.pending_of(ani.store, case_id) == 1  # an edit not sent yet: nothing to state
+    assert receipts.confirmed_up_to(ani.store, bundle.server_keys(ani.store), case_id) is None
+    ani.sync()
     # A receipt changed on the laptop no longer verifies; without the server's key none does.
-    ani.store.conn.execute("UPDATE sync_receipts SET version = 7 WHERE table_name = 'cases'")
-    assert [r["verified"] for r in _held(ani)] == [True, False]
+    ani.store.conn.execute(
+        "UPDATE sync_receipts SET version = 7 WHERE mutation_id = ?", [held[1]["mutation_id"]]
+    )
+    assert [r["verified"] for r in _held(ani)] == [True, False, True]
     assert not any(r["verified"] for r in receipts.listed(ani.store, None))
 
 
