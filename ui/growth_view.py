@@ -1,8 +1,10 @@
-"""The growth tab for children under five: measurements with WHO z-scores and Permenkes categories, the
-latest alerts, and a chart of the child's values over the WHO -3..+3 SD curves (QtCharts)."""
+"""The growth tab (0-19 years): measurements with WHO z-scores and Permenkes categories, the latest alerts
+(MUAC cut-offs, re-measure a shrinking length...), and a chart of the child's values over the WHO -3..+3 SD
+curves (QtCharts): BB/U, PB/U or TB/U, BB/PB or BB/TB, IMT/U, LK/U and LiLA/U. Names follow the age."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -11,6 +13,7 @@ from PySide6.QtCore import QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QSplitter, QTableView, QVBoxLayout, QWidget
 
+from caseworker.growth.alerts import alerts
 from caseworker.growth.categories import category, indicator_name
 from caseworker.growth.curves import reference_curves
 from caseworker.growth.records import history, latest_alerts, result_for
@@ -27,6 +30,7 @@ register(
         "growth.col.age": ("Usia (bln)", "Age (mo)"),
         "growth.col.weight": ("BB (kg)", "Weight (kg)"),
         "growth.col.length": ("PB/TB (cm)", "Length (cm)"),
+        "growth.col.muac": ("LiLA (cm)", "MUAC (cm)"),
         "growth.col.status": ("Status gizi", "Nutritional status"),
         "growth.chart.title": ("{indicator} · {name}", "{indicator} · {name}"),
         "growth.axis.age": ("Usia (bulan)", "Age (months)"),
@@ -34,6 +38,8 @@ register(
         "growth.axis.weight": ("Berat badan (kg)", "Weight (kg)"),
         "growth.axis.lengthy": ("Panjang/tinggi badan (cm)", "Length/height (cm)"),
         "growth.axis.head": ("Lingkar kepala (cm)", "Head circumference (cm)"),
+        "growth.axis.bmi": ("IMT (kg/m\u00b2)", "BMI (kg/m\u00b2)"),
+        "growth.axis.muac": ("LiLA (cm)", "MUAC (cm)"),
         "growth.none": (
             "Belum ada pengukuran. Tambahkan berat dan panjang/tinggi badan untuk melihat status gizi.",
             "No measurements yet. Add weight and length/height to see the nutritional status.",
@@ -44,12 +50,16 @@ register(
         ),
         "growth.child": ("Anak", "Child"),
         "growth_waz": ("BB/U", "WAZ"),
-        "growth_haz": ("PB/U", "HAZ"),
-        "growth_whz": ("BB/PB", "WHZ"),
+        "growth_haz_lying": ("PB/U", "LAZ"),
+        "growth_haz_standing": ("TB/U", "HAZ"),
+        "growth_whz_lying": ("BB/PB", "WLZ"),
+        "growth_whz_standing": ("BB/TB", "WHZ"),
+        "growth_baz": ("IMT/U", "BAZ"),
+        "growth_acz": ("LiLA/U", "ACZ"),
     }
 )
 
-CHART_INDICATORS = ("waz", "haz", "whz", "hcz")
+CHART_INDICATORS = ("waz", "haz", "whz", "baz", "hcz", "acz")
 _SD_COLOURS = {"0": "#1c7a43", "2": "#d9822b", "-2": "#d9822b", "3": "#b42318", "-3": "#b42318",
                "1": "#b7c2cc", "-1": "#b7c2cc"}  # fmt: skip
 DAYS_PER_MONTH = 30.4375
@@ -66,21 +76,21 @@ def result_summary(person: dict[str, Any], values: dict[str, Any]) -> str:
     if result is None:
         return tr("growth.no_birth")
     parts = []
-    for indicator in ("waz", "haz", "whz"):
+    for indicator in ("waz", "haz", "whz", "baz", "acz"):
         z = result.z(indicator)
         if z is None:
             continue
         code = result.categories.get(indicator)
         name = indicator_name(indicator, result.standing)
-        label_text = category(indicator, code).label() if code else ""
-        parts.append(f"{name} {_z(z)} ({label_text})")
-    reasons = [result.reason(i) for i in ("waz", "haz") if result.reasons.get(i) == "age_over_60_months"]
+        parts.append(f"{name} {_z(z)} ({category(indicator, code).label()})" if code else f"{name} {_z(z)}")
+    parts += [alert.text() for alert in alerts([(date.today(), result)]) if alert.code.startswith("muac")]
+    reasons = [result.reason(i) for i in ("waz", "haz") if result.reasons.get(i) == "age_over_19_years"]
     return "; ".join(parts) if parts else (reasons[0] if reasons else "")
 
 
 def worst_category(result: GrowthResult) -> str:
     worst = None
-    for indicator in ("whz", "haz", "waz"):
+    for indicator in ("whz", "baz", "haz", "waz"):
         code = result.categories.get(indicator)
         if code is None:
             continue
@@ -118,8 +128,11 @@ class GrowthTab(QWidget):
                 Column("growth.col.weight", lambda r: _num(r.get("weight_kg"), 2), align_right=True),
                 Column("growth.col.length", lambda r: _num(r.get("length_cm"), 1), align_right=True),
                 Column("growth_waz", lambda r: _z(r.get("_waz")), _z_colour("_waz"), align_right=True),
-                Column("growth_haz", lambda r: _z(r.get("_haz")), _z_colour("_haz"), align_right=True),
-                Column("growth_whz", lambda r: _z(r.get("_whz")), _z_colour("_whz"), align_right=True),
+                Column("growth_haz_lying", lambda r: _z(r.get("_haz")), _z_colour("_haz"), align_right=True),
+                Column("growth_whz_lying", lambda r: _z(r.get("_whz")), _z_colour("_whz"), align_right=True),
+                Column("growth_baz", lambda r: _z(r.get("_baz")), _z_colour("_baz"), align_right=True),
+                Column("growth.col.muac", lambda r: _num(r.get("muac_cm"), 1), align_right=True),
+                Column("growth_acz", lambda r: _z(r.get("_acz")), _z_colour("_acz"), align_right=True),
                 Column("growth.col.status", lambda r: r.get("_status", "")),
             ]
         )  # fmt: skip
@@ -156,10 +169,12 @@ class GrowthTab(QWidget):
             result = result_for(person, m)
             if result is not None:
                 row.update(_age_months=result.age_days / DAYS_PER_MONTH, _waz=result.waz, _haz=result.haz,
-                           _whz=result.whz, _status=worst_category(result))  # fmt: skip
+                           _whz=result.whz, _baz=result.baz, _acz=result.acz,
+                           _status=worst_category(result))  # fmt: skip
             rows.append(row)
         for day, result in history(person, measurements):
             self.points.append((day, result, by_date.get(day.isoformat(), {})))
+        self._name_by_age()
         self.model.set_rows(list(reversed(rows)))
         self.alerts.set_issues(
             ("error" if a.severity == "high" else "warning", a.text())
@@ -172,6 +187,18 @@ class GrowthTab(QWidget):
             self.empty.setVisible(True)
         self.split.setVisible(has_rows)
         self._draw()
+
+    def _name_by_age(self) -> None:
+        """PB/U and BB/PB before 731 days, TB/U and BB/TB from then on (the table the latest visit used)."""
+        standing = bool(self.points) and self.points[-1][1].standing
+        position = "standing" if standing else "lying"
+        for index, column in enumerate(self.model.columns):
+            for indicator in ("haz", "whz"):
+                if column.title_key.startswith(f"growth_{indicator}_"):
+                    self.model.columns[index] = replace(column, title_key=f"growth_{indicator}_{position}")
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.model.columns) - 1)
+        for index, indicator in enumerate(CHART_INDICATORS):
+            self.indicator.setItemText(index, indicator_name(indicator, standing))
 
     def _draw(self) -> None:
         chart = self.chart
@@ -188,7 +215,7 @@ class GrowthTab(QWidget):
         standing = self.points[-1][1].standing
         for _day, result, m in self.points:
             value = {"waz": m.get("weight_kg"), "haz": result.length_cm, "whz": m.get("weight_kg"),
-                     "hcz": m.get("head_cm")}[indicator]  # fmt: skip
+                     "baz": result.bmi, "hcz": m.get("head_cm"), "acz": m.get("muac_cm")}[indicator]  # fmt: skip
             if value is None or (by_length and result.length_cm is None):
                 continue
             xs.append(result.length_cm if by_length else result.age_days / DAYS_PER_MONTH)
@@ -198,9 +225,15 @@ class GrowthTab(QWidget):
             lo, hi = (min(xs) - 8, max(xs) + 8) if xs else (45, 110)
         else:
             last = max(xs) if xs else 24
-            lo, hi = 0.0, min(60.0, max(12.0, (int(last) // 6 + 2) * 6))
+            top = 228.0 if indicator in ("haz", "baz") else 120.0 if indicator == "waz" else 60.0
+            lo, hi = 0.0, min(top, max(12.0, (int(last) // 6 + 2) * 6))
+            if hi > 60:  # a school child: from a year before the first visit shown, on the 2007 reference
+                lo = max(0.0, (int(min(xs)) // 12 - 1) * 12.0) if xs else 60.0
         curves = reference_curves(
-            curve_name, sex, lo if by_length else 0, hi if by_length else hi * DAYS_PER_MONTH
+            curve_name,
+            sex,
+            lo if by_length else lo * DAYS_PER_MONTH,
+            hi if by_length else hi * DAYS_PER_MONTH,
         )
         all_y = list(ys)
         for sd, points in curves.items():
@@ -232,9 +265,10 @@ class GrowthTab(QWidget):
         axis_x.setLabelFormat("%.0f")
         axis_x.setTitleText(tr("growth.axis.length") if by_length else tr("growth.axis.age"))
         if not by_length:
-            axis_x.setTickCount(int(hi // 6) + 1)
+            tick = 6 if hi - lo <= 60 else 12
+            axis_x.setTickCount(int((hi - lo) // tick) + 1)
         y_title = {"waz": "growth.axis.weight", "haz": "growth.axis.lengthy", "whz": "growth.axis.weight",
-                   "hcz": "growth.axis.head"}[indicator]  # fmt: skip
+                   "baz": "growth.axis.bmi", "hcz": "growth.axis.head", "acz": "growth.axis.muac"}[indicator]  # fmt: skip
         axis_y.setTitleText(tr(y_title))
         if all_y:
             axis_y.setRange(max(0.0, min(all_y) - 1), max(all_y) + 1)

@@ -69,6 +69,8 @@ register(
         "measure.position.standing": ("Berdiri (tinggi badan)", "Standing (height)"),
         "measure.head": ("Lingkar kepala (cm)", "Head circumference (cm)"),
         "measure.muac": ("LiLA (cm)", "MUAC (cm)"),
+        "measure.triceps": ("Lipatan kulit trisep (mm)", "Triceps skinfold (mm)"),
+        "measure.subscapular": ("Lipatan kulit subskapula (mm)", "Subscapular skinfold (mm)"),
         "measure.oedema": ("Edema bilateral", "Bilateral oedema"),
         "measure.preview": ("Hasil", "Result"),
         "measure.empty": ("kosongkan bila tidak diukur", "leave empty if not measured"),
@@ -353,13 +355,15 @@ class MeasurementDialog(RecordDialog):
         super().__init__(store, case, tr("measure.title"), parent)
         self.person = case.get("person") or {}
         self.day = DateField(date.today().isoformat())
-        self.weight = _measure_box(60, 2)
+        self.weight = _measure_box(150, 2)  # to 19 years (WHO 2007 reference)
         self.length = _measure_box(200)
         self.position = combo(
             [(tr("measure.position.lying"), "lying"), (tr("measure.position.standing"), "standing")]
         )
         self.head = _measure_box(70)
         self.muac = _measure_box(40)
+        self.triceps = _measure_box(60)
+        self.subscapular = _measure_box(60)
         self.oedema = QCheckBox(tr("measure.oedema"))
         self.preview = label("", "muted", wrap=True)
         self.form.addRow(tr("measure.date") + " *", self.day)
@@ -368,11 +372,14 @@ class MeasurementDialog(RecordDialog):
         self.form.addRow(tr("measure.position"), self.position)
         self.form.addRow(tr("measure.head"), self.head)
         self.form.addRow(tr("measure.muac"), self.muac)
+        self.form.addRow(tr("measure.triceps"), self.triceps)
+        self.form.addRow(tr("measure.subscapular"), self.subscapular)
         self.form.addRow("", self.oedema)
         self.form.addRow(tr("measure.preview"), self.preview)
         self._set_default_position()
         self.day.textChanged.connect(self._set_default_position)
-        self.watch(self.day, self.weight, self.length, self.position, self.head, self.muac, self.oedema)
+        self.watch(self.day, self.weight, self.length, self.position, self.head, self.muac, self.triceps,
+                   self.subscapular, self.oedema)  # fmt: skip
 
     def _set_default_position(self) -> None:
         born, day = day_of(self.person.get("birth_date")), self.day.date()
@@ -393,6 +400,8 @@ class MeasurementDialog(RecordDialog):
             "position": self.position.currentData(),
             "head_cm": num(self.head),
             "muac_cm": num(self.muac),
+            "triceps_mm": num(self.triceps),
+            "subscapular_mm": num(self.subscapular),
             "oedema": int(self.oedema.isChecked()),
             "measured_by": self.store.user.username,
         }
@@ -400,7 +409,8 @@ class MeasurementDialog(RecordDialog):
     def problems(self) -> list[tuple[str, str]]:
         out = self.check_date(self.day, "measure.date")
         for key, box in (("measure.weight", self.weight), ("measure.length", self.length),
-                         ("measure.head", self.head), ("measure.muac", self.muac)):  # fmt: skip
+                         ("measure.head", self.head), ("measure.muac", self.muac),
+                         ("measure.triceps", self.triceps), ("measure.subscapular", self.subscapular)):  # fmt: skip
             if box.error():  # said under the field too
                 out.append(("error", f"{tr(key)}: {box.error()}"))
         values = self.values()
