@@ -143,3 +143,23 @@ def test_the_2007_medians_quoted_by_who() -> None:
     girls_height = lms_for_months("haz", 2, 120)
     assert boys_bmi is not None and round(boys_bmi[1], 1) == 16.4
     assert girls_height is not None and round(girls_height[1], 1) == 138.6
+
+
+@pytest.mark.parametrize(
+    ("age", "position", "expected"),
+    # WHO's anthro package, tests/testthat/test-zscores.R "adds adjusted lenhei": clenhei for 100 cm.
+    [(730, "standing", 100.7), (800, "standing", 100.0), (730, "lying", 100.0), (800, "lying", 99.3)],
+)
+def test_the_730_731_day_switch_as_who_adjusts_length(age: int, position: str, expected: float) -> None:
+    result = compute(1, age, weight_kg=15.0, length_cm=100.0, position=position, muac_cm=15.0)
+    assert result.length_cm == pytest.approx(expected)
+    assert result.standing == (age >= 731)
+    # 730 days scores BB/PB on the lying table, 731 BB/TB on the standing one, both on the corrected length
+    assert result.whz is not None and result.acz is not None
+
+
+def test_day_730_and_731_use_different_length_tables() -> None:
+    lying = compute(2, 730, length_cm=77.5)
+    standing = compute(2, 731, length_cm=77.5)
+    assert standing.to_json()["haz"] == -2.55  # WHO anthro tests: girl, 731 days, 77.5 cm
+    assert lying.haz is not None and lying.haz != standing.haz
