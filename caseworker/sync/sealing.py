@@ -136,6 +136,8 @@ def seal(header: dict[str, Any], body: bytes, sender: KeyPair, recipient: Public
 
 def read_header(data: bytes) -> dict[str, Any]:
     """The clear header (not yet trusted: open() checks it was signed)."""
+    if len(data) < len(MAGIC) and MAGIC.startswith(data):  # (an empty file too: a copy that never came)
+        raise SealError("truncated")
     if not data.startswith(MAGIC[:8]):
         raise SealError("not_bundle")
     if not data.startswith(MAGIC):

@@ -49,6 +49,15 @@ def test_a_cut_file_is_refused(data: st.DataObject):
     assert refused.value.reason in ("truncated", "signature", "not_bundle", "damaged")
 
 
+def test_a_file_cut_inside_its_first_bytes_or_empty_is_said_to_be_cut_short():
+    sealed = sealing.seal(HEADER, SECRET, DEVICE, SERVER.public)
+    for length in range(len(sealing.MAGIC) + 8):
+        with pytest.raises(sealing.SealError, match="truncated"):
+            sealing.read_header(sealed[:length])
+    with pytest.raises(sealing.SealError, match="not_bundle"):
+        sealing.read_header(b"%PDF-1.7 not ours")
+
+
 def test_the_wrong_signer_or_reader_is_refused():
     sealed = sealing.seal(HEADER, SECRET, DEVICE, SERVER.public)
     other = sealing.KeyPair.generate()
