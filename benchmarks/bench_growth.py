@@ -12,7 +12,7 @@ import random
 import sys
 import time
 
-from caseworker.growth import compute
+from caseworker.growth import INDICATORS, compute
 from caseworker.growth.tables import MAX_AGE_DAYS, age_table, length_table
 
 Case = tuple[str, int, float, float, str, float]
@@ -37,7 +37,7 @@ def score(cases: list[Case]) -> int:
     """Number of defined z-scores (5 per measurement at most)."""
     defined = 0
     for sex, age, weight, length, position, head in cases:
-        defined += 5 - len(compute(sex, age, weight, length, position, head).reasons)
+        defined += len(INDICATORS) - len(compute(sex, age, weight, length, position, head).reasons)
     return defined
 
 

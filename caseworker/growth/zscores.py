@@ -371,6 +371,23 @@ def compute(
     else:
         scores["hcz"] = lms_z(head, *head_rows[sex_code][age_days])
 
+    if muac_cm is None and triceps_mm is None and subscapular_mm is None:  # the usual visit: no loop
+        reasons.update(_MISSING)
+    else:
+        _score_skin(sex_code, age_days, skin, skin_rows, scores, reasons)
+
+    return _result(sex_code, age_days, scores, reasons, clen, standing, bmi, skin["acz"], "who2006")
+
+
+def _score_skin(
+    sex_code: int,
+    age_days: int,
+    skin: dict[str, float | None],
+    skin_rows: list,
+    scores: dict[str, float],
+    reasons: dict[str, str],
+) -> None:
+    """Arm circumference and skinfolds: restricted z from 91 days, a reason otherwise."""
     for (indicator, value), rows in zip(skin.items(), skin_rows, strict=True):
         if value is None:
             reasons[indicator] = _MISSING[indicator]
@@ -378,8 +395,6 @@ def compute(
             reasons[indicator] = "under_3_months"
         else:
             scores[indicator] = restricted_z(value, *rows[sex_code][age_days])
-
-    return _result(sex_code, age_days, scores, reasons, clen, standing, bmi, skin["acz"], "who2006")
 
 
 _MISSING = {"acz": "no_muac", "tsz": "no_triceps", "ssz": "no_subscapular"}
