@@ -32,3 +32,20 @@ def test_a_stored_row_with_skinfolds_is_scored() -> None:
     result = result_for(person, row)
     assert result is not None and result.age_days == 96
     assert result.acz is not None and result.tsz is not None and result.ssz is not None
+
+
+def test_the_dashboards_growth_index_sees_muac_and_shrinking_lengths() -> None:
+    from caseworker.store.growth_index import status_row
+
+    person = {"birth_date": "2025-01-01", "sex": "L"}
+    low_muac = [{"measured_at": "2026-02-05", "weight_kg": 9.0, "muac_cm": 11.2}]
+    row = status_row("case-1", person, low_muac)
+    assert row is not None and "muac_severe" in json.loads(row[5])
+    shrinking = [
+        {"measured_at": "2026-02-05", "length_cm": 76.0, "position": "lying"},
+        {"measured_at": "2026-03-07", "length_cm": 70.0, "position": "lying"},
+    ]
+    row = status_row("case-2", person, shrinking)
+    assert row is not None
+    codes = json.loads(row[5])
+    assert "length_shrank" in codes and not {"stunted", "severely_stunted", "drop"} & set(codes)
