@@ -10,7 +10,10 @@ from __future__ import annotations
 SCHEMA_VERSION = 9
 # The shape of the synced rows (TABLES). Devices and the server compare this one: a local index or table
 # added by a migration does not make older devices "update required"; a new synced column does.
-DATA_VERSION = 1
+# 2: form_definitions (store step 8) and measurements.triceps_mm/subscapular_mm (step 9). An older laptop
+# is told to update before it syncs again: otherwise it would skip the new rows and columns and its cursor
+# would move past them, so that even after its update it would never receive them.
+DATA_VERSION = 2
 
 COMMON: dict[str, type] = {
     "id": str,  # UUIDv7, made on the device

@@ -10,6 +10,7 @@ import pytest
 
 from caseworker.store import cases, queries, syncstate
 from caseworker.store import repository as repo
+from caseworker.store.schema import DATA_VERSION
 from caseworker.sync import protocol as p
 from caseworker.sync.transport import SyncError
 from tests.core.sync_support import Device, LostResponse, Server, cheap_crypto, local_rows
@@ -130,7 +131,7 @@ def test_child_record_arriving_before_its_parent_is_accepted(devices, server):
     person = mutation("persons", person_id, {"name": "Melati", "facility_code": "SDA"})
     for m in (note, person, case):  # the note before its case (a case's person must come before it)
         request = p.PushRequest(
-            device_id=ani.store.device_id, protocol_version=1, schema_version=1, mutations=[m]
+            device_id=ani.store.device_id, protocol_version=1, schema_version=DATA_VERSION, mutations=[m]
         )
         assert ani.http.push(request).results[0].status == "applied"
     pages: list[list[str]] = []

@@ -15,6 +15,7 @@ import pytest
 
 from caseworker import i18n
 from caseworker.server.cli import main
+from caseworker.store.schema import DATA_VERSION
 from tests.server.helpers import PASSWORD
 
 REPO = Path(__file__).resolve().parents[2]
@@ -232,7 +233,12 @@ def test_real_server_process_end_to_end(server_db_url, tmp_path, capsys):
                     "created_by": "ani",
                 },
             ]
-            push = {"device_id": "dev-a", "protocol_version": 1, "schema_version": 1, "mutations": mutations}
+            push = {
+                "device_id": "dev-a",
+                "protocol_version": 1,
+                "schema_version": DATA_VERSION,
+                "mutations": mutations,
+            }
             assert [
                 r["status"] for r in http.post("/sync/push", json=push, headers=ani).json()["results"]
             ] == ["applied"] * 2

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from caseworker.server import limits
+from caseworker.store.schema import DATA_VERSION
 from caseworker.sync import protocol as p
 from caseworker.sync.engine import fitting
 from tests.server.helpers import Device, new_id, note_insert
@@ -129,7 +130,9 @@ def test_the_client_cuts_a_push_by_bytes() -> None:
     mutations = [note(20_000) for _ in range(p.MAX_PUSH_BATCH)]
     count = fitting(mutations)
     assert 0 < count < len(mutations)
-    request = p.PushRequest(device_id="d", protocol_version=1, schema_version=1, mutations=mutations[:count])
+    request = p.PushRequest(
+        device_id="d", protocol_version=1, schema_version=DATA_VERSION, mutations=mutations[:count]
+    )
     assert len(request.model_dump_json().encode()) <= p.MAX_PUSH_BODY
     assert fitting([note(100)] * p.MAX_PUSH_BATCH) == p.MAX_PUSH_BATCH
     assert fitting([note(p.MAX_PUSH_BODY)]) == 0  # never sendable: the engine refuses it locally
@@ -179,7 +182,12 @@ def test_hostile_refresh_strings_are_refused(client, world, field: str, value: s
 def test_hostile_push_strings_are_refused(client, world, field: str, value: str) -> None:
     ani = Device(client, "ani")
     note = note_insert(new_id(), new_id())
-    body = {"device_id": ani.device_id, "protocol_version": 1, "schema_version": 1, "mutations": [note]}
+    body = {
+        "device_id": ani.device_id,
+        "protocol_version": 1,
+        "schema_version": DATA_VERSION,
+        "mutations": [note],
+    }
     if field == "device_id":
         body["device_id"] = value
     else:

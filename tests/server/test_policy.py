@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from caseworker.server.db import changelog, device_cases
-from caseworker.store.schema import TABLES
+from caseworker.store.schema import DATA_VERSION, TABLES
 from tests.server.helpers import (
     Device,
     by_row,
@@ -262,7 +262,7 @@ def test_values_a_laptop_cannot_store_or_show_are_refused(client, world, table, 
     row = {"case_id": case_id, **fields}
     if table == "reviews":
         row.update(subject_table="cases", subject_id=case_id)
-    body = {"device_id": ani.device_id, "protocol_version": 1, "schema_version": 1,
+    body = {"device_id": ani.device_id, "protocol_version": 1, "schema_version": DATA_VERSION,
             "mutations": [mutation(table, new_id(), "insert", row)]}  # fmt: skip
     try:  # json.dumps escapes a lone surrogate (\ud800), as a hostile client would send it
         content = json.dumps(body)

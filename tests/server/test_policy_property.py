@@ -29,7 +29,7 @@ from sqlalchemy import create_engine, text
 from caseworker.domain import fields
 from caseworker.server import admin
 from caseworker.server.db import metadata
-from caseworker.store.schema import COMMON, TABLES
+from caseworker.store.schema import COMMON, DATA_VERSION, TABLES
 from tests.core.sync_support import PASSWORD, USERS, Device, Server, cheap_crypto
 from tests.server.helpers import Device as RawDevice
 
@@ -173,7 +173,7 @@ def make_machine(url_for_example):
 
         def _send(self, name: str, mutations: list[dict[str, Any]]) -> None:
             device = self.raw[name]
-            body = {"device_id": device.device_id, "protocol_version": 1, "schema_version": 1,
+            body = {"device_id": device.device_id, "protocol_version": 1, "schema_version": DATA_VERSION,
                     "mutations": mutations}  # fmt: skip
             resp = self.server.client.post(
                 "/sync/push",

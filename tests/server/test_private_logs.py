@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from caseworker.server.db import Database
+from caseworker.store.schema import DATA_VERSION
 from tests.server.helpers import PASSWORD, case_insert, new_id, note_insert, person_insert
 from tests.server.live import LiveServer
 
@@ -37,7 +38,12 @@ def live(world: Database, server_db_url: str, tmp_path) -> Iterator[LiveServer]:
 
 
 def _push(http: httpx.Client, headers: dict, device: str, *mutations: dict) -> httpx.Response:
-    body = {"device_id": device, "protocol_version": 1, "schema_version": 1, "mutations": list(mutations)}
+    body = {
+        "device_id": device,
+        "protocol_version": 1,
+        "schema_version": DATA_VERSION,
+        "mutations": list(mutations),
+    }
     return http.post("/sync/push", json=body, headers=headers)
 
 

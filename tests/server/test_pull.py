@@ -12,6 +12,7 @@ from caseworker.server import admin, push, rows
 from caseworker.server.auth import iso
 from caseworker.server.db import SeqAllocator, lock_sequence
 from caseworker.server.scope import RowScope
+from caseworker.store.schema import DATA_VERSION
 from caseworker.sync import protocol as p
 from tests.server.helpers import (
     Device,
@@ -184,7 +185,10 @@ def test_late_committing_transaction_is_not_skipped(client, world):
         # Another push starts meanwhile; it must wait for our commit to get a later seq.
         other_id = new_id()
         request = p.PushRequest(
-            device_id=ani.device_id, protocol_version=1, schema_version=1, mutations=[person_insert(other_id)]
+            device_id=ani.device_id,
+            protocol_version=1,
+            schema_version=DATA_VERSION,
+            mutations=[person_insert(other_id)],
         )
         pusher = threading.Thread(target=push.push, args=(world, principal_of(ani), request))
         pusher.start()

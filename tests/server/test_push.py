@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from caseworker.server.db import applied_mutations, changelog, max_seq
+from caseworker.store.schema import DATA_VERSION
 from tests.server.helpers import (
     Device,
     by_row,
@@ -168,15 +170,16 @@ def test_invalid_mutations_are_rejected_with_a_reason(client, world):
     assert all(r["status"] == "rejected" for r in results)
 
 
-def test_outdated_client_may_push_but_is_told_to_update(client, world):
+@pytest.mark.parametrize("old", [0, DATA_VERSION - 1])  # 1: a laptop from before form_definitions
+def test_outdated_client_may_push_but_is_told_to_update(client, world, old: int):
     ani = Device(client, "ani")
     person_id = new_id()
-    resp = ani.push_raw([person_insert(person_id)], schema_version=0)
+    resp = ani.push_raw([person_insert(person_id)], schema_version=old)
     body = resp.json()
     assert resp.status_code == 200 and body["update_required"] is True
     assert body["results"][0]["status"] == "applied"  # its pending work is not lost
-    page = ani.pull_page(schema_version=0)
-    assert page["update_required"] is True and page["changes"] == []
+    page = ani.pull_page(schema_version=old)
+    assert page["update_required"] is True and page["changes"] == []  # its cursor stays: nothing skipped
     assert ani.pull_page()["update_required"] is False
 
 
@@ -193,7 +196,12 @@ def test_a_device_with_an_older_local_store_version_but_the_same_data_is_not_out
 
 def test_push_for_another_device_is_refused(client, world):
     ani = Device(client, "ani")
-    body = {"device_id": "someone-else", "protocol_version": 1, "schema_version": 1, "mutations": []}
+    body = {
+        "device_id": "someone-else",
+        "protocol_version": 1,
+        "schema_version": DATA_VERSION,
+        "mutations": [],
+    }
     resp = client.post("/sync/push", json=body, headers=ani.headers)
     assert resp.status_code == 403 and resp.json()["error"] == "wrong_device"
 
