@@ -73,6 +73,12 @@ register(
             "Kasus ini sama dengan data di server.",
             "This case matches the server's data.",
         ),
+        "view.sync.confirmed.tip": (
+            "Kasus ini sama dengan data di server. Semua perubahan dari laptop ini terkirim: server "
+            "mengonfirmasinya dengan tanda terima bertanda tangan sampai {date}.",
+            "This case matches the server's data. Every change from this laptop was sent: the server "
+            "confirmed it with a signed receipt up to {date}.",
+        ),
         "view.sync.refused": ("Ada perubahan ditolak server", "A change was refused by the server"),
         "view.sync.refused.tip": (
             "Lihat halaman Konflik: kirim ulang perubahan itu atau buang.",
@@ -306,8 +312,17 @@ class CaseView(QWidget):
             return
         pending = waiting > 0
         self.sync_badge.setText(tr("view.sync.pending", n=waiting) if pending else tr("view.sync.synced"))
-        self.sync_badge.setToolTip(tr("view.sync.pending.tip") if pending else tr("view.sync.synced.tip"))
+        self.sync_badge.setToolTip(tr("view.sync.pending.tip") if pending else self._synced_tip())
         self.sync_badge.set_kind("medium" if pending else "closed")
+
+    def _synced_tip(self) -> str:
+        """With the date up to which the server's receipts (caseworker.sync.receipts) confirm this case."""
+        from caseworker.sync import bundle, receipts
+
+        confirmed = receipts.confirmed_up_to(self.store, bundle.server_keys(self.store), self.case_id)
+        if not confirmed:
+            return tr("view.sync.synced.tip")
+        return tr("view.sync.confirmed.tip", date=f"{confirmed[:10]} {confirmed[11:16]} UTC")  # server time
 
     def _show_nik(self) -> None:
         person = self.case["person"]

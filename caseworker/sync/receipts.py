@@ -94,8 +94,10 @@ def verified(row: dict[str, Any], server: sealing.PublicKeys | None) -> bool:
 def listed(
     store: Store, server: sealing.PublicKeys | None, case_id: str | None = None
 ) -> list[dict[str, Any]]:
-    """The receipts held (of one case), oldest first, each checked against the server's key."""
-    ensure_table(store)
+    """The receipts held (of one case), oldest first, each checked against the server's key. Reads only
+    (the case view asks on a store that may be open read-only)."""
+    if store.one("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'sync_receipts'") is None:
+        return []
     where, args = ("WHERE case_id = ?", [case_id]) if case_id else ("", [])
     rows = store.query(f"SELECT * FROM sync_receipts {where} ORDER BY server_time, mutation_id", args)
     return [{**r, "verified": verified(r, server)} for r in rows]

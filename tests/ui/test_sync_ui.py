@@ -234,6 +234,7 @@ def test_f5_sends_a_new_case_and_brings_another_devices_case(
     assert window.workspace.counts["facility"] >= 2
     view = window.workspace.open_case(theirs)
     assert view.sync_badge.isVisible() and view.sync_badge.text() == "Tersinkron"
+    assert view.sync_badge.toolTip() == "Kasus ini sama dengan data di server."  # no change of ours in it
     assert not view.sync_banner.isVisible()
 
 
@@ -286,6 +287,9 @@ def test_a_same_field_conflict_is_shown_and_resolved_with_one_click(
     [row] = live.srv.rows("conflicts").values()
     assert (row["status"], row["resolution"], row["resolved_by"]) == ("resolved", "keep_device", "ani")
     assert view.sync_badge.text() == "Tersinkron"
+    # The laptop holds the server's signed receipts for its changes of this case: the tip gives their date.
+    tip = view.sync_badge.toolTip()
+    assert "terkirim: server mengonfirmasinya dengan tanda terima" in tip and tip.endswith(" UTC."), tip
 
 
 def test_no_connection_is_said_in_words_and_nothing_is_lost(qtbot, live, laptop) -> None:
