@@ -319,7 +319,9 @@ class CaseView(QWidget):
         """With the date up to which the server's receipts (caseworker.sync.receipts) confirm this case."""
         from caseworker.sync import bundle, receipts
 
-        confirmed = receipts.confirmed_up_to(self.store, bundle.server_keys(self.store), self.case_id)
+        confirmed = receipts.confirmed_up_to(
+            self.store, bundle.server_keys(self.store), self.case_id, waiting=0
+        )
         if not confirmed:
             return tr("view.sync.synced.tip")
         return tr("view.sync.confirmed.tip", date=f"{confirmed[:10]} {confirmed[11:16]} UTC")  # server time

@@ -117,12 +117,15 @@ def pending_of(store: Store, case_id: str | None = None) -> int:
 
 
 def confirmed_up_to(
-    store: Store, server: sealing.PublicKeys | None, case_id: str | None = None
+    store: Store, server: sealing.PublicKeys | None, case_id: str | None = None, waiting: int | None = None
 ) -> str | None:
     """The server time of the last receipt when every receipt (of the case) verifies and none of its
     changes waits to be sent: what a printed summary may state as "all changes confirmed by the server up
-    to <date>". None otherwise."""
+    to <date>". None otherwise. `waiting`: the case's changes still to send, when the caller knows (the
+    case view does; counting them reads the whole outbox)."""
     held = listed(store, server, case_id)
-    if not held or not all(r["verified"] for r in held) or pending_of(store, case_id):
+    if waiting is None:
+        waiting = pending_of(store, case_id)
+    if not held or not all(r["verified"] for r in held) or waiting:
         return None
     return str(max(r["server_time"] for r in held))
