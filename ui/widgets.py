@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -307,6 +309,50 @@ def current_row_on_tab(view: QAbstractItemView) -> QAbstractItemView:
     """Tabbing into `view` selects its current row, or the first row when there is none."""
     view.installEventFilter(_filter("tab_row"))
     return view
+
+
+class _WholeTitle(QObject):
+    """Keeps a stretched column of a table at least as wide as its title (see keep_title_whole)."""
+
+    def __init__(self, table: QTableView, column: int) -> None:
+        super().__init__(table)
+        self.table, self.column = table, column
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.fit)
+        table.installEventFilter(self)
+        model = table.model()
+        for signal in (model.modelReset, model.layoutChanged, model.rowsInserted):
+            signal.connect(self._timer.start)
+        table.horizontalHeader().sectionResized.connect(self._resized)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self._timer.start()
+        return False
+
+    def _resized(self, index: int, _old: int, _new: int) -> None:
+        if index != self.column:  # another column grew to its contents: the room left changed
+            self._timer.start()
+
+    def fit(self) -> None:
+        header = self.table.horizontalHeader()
+        others = sum(header.sectionSize(i) for i in range(header.count()) if i != self.column)
+        need = header.sectionSizeHint(self.column)
+        if self.table.viewport().width() - others >= need:
+            header.setSectionResizeMode(self.column, QHeaderView.ResizeMode.Stretch)
+        else:  # no room: the column keeps its title whole and the table scrolls sideways
+            header.setSectionResizeMode(self.column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(self.column, need)
+
+
+def keep_title_whole(table: QTableView, column: int) -> QTableView:
+    """A stretched column gets the table's remaining width, which on a 1366-pixel screen can be narrower
+    than its title ("atatan pekerja sosi", seen in the review queue): then it takes its title's width
+    and the table scrolls sideways instead."""
+    table.setProperty("wholeTitle", True)
+    _WholeTitle(table, column)
+    return table
 
 
 __all__ = ["set_role"]

@@ -160,3 +160,24 @@ def test_review_model(qtmodeltester, unit) -> None:  # noqa: ANN001
     model.set_rows(reviews.review_queue(supervisor))
     assert model.rowCount() == 1
     qtmodeltester.check(model)
+
+
+@pytest.mark.parametrize("width", [1100, 700])
+def test_the_queue_s_last_column_keeps_its_title_whole(qtbot, unit, width: int) -> None:  # noqa: ANN001
+    """Seen by hand at 1366x768: the stretched last column ("Catatan pekerja sosial") got what the others
+    left, narrower than its title, which showed as "atatan pekerja sosi". It is never narrower than its
+    title: with no room the table scrolls sideways."""
+    supervisor, worker = unit
+    cid = new_case(worker, "Muhammad Arsakha Permata Alfarizqi", "2024-01-01")
+    reviews.submit(worker, cid, "plan", "Mohon ditinjau: rencana intervensi sudah dibahas dengan ibu asuh.")
+    queue = ReviewQueueView(supervisor)
+    qtbot.addWidget(queue)
+    queue.resize(width, 600)
+    queue.show()
+    _loaded(qtbot, queue)
+    header = queue.table.horizontalHeader()
+    last = header.count() - 1
+    qtbot.waitUntil(lambda: header.sectionSize(last) >= header.sectionSizeHint(last), timeout=3000)
+    others = sum(header.sectionSize(i) for i in range(last))
+    if others + header.sectionSizeHint(last) > queue.table.viewport().width():
+        assert queue.table.horizontalScrollBar().maximum() > 0  # it scrolls instead of cutting

@@ -28,7 +28,7 @@ from ui.i18n import register, tr
 from ui.supervisor.common import DecisionDialog, age_text, kind_name, read_in_background, worker_names
 from ui.supervisor.review_model import REVIEW_ROLE, ReviewModel, columns
 from ui.tasks import DbReader
-from ui.widgets import button, current_row_on_tab, label
+from ui.widgets import button, current_row_on_tab, keep_title_whole, label
 
 register(
     {
@@ -79,7 +79,7 @@ def _table(model: ReviewModel, stretch: int) -> QTableView:
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     header.setResizeContentsPrecision(200)  # column widths from the first rows, not all of a long queue
     table.verticalHeader().setDefaultSectionSize(34)
-    return table
+    return keep_title_whole(table, stretch)
 
 
 class _ReviewList(QWidget):
