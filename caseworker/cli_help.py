@@ -125,6 +125,15 @@ INDONESIAN_HELP: dict[str, str] = {
     "remember for this profile: attachment files only over fast links (about 2 Mbit/s or more)": (
         "ingat untuk profil ini: berkas lampiran hanya lewat koneksi cepat (sekitar 2 Mbit/s atau lebih)"
     ),
+    # sync by file and receipts (caseworker/commands/sync_cmds.py)
+    "receipts: list the server's receipts held on this laptop and check their signatures": (
+        "receipts: daftar tanda terima server yang disimpan di laptop ini, dan periksa tanda tangannya"
+    ),
+    "with receipts: only this case's": "bersama receipts: hanya milik kasus ini",
+    "no network: write this laptop's changes to FILE (for a USB stick)": (
+        "tanpa jaringan: tulis perubahan laptop ini ke FILE (untuk flashdisk)"
+    ),
+    "no network: apply the server's reply REPLY": "tanpa jaringan: terapkan balasan server REPLY",
     "open conflicts": "konflik yang belum selesai",
     "resolve one conflict": "selesaikan satu konflik",
     "a new value for the field": "nilai baru untuk isian ini",

@@ -26,7 +26,7 @@ from caseworker.server.db import (
 from caseworker.server.errors import ApiError
 from caseworker.store import schema
 from caseworker.sync import protocol as p
-from caseworker.sync import receipts, sealing
+from caseworker.sync import receipt_format, sealing
 
 BOOKKEEPING = frozenset({"updated_at", "updated_by", "version"})
 IMMUTABLE = frozenset({"id", "created_at", "created_by", "case_id"})
@@ -115,15 +115,15 @@ def _apply_together(
             for m in req.mutations:
                 if m.mutation_id in seen:
                     again = seen[m.mutation_id].model_copy(update={"status": "duplicate"})
-                    if again.receipt is None and (again.original_status or "") in receipts.HELD:
-                        again.receipt = receipts.sign(keys, m, again, None, now)
+                    if again.receipt is None and (again.original_status or "") in receipt_format.HELD:
+                        again.receipt = receipt_format.sign(keys, m, again, None, now)
                     results.append(again)
                     continue
                 before = shared.seqs.last
                 result = _apply_or_refuse(txn, m)
-                if result.status in receipts.HELD:
+                if result.status in receipt_format.HELD:
                     seq = shared.seqs.last if shared.seqs.last != before else None
-                    result.receipt = receipts.sign(keys, m, result, seq, now)
+                    result.receipt = receipt_format.sign(keys, m, result, seq, now)
                 seen[m.mutation_id] = result.model_copy(
                     update={"status": "duplicate", "original_status": result.status}
                 )

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -18,7 +20,6 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from caseworker import i18n
 from caseworker.errors import KnownError
-from caseworker.store.ids import now_iso, uuid7
 from caseworker.sync import encoding, sealing
 from caseworker.sync import protocol as p
 
@@ -113,8 +114,8 @@ def header(kind: Kind, device_id: str, answers: str | None = None) -> dict[str, 
         "format": FORMAT,
         "kind": kind,
         "device_id": device_id,
-        "bundle_id": uuid7(),
-        "created": now_iso(),
+        "bundle_id": str(uuid.uuid4()),  # unique is all it needs (no client store code on the server)
+        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
     if answers is not None:
         made["answers"] = answers

@@ -16,30 +16,13 @@ from typing import Any
 from caseworker.store.store import Store
 from caseworker.sync import protocol as p
 from caseworker.sync import sealing
-
-HELD = ("applied", "merged", "conflict")  # outcomes the server holds the change under
+from caseworker.sync.receipt_format import HELD, message
 
 _TABLE = (
     "CREATE TABLE IF NOT EXISTS sync_receipts (mutation_id TEXT PRIMARY KEY, table_name TEXT NOT NULL,"
     " row_id TEXT NOT NULL, case_id TEXT, status TEXT NOT NULL, version INTEGER, seq INTEGER,"
     " server_time TEXT NOT NULL, signature TEXT NOT NULL)"
 )
-
-
-def message(mutation_id: str, status: str, table: str, row_id: str, version: int | None, seq: int | None,
-            server_time: str) -> bytes:  # fmt: skip
-    """The bytes a receipt's signature is over."""
-    fields = {"mutation_id": mutation_id, "status": status, "table": table, "row_id": row_id,
-              "version": version, "seq": seq, "server_time": server_time}  # fmt: skip
-    return b"caseworker receipt v1\n" + json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
-
-
-def sign(
-    keys: sealing.KeyPair, m: p.Mutation, result: p.MutationResult, seq: int | None, now: str
-) -> p.Receipt:
-    status = result.original_status or result.status
-    signed = message(m.mutation_id, status, m.table, m.row_id, result.version, seq, now)
-    return p.Receipt(seq=seq, server_time=now, signature=sealing.b64(keys.sign_bytes(signed)))
 
 
 def ensure_table(store: Store) -> None:
