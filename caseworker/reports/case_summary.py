@@ -22,7 +22,7 @@ from caseworker.domain.stages import stage_name
 from caseworker.private_files import make_parents
 from caseworker.reports import case_sections as sec
 from caseworker.reports.document import PageFrame, build_pdf, letterhead
-from caseworker.reports.formatting import para_text
+from caseworker.reports.formatting import fmt_datetime, para_text
 from caseworker.reports.growth_chart import growth_points, growth_section
 from caseworker.reports.labels import t
 from caseworker.reports.redaction import prepare_case
@@ -69,6 +69,13 @@ def _title_block(case: dict[str, Any], lang: str, redacted: bool) -> list[Flowab
     out: list[Flowable] = [p(t("case_summary", lang), "title"), Spacer(1, 2 * mm), info]
     if redacted:
         out.append(p(t("redacted_version", lang), "notice"))
+    confirmed = case.get("server_confirmed")  # set by render_case_summary on a laptop joined to a server
+    if confirmed is not None:
+        when = confirmed and fmt_datetime(datetime.strptime(confirmed, "%Y-%m-%dT%H:%M:%SZ"))
+        if when:  # a plain line; an unconfirmed case is a warning, like the redacted one
+            out.append(p(t("server_confirmed", lang, when=when), "muted"))
+        else:
+            out.append(p(t("server_unconfirmed", lang), "notice"))
     return out
 
 
@@ -149,6 +156,21 @@ def write_atomically(path: Path, write: Any) -> Path:
     return path
 
 
+def _server_confirmed(store: Store, case_id: str) -> str | None:
+    """On a laptop joined to a server: the server time up to which its signed receipts confirm every change
+    of the case made here, or "" when some change is not confirmed yet. None without a server, or when
+    this laptop made no change to the case (received from others: nothing of ours to confirm)."""
+    from caseworker.sync import bundle, receipts  # only when printing: sync is not the reports' concern
+
+    keys = bundle.server_keys(store)
+    if keys is None:
+        return None
+    waiting = receipts.pending_of(store, case_id)
+    if not waiting and not receipts.listed(store, keys, case_id):
+        return None
+    return receipts.confirmed_up_to(store, keys, case_id, waiting=waiting) or ""
+
+
 def render_case_summary(
     store: Store,
     case_id: str,
@@ -162,6 +184,7 @@ def render_case_summary(
     """Print one case to `out_path` and record the print in the audit log (action 'print')."""
     case = case_full(store, case_id)
     _name_forms(store, case)
+    case["server_confirmed"] = _server_confirmed(store, case_id)
     ctx = ctx or print_context(store)
     path = write_atomically(
         Path(out_path),

@@ -16,6 +16,18 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Versi tersamar untuk pihak di luar unit: NIK/KK disamarkan, catatan rahasia tidak dicantumkan.",
         "Redacted version for outside the facility: NIK/KK masked, confidential notes left out.",
     ),
+    "server_confirmed": (
+        "Semua perubahan kasus ini dari laptop ini telah dikonfirmasi server (tanda terima bertanda tangan)"
+        " hingga {when} UTC.",
+        "All changes to this case from this laptop were confirmed by the server (signed receipts) up to"
+        " {when} UTC.",
+    ),
+    "server_unconfirmed": (
+        "Belum semua perubahan kasus ini dari laptop ini dikonfirmasi server: sinkronkan sebelum dipakai"
+        " sebagai rujukan resmi.",
+        "Not all changes to this case from this laptop have been confirmed by the server yet: sync before"
+        " using it as the official record.",
+    ),
     "case_number": ("No. Kasus", "Case no."),
     "stage": ("Tahap", "Stage"),
     "status": ("Status", "Status"),

@@ -66,3 +66,34 @@ def test_a_bundle_reply_brings_receipts_too(devices, server, tmp_path: Path):  #
     bf.write(tmp_path / "a.reply", sealed)
     assert bundle.import_reply(ani.store, tmp_path / "a.reply").pushed == 2
     assert [(r["status"], r["verified"]) for r in _held(ani)] == [("applied", True)] * 2
+
+
+def _summary_text(store, case_id: str, tmp_path: Path, name: str, lang: str = "id") -> str:  # noqa: ANN001
+    from pypdf import PdfReader
+
+    from caseworker.reports import render_case_summary
+
+    path = render_case_summary(store, case_id, tmp_path / f"{name}.pdf", lang=lang)
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(path).pages)
+
+
+def test_the_printed_summary_states_what_the_server_confirmed(devices, tmp_path: Path):  # noqa: F811
+    """Issue 18: a printed case summary can state "all changes confirmed by the server up to <date>"; while
+    an edit waits, it says so instead; a case with no change from this laptop states nothing."""
+    ani, budi = devices("ani"), devices("budi")
+    _, case_id = ani.new_case("Bayi Melati")
+    before = _summary_text(ani.store, case_id, tmp_path, "before")
+    assert "Belum semua perubahan kasus ini dari laptop ini dikonfirmasi server" in before
+    ani.sync()
+    when = receipts.confirmed_up_to(ani.store, bundle.server_keys(ani.store), case_id)
+    shown = f"{when[8:10]}/{when[5:7]}/{when[0:4]} {when[11:16]} UTC"
+    text = _summary_text(ani.store, case_id, tmp_path, "after")
+    assert f"dikonfirmasi server (tanda terima bertanda tangan) hingga {shown}" in text
+    assert f"confirmed by the server (signed receipts) up to {shown}" in _summary_text(
+        ani.store, case_id, tmp_path, "en", "en"
+    )
+    repo.update(ani.store, "cases", case_id, {"risk": "high"})
+    assert "Belum semua perubahan" in _summary_text(ani.store, case_id, tmp_path, "edited")
+    budi.sync()
+    received = _summary_text(budi.store, case_id, tmp_path, "budi")
+    assert "dikonfirmasi server" not in received  # budi's laptop made no change to it
