@@ -69,6 +69,10 @@ register(
         "view.risk": ("Risiko {risk}", "{risk} risk"),
         "view.conflict": ("Ada konflik sinkronisasi", "Sync conflict"),
         "view.sync.synced": ("Tersinkron", "Synced"),
+        "view.sync.confirmed": (
+            "Terkirim",
+            "Sent",
+        ),  # our changes' signed receipts held (caseworker.sync.receipts)
         "view.sync.synced.tip": (
             "Kasus ini sama dengan data di server.",
             "This case matches the server's data.",
@@ -310,21 +314,27 @@ class CaseView(QWidget):
             self.sync_badge.setToolTip(tr("view.sync.refused.tip"))
             self.sync_badge.set_kind("high")
             return
-        pending = waiting > 0
-        self.sync_badge.setText(tr("view.sync.pending", n=waiting) if pending else tr("view.sync.synced"))
-        self.sync_badge.setToolTip(tr("view.sync.pending.tip") if pending else self._synced_tip())
-        self.sync_badge.set_kind("medium" if pending else "closed")
+        if waiting > 0:
+            self.sync_badge.setText(tr("view.sync.pending", n=waiting))
+            self.sync_badge.setToolTip(tr("view.sync.pending.tip"))
+            self.sync_badge.set_kind("medium")
+            return
+        confirmed = self._confirmed_up_to()
+        # "Terkirim" only when the server's signed receipts for this laptop's changes are held; a case in
+        # step with the server that this laptop never changed is "Tersinkron"
+        self.sync_badge.setText(tr("view.sync.confirmed") if confirmed else tr("view.sync.synced"))
+        self.sync_badge.setToolTip(
+            tr("view.sync.confirmed.tip", date=f"{confirmed[:10]} {confirmed[11:16]} UTC")  # server time
+            if confirmed
+            else tr("view.sync.synced.tip")
+        )
+        self.sync_badge.set_kind("closed")
 
-    def _synced_tip(self) -> str:
-        """With the date up to which the server's receipts (caseworker.sync.receipts) confirm this case."""
+    def _confirmed_up_to(self) -> str | None:
+        """The date up to which the server's receipts (caseworker.sync.receipts) confirm this case."""
         from caseworker.sync import bundle, receipts
 
-        confirmed = receipts.confirmed_up_to(
-            self.store, bundle.server_keys(self.store), self.case_id, waiting=0
-        )
-        if not confirmed:
-            return tr("view.sync.synced.tip")
-        return tr("view.sync.confirmed.tip", date=f"{confirmed[:10]} {confirmed[11:16]} UTC")  # server time
+        return receipts.confirmed_up_to(self.store, bundle.server_keys(self.store), self.case_id, waiting=0)
 
     def _show_nik(self) -> None:
         person = self.case["person"]

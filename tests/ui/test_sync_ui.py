@@ -286,7 +286,7 @@ def test_a_same_field_conflict_is_shown_and_resolved_with_one_click(
     assert sri.row("cases", case_id)["risk"] == "low" and sri.row("cases", case_id)["conflict"] == 0
     [row] = live.srv.rows("conflicts").values()
     assert (row["status"], row["resolution"], row["resolved_by"]) == ("resolved", "keep_device", "ani")
-    assert view.sync_badge.text() == "Tersinkron"
+    assert view.sync_badge.text() == "Terkirim"  # issue 18: "Terkirim" means the receipts are held
     # The laptop holds the server's signed receipts for its changes of this case: the tip gives their date.
     tip = view.sync_badge.toolTip()
     assert "terkirim: server mengonfirmasinya dengan tanda terima" in tip and tip.endswith(" UTC."), tip
