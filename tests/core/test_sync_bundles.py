@@ -104,3 +104,38 @@ def test_a_reply_that_would_leave_a_gap_is_refused(devices, server, tmp_path: Pa
     with pytest.raises(bf.BundleError) as gap:
         bundle.import_reply(ani.store, reply)
     assert gap.value.key == "bundle_gap" and "changes in between would be missing" in gap.value.text("en")
+
+
+def test_a_reply_after_a_scope_change_resets_and_keeps_what_waits(server_url, tmp_path, monkeypatch):  # noqa: F811
+    """The facility's workers move to 'assigned' scope while a laptop syncs only by file: the reply starts
+    again from zero (reset), the colleague's case leaves the laptop, the worker's own stays, and a note
+    typed after the bundle was made still waits to be sent, then arrives with the next bundle."""
+    cheap_crypto(monkeypatch)
+    srv = Server(server_url, sda_scope="facility")
+    ani = Device(srv, tmp_path / "ani", "ani")
+    sri = Device(srv, tmp_path / "sri", "sri")
+    try:
+        _, mine = sri.new_case("Rina", assigned_to="ani")
+        _, theirs = sri.new_case("Wati", assigned_to="sri")
+        sri.sync()
+        bundle.import_reply(ani.store, trip(ani, srv, tmp_path, "first"))
+        assert ani.row("cases", mine) is not None and ani.row("cases", theirs) is not None
+        admin.set_facility(srv.db, "SDA", worker_scope="assigned")  # every worker's device must start over
+        reply = trip(ani, srv, tmp_path, "second")
+        assert bundle.read_reply(ani.store, reply).reset
+        note = cases.add_note(ani.store, mine, "Kunjungan rumah setelah berkas dibuat.")
+        result = bundle.import_reply(ani.store, reply)
+        assert result.completed
+        assert ani.row("cases", theirs) is None and ani.row("persons", srv_person(srv, theirs)) is None
+        assert ani.row("cases", mine) is not None and ani.row("notes", note) is not None
+        assert ani.pending() == 1
+        bundle.import_reply(ani.store, trip(ani, srv, tmp_path, "third"))
+        assert ani.pending() == 0 and note in srv.rows("notes")
+    finally:
+        ani.close()
+        sri.close()
+        srv.close()
+
+
+def srv_person(srv: Server, case_id: str) -> str:
+    return srv.rows("cases")[case_id]["person_id"]
