@@ -133,10 +133,14 @@ QT_INDONESIAN: dict[str, dict[str, str]] = {
 
 
 class IndonesianQtTranslator(QTranslator):
-    """Qt's standard strings in Indonesian, from QT_INDONESIAN (an empty answer keeps Qt's English)."""
+    """Qt's standard strings in Indonesian, from QT_INDONESIAN. A string not in the table answers None
+    (a null QString), so Qt keeps its English: an empty string would be taken as the translation, and every
+    other Qt text (the line edit's context menu, error strings) would come out blank."""
 
-    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
-        return QT_INDONESIAN.get(context, {}).get(source, "")
+    def translate(
+        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+    ) -> str | None:
+        return QT_INDONESIAN.get(context, {}).get(source)
 
     def isEmpty(self) -> bool:  # noqa: N802 - Qt's name
         return False

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QMessageBox, QPushButton
 
 import ui
 from caseworker import i18n as core_i18n
@@ -117,6 +117,25 @@ def test_file_dialog_reads_indonesian(qtbot, qapp, tmp_path: Path, qt_translator
     assert {"&Lihat di:", "&Nama berkas:", "&Jenis berkas:"} <= labels, labels
     buttons = {b.text() for b in dialog.findChildren(QPushButton)}
     assert {"&Buka", "Batal"} <= buttons, buttons
+
+
+def test_qt_strings_outside_the_table_keep_their_english(qtbot, qapp, qt_translators) -> None:
+    """Found in the real window: with the Indonesian table installed, Qt printed 'QString::arg: Argument
+    missing' for QLocalSocket's error (its text had become empty), and every Qt string the table does not
+    hold (a line edit's context menu, error strings) came out blank."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtNetwork import QLocalSocket
+
+    ui_app.install_qt_translator(qapp, "id")
+    assert QCoreApplication.translate("QColorDialog", "Hu&e:") == "Hu&e:"  # (not in the table)
+    socket = QLocalSocket()
+    socket.connectToServer("")
+    assert socket.errorString() == "QLocalSocket::connectToServer: Invalid name"
+    edit = QLineEdit()
+    qtbot.addWidget(edit)
+    menu = edit.createStandardContextMenu()
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert texts and all(texts), texts
 
 
 # tr("key") literals; a literal followed by `+` is a prefix (tr("role." + role)), not a key.
