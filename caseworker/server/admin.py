@@ -18,6 +18,10 @@ from caseworker.server.db import Database, devices, facilities, new_directory_ta
 from caseworker.store.schema import ROLES
 
 MIN_PASSWORD_LENGTH = 8
+# The laptops' roles, and `province`: the provincial office's read-only web overview of aggregates (no
+# facility, no sync; caseworker.server.web, issue 20).
+SERVER_ROLES = (*ROLES, "province")
+UNATTACHED_ROLES = frozenset({"admin", "province"})  # roles without a facility
 WORKER_SCOPES = ("facility", "assigned")
 
 i18n.register(
@@ -97,9 +101,9 @@ def set_facility(
 
 
 def _check_role(conn: Any, role: str, facility: str | None) -> None:
-    if role not in ROLES:
+    if role not in SERVER_ROLES:
         raise KnownError("server_bad_role", role=role)
-    if role != "admin" and not facility:
+    if role not in UNATTACHED_ROLES and not facility:
         raise KnownError("server_facility_required", role=role)
     if facility and not conn.execute(select(facilities.c.code).where(facilities.c.code == facility)).first():
         raise KnownError("server_no_facility", code=facility)

@@ -23,6 +23,7 @@ from caseworker.server import admin, auth, blobs, bundles, compression, limits, 
 from caseworker.server.auth import Principal, Settings
 from caseworker.server.db import DEFAULT_THREADS, THREADS_ENV, Database, database_url
 from caseworker.server.errors import ApiError, failure_fields, install_handlers, send_server_error
+from caseworker.server.web import install as install_web
 from caseworker.store import schema
 from caseworker.sync import protocol as p
 from caseworker.sync import sealing
@@ -219,6 +220,8 @@ def create_app(
     app.add_middleware(compression.Compression)  # inside the limit: it sees bodies as they came
     app.add_middleware(limits.BodyLimit)  # before authentication and parsing: bodies are limited while read
     app.add_middleware(_AccessLog)  # outermost: it logs the 413s too
+
+    install_web(app, db, settings)  # the console and the provincial overview (HTML, not in OpenAPI)
 
     def principal(authorization: str | None = Header(default=None)) -> Principal:
         return auth.authenticate(db, settings, authorization)

@@ -117,6 +117,7 @@ def iso(ts: float) -> str:
 
 
 _KEY_SECRET = "login_key_secret"  # meta key of the throttle's HMAC secret
+KEY_SECRET = _KEY_SECRET  # (the web console looks up a name's counters: caseworker.server.web)
 _LOGIN_LOCK = text("SELECT pg_advisory_xact_lock(7101978)")  # serialises attempt counting on PostgreSQL
 _LEGACY_KEYS = (t.login_failures.c.key.like("user:%")) | (t.login_failures.c.key.like("addr:%"))
 
@@ -223,23 +224,39 @@ def _facility_info(conn: Connection, code: str | None) -> p.FacilityInfo | None:
     return p.FacilityInfo(code=row.code, name=row.name, address=row.address, worker_scope=row.worker_scope)
 
 
-def login(database: Database, settings: Settings, req: p.LoginRequest, address: str) -> p.LoginResponse:
-    if req.protocol_version < p.MIN_PUSH_PROTOCOL_VERSION:
-        raise ApiError(426, "protocol_too_old")
+def check_credentials(database: Database, settings: Settings, username: str, password: str, address: str):
+    """The user row of a correct username and password, counted by the throttle (429 while locked, 401
+    invalid_credentials, 403 user_disabled). The sync API's login and the web console's sign-in
+    (caseworker.server.web) both go through it, so they share one count of failures."""
     now = settings.now()
     limits = [settings.user_failure_limit, settings.address_failure_limit]
     with database.write() as conn:
-        keys = throttle_keys(_key_secret(conn), req.username, address)
+        keys = throttle_keys(_key_secret(conn), username, address)
         _reserve_attempt(conn, keys, limits, settings, now)
-        user = conn.execute(select(t.users).where(t.users.c.username == req.username)).first()
+        user = conn.execute(select(t.users).where(t.users.c.username == username)).first()
     # Verify outside any transaction: argon2 is slow on purpose and must not hold the write lock. The
     # attempt is already counted, so at most the limit of guesses get here, however many arrive at once.
-    if not verify_password(user.password_hash if user else None, req.password) or user is None:
+    if not verify_password(user.password_hash if user else None, password) or user is None:
         raise ApiError(401, "invalid_credentials")
     with database.write() as conn:
         _give_back(conn, keys, settings.address_failure_limit)
     if not user.active:
         raise ApiError(403, "user_disabled")
+    return user
+
+
+# Roles that never sync: `province` sees only the web overview's aggregates (caseworker.server.web), so it
+# gets no token for the sync API at all (scope.READ_ROLES would give it no rows anyway).
+NO_SYNC_ROLES = frozenset({"province"})
+
+
+def login(database: Database, settings: Settings, req: p.LoginRequest, address: str) -> p.LoginResponse:
+    if req.protocol_version < p.MIN_PUSH_PROTOCOL_VERSION:
+        raise ApiError(426, "protocol_too_old")
+    now = settings.now()
+    user = check_credentials(database, settings, req.username, req.password, address)
+    if user.role in NO_SYNC_ROLES:
+        raise ApiError(403, "forbidden")
     with database.write() as conn:
         device = conn.execute(select(t.devices).where(t.devices.c.device_id == req.device_id)).first()
         if device is not None and device.revoked_at:

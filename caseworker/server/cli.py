@@ -17,7 +17,6 @@ from caseworker.private_files import private_umask
 from caseworker.server import admin
 from caseworker.server.auth import TRUSTED_PROXIES_ENV, parse_proxy
 from caseworker.server.db import DATABASE_URL_ENV, DEFAULT_THREADS, THREADS_ENV, Database, database_url
-from caseworker.store.schema import ROLES
 
 i18n.register(
     {
@@ -135,7 +134,7 @@ def _parser() -> argparse.ArgumentParser:
     uset = user.add_parser("set", parents=[common], help="change role, facility, name or password")
     for p in (uadd, uset):
         p.add_argument("name")
-        p.add_argument("--role", choices=ROLES, required=p is uadd)
+        p.add_argument("--role", choices=admin.SERVER_ROLES, required=p is uadd)
         p.add_argument("--facility")
         p.add_argument("--full-name")
     uset.add_argument(

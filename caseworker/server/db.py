@@ -229,6 +229,45 @@ blob_holders = Table(
 )
 
 
+# The web console's and overview's sessions (caseworker.server.web.sessions, issue 20): a signed-in browser.
+# The cookie holds a random token, the table only its sha256; `csrf` is the token every form must carry.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("username", String(100), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", Float, nullable=False),  # unix time
+    Column("seen_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+    Column("second_factor", Integer, nullable=False, server_default="0"),  # 1: TOTP passed (or not needed)
+    Index("ix_web_sessions_user", "username"),
+)
+
+# Every action of an admin in the web console (caseworker.server.web.audit): who, when, what, on which
+# account/facility/device. `details` is JSON of ids and changed field names, never passwords or clients' data.
+admin_audit = Table(
+    "admin_audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(30), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("target", String(200)),
+    Column("details", Text),
+    Index("ix_admin_audit_at", "at"),
+)
+
+# An admin's TOTP second factor (RFC 6238, pyotp): the shared secret (base32) once confirmed with a code.
+admin_totp = Table(
+    "admin_totp",
+    metadata,
+    Column("username", String(100), primary_key=True),
+    Column("secret", String(64), nullable=False),
+    Column("confirmed_at", String(30)),  # NULL while being set up
+    Column("last_step", BigInteger, nullable=False, server_default="0"),  # a code is used once
+)
+
 DATABASE_URL_ENV = "CASEWORKER_DATABASE_URL"
 
 # Requests a server process works on at once (`serve --threads`); more wait their turn. Python runs one
