@@ -23,6 +23,7 @@ from caseworker.server import admin, auth, blobs, bundles, compression, limits, 
 from caseworker.server.auth import Principal, Settings
 from caseworker.server.db import DEFAULT_THREADS, THREADS_ENV, Database, database_url
 from caseworker.server.errors import ApiError, failure_fields, install_handlers, send_server_error
+from caseworker.server.web import device_reports
 from caseworker.server.web import install as install_web
 from caseworker.store import schema
 from caseworker.sync import protocol as p
@@ -248,11 +249,15 @@ def create_app(
             logs.note("login", device_id=req.device_id, result=exc.code)
             raise
         logs.note("login", device_id=req.device_id, result="ok")
+        device_reports.record(db, req.device_id, request.headers.get(device_reports.HEADER))
         return result
 
     @app.post("/auth/refresh", response_model=p.RefreshResponse)
-    def refresh(req: p.RefreshRequest) -> p.RefreshResponse:
-        return auth.refresh(db, settings, req)
+    def refresh(req: p.RefreshRequest, request: Request) -> p.RefreshResponse:
+        result = auth.refresh(db, settings, req)
+        # What the laptop reports for the console (app version, clock, pending): only once authenticated.
+        device_reports.record(db, req.device_id, request.headers.get(device_reports.HEADER))
+        return result
 
     @app.post("/auth/logout", status_code=204)
     def logout(pr: Principal = Depends(principal)) -> Response:

@@ -258,6 +258,18 @@ admin_audit = Table(
     Index("ix_admin_audit_at", "at"),
 )
 
+# What a laptop last reported at login or token refresh (header X-Caseworker-Report; caseworker.server.web.
+# device_reports): its app version, changes not yet sent, and how far its clock was from the server's.
+device_reports = Table(
+    "device_reports",
+    metadata,
+    Column("device_id", String(100), primary_key=True),
+    Column("app_version", String(40)),
+    Column("pending", Integer),
+    Column("clock_skew", Integer),  # seconds, the laptop's clock minus the server's (positive: ahead)
+    Column("reported_at", String(30), nullable=False),
+)
+
 # An admin's TOTP second factor (RFC 6238, pyotp): the shared secret (base32) once confirmed with a code.
 admin_totp = Table(
     "admin_totp",

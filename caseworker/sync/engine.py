@@ -406,6 +406,8 @@ def sync(
     budget = getattr(transport, "link", None)
     if budget is not None:  # the laptop may be on another link than at the last sync: measure it anew
         budget.bandwidth = None
+    if hasattr(transport, "pending_hint") and store.user is not None:  # told to the server's console
+        transport.pending_hint = syncstate.pending_count(store, store.user.username)
     run = _Run(store, transport, progress, cancel, clock, pull_limit)
     return _counted(run, lambda: _sync(store, run, files))
 

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from caseworker import i18n
+from caseworker import __version__, i18n
 from caseworker.errors import KnownError
 from caseworker.store.ids import uuid7
 from caseworker.store.schema import DATA_VERSION
@@ -150,6 +150,9 @@ def _error_code(resp: httpx.Response) -> tuple[str, str]:
 # The most an answer may be, decoded: a pull page asks for at most link.MAX_WIRE_BYTES of compressed JSON
 # (about 50 MB decoded), a file piece files.PIECE_MAX; anything larger is not an answer of this protocol.
 MAX_ANSWER_BYTES = 96 * 1024 * 1024
+# Sent with a login and a token refresh: `app=VERSION;clock=ISO-UTC[;pending=N]`, read by the server's
+# console (caseworker.server.web.device_reports, which names the same header).
+REPORT_HEADER = "X-Caseworker-Report"
 
 _STALE_CONNECTION = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 # A link that dropped mid-exchange (or stalled): worth another, smaller try.
@@ -199,6 +202,9 @@ class HttpTransport:
         self.bytes_received = 0  # answer bodies as they came (compressed)
         self.link = LinkBudget()  # how much one page or push body may be on this link
         self.body_seconds = 0.0  # how long the last answer's body took to come in
+        # What the laptop tells the server's console at login and token refresh (X-Caseworker-Report: app
+        # version, its clock, changes not yet sent), for the IT person (caseworker.server.web, issue 20).
+        self.pending_hint: int | None = None
 
     def use_user(self, username: str) -> None:
         """Sync as `username` from now on, with their own session on this device: another user's session
@@ -359,14 +365,21 @@ class HttpTransport:
             protocol_version=self.protocol_version,
             device_token=device_token,
         )
-        return self._send("POST", "/auth/login", json=body.model_dump(exclude_none=True))
+        return self._send(
+            "POST", "/auth/login", json=body.model_dump(exclude_none=True), headers=self._report()
+        )
+
+    def _report(self) -> dict[str, str]:
+        clock = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        pending = "" if self.pending_hint is None else f";pending={self.pending_hint}"
+        return {REPORT_HEADER: f"app={__version__};clock={clock}{pending}"}
 
     def refresh(self) -> None:
         session = self._session or self._load_session()
         if session is None:
             raise LoginRequired(self.username)
         body = p.RefreshRequest(refresh_token=session.refresh_token, device_id=self.device_id)
-        resp = self._send("POST", "/auth/refresh", json=body.model_dump())
+        resp = self._send("POST", "/auth/refresh", json=body.model_dump(), headers=self._report())
         if resp.status_code != 200:
             self._raise_for(resp)  # 401 (refresh token expired too) -> LoginExpired
         result = p.RefreshResponse.model_validate_json(resp.content)

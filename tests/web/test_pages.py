@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 
 import pyotp
 import pytest
@@ -17,6 +18,7 @@ from caseworker.server.app import create_app
 from caseworker.server.auth import Settings
 from caseworker.server.db import Database, admin_totp, devices
 from caseworker.server.web import sessions
+from caseworker.sync.protocol import PROTOCOL_VERSION
 from tests.server.helpers import PASSWORD, Device
 from tests.web import world
 from tests.web.client import Browser
@@ -189,3 +191,34 @@ def test_the_overview_shows_no_person_and_no_small_cell(browser: Browser, people
     assert seen > 20
     pdf = browser.get(f"/web/overview/report.pdf?month={world.MONTH}&lang=en")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+
+
+def test_a_laptop_reports_its_version_clock_and_pending_changes(browser: Browser, people: Database):
+    from caseworker.server.web import device_reports
+    from caseworker.sync.transport import REPORT_HEADER, HttpTransport
+
+    laptop = HttpTransport(None, "laptop-r", client=browser.client)
+    laptop.pending_hint = 12
+    header = laptop._report()[REPORT_HEADER]
+    assert re.fullmatch(r"app=[0-9.]+;clock=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ;pending=12", header)
+    now = 1_800_000_000.0
+    assert device_reports.parse("app=0.1.0;clock=2027-01-15T08:00:30Z;pending=3", now) == {
+        "app_version": "0.1.0", "pending": 3, "clock_skew": 30}  # fmt: skip
+    assert device_reports.parse("app=<script>", now) is None
+    ahead = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 600))
+    answer = browser.client.post(
+        "/auth/login",
+        json={
+            "username": "ani",
+            "password": PASSWORD,
+            "device_id": "laptop-r",
+            "protocol_version": PROTOCOL_VERSION,
+        },
+        headers={REPORT_HEADER: f"app=0.9.1;clock={ahead};pending=7"},
+    )
+    assert answer.status_code == 200
+    browser.sign_in("root", PASSWORD)
+    row = re.search(
+        r'<tr data-device="laptop-r">.*?</tr>', browser.get("/web/admin/devices").text, re.S
+    ).group(0)
+    assert "0.9.1" in row and ">7<" in row and "+10 min" in row and "warn" in row  # over 5 minutes ahead

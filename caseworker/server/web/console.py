@@ -137,6 +137,8 @@ def routes(router: APIRouter, database: Database) -> None:
         user = require(database, request, "admin")
         f = await pages.form_of(request, user)
         name, role, facility = f.get("username", ""), f.get("role") or None, f.get("facility") or None
+        if name == user.username and role not in (None, "admin"):
+            return users_page(request, user, 400, pages.t(pages.language(request), "web_not_self"))
 
         def change() -> None:
             admin.set_user(database, name, role=role, facility=facility, full_name=f.get("full_name") or None)
@@ -150,6 +152,8 @@ def routes(router: APIRouter, database: Database) -> None:
         user = require(database, request, "admin")
         f = await pages.form_of(request, user)
         name, active = f.get("username", ""), f.get("active") == "1"
+        if name == user.username and not active:
+            return users_page(request, user, 400, pages.t(pages.language(request), "web_not_self"))
 
         def change() -> None:
             admin.set_user(database, name, active=active)

@@ -21,8 +21,10 @@ from caseworker.server.db import (
     users,
     web_sessions,
 )
+from caseworker.server.web import device_reports
 
 BEHIND_DAYS = 7
+SKEW_WARN = 300  # seconds: a laptop clock off by more than 5 minutes is flagged (DESIGN.md)
 STARTED = time.time()
 
 
@@ -51,11 +53,27 @@ def device_rows(database: Database, now: float) -> list[dict[str, Any]]:
     )
     with database.read() as conn:
         rows = [dict(r._mapping) for r in conn.execute(query)]
+        reports = device_reports.all_reports(conn)
     limit = auth.iso(now - BEHIND_DAYS * 86400)
     for row in rows:
+        report = reports.get(row["device_id"], {})
+        row.update(app_version=report.get("app_version"), pending=report.get("pending"),
+                   clock_skew=report.get("clock_skew"), reported_at=report.get("reported_at"),
+                   skew_text=skew_text(report.get("clock_skew")),
+                   skew_warn=abs(report.get("clock_skew") or 0) > SKEW_WARN)  # fmt: skip
         latest = max(filter(None, (row["last_push"], row["last_seen_at"])), default=None)
         row["behind"] = not row["revoked_at"] and (latest is None or latest < limit)
     return rows
+
+
+def skew_text(seconds: int | None) -> str | None:
+    if seconds is None:
+        return None
+    if abs(seconds) < 60:
+        return f"{seconds:+d} s"
+    if abs(seconds) < 48 * 3600:
+        return f"{round(seconds / 60):+d} min"
+    return f"{round(seconds / 3600):+d} h"
 
 
 def throttle_rows(database: Database, now: float) -> list[dict[str, Any]]:

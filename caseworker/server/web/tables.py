@@ -112,7 +112,7 @@ def build(o: ag.Overview, lang: str) -> list[Table]:
         c: sum(per.get(f.month, 0) for per in o.services.get(c, {}).values()) for c in facility_codes
     }
     referrals_month = {c: sum(o.referrals.get(c, {}).values()) for c in facility_codes}
-    summary = _measures("summary", t(lang, "web_overview"), head, {
+    summary = _measures("summary", t(lang, "web_by_facility"), head, {
         t(lang, "web_active_cases"): active_total,
         t(lang, "web_new_cases"): {c: o.new.get(c, {}).get(f.month, 0) for c in facility_codes},
         t(lang, "web_closed_cases"): {c: o.closed.get(c, {}).get(f.month, 0) for c in facility_codes},

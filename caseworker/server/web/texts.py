@@ -111,6 +111,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "web_target": ("Sasaran", "Target"),
     "web_details": ("Rincian", "Details"),
     "web_done": ("Selesai.", "Done."),
+    "web_not_self": (
+        "Anda tidak dapat menonaktifkan akun sendiri atau mengubah perannya (gunakan akun admin lain).",
+        "You cannot disable your own account or change its role (use another admin account).",
+    ),
+    "web_by_facility": ("Per unit", "By facility"),
     "web_required": ("Kode dan nama wajib diisi.", "The code and the name are required."),
     "web_month": ("Bulan", "Month"),
     "web_kabupaten": ("Kabupaten/kota asal klien", "Clients' kabupaten/kota"),
