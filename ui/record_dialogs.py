@@ -366,6 +366,7 @@ class MeasurementDialog(RecordDialog):
         self.subscapular = _measure_box(60)
         self.oedema = QCheckBox(tr("measure.oedema"))
         self.preview = label("", "muted", wrap=True)
+        self.preview.setMinimumHeight(self.preview.fontMetrics().lineSpacing() * 4)  # room for the results
         self.form.addRow(tr("measure.date") + " *", self.day)
         self.form.addRow(tr("measure.weight"), self.weight)
         self.form.addRow(tr("measure.length"), self.length)
@@ -415,7 +416,7 @@ class MeasurementDialog(RecordDialog):
                 out.append(("error", f"{tr(key)}: {box.error()}"))
         values = self.values()
         if not out and values["weight_kg"] is None and values["length_cm"] is None:
-            out.append(("error", tr("measure.need_one")))
+            out.append(("error", Required(tr("measure.need_one"))))  # said once a field was left
         self.preview.setText(self._preview(values) if not out else "")
         return out
 

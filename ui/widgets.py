@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -84,10 +84,22 @@ def hline() -> QFrame:
     return line
 
 
+class _FormScroll(QScrollArea):
+    """Asks for its whole form's size (QScrollArea asks for at most 24 lines of text), so a dialog opens
+    showing all of a form that fits the screen; screen_fit caps a longer one, which then scrolls."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        inner = self.widget().sizeHint() if self.widget() is not None else QSize(0, 0)
+        frame = 2 * self.frameWidth()
+        return QSize(
+            inner.width() + frame + self.verticalScrollBar().sizeHint().width(), inner.height() + frame
+        )
+
+
 def scroll_body(widget: QWidget) -> QScrollArea:
     """`widget` (a form's body) in a frameless scroll area, so a long form fits a small screen: the dialog
     keeps its buttons under the area and the form scrolls above them."""
-    area = QScrollArea()
+    area = _FormScroll()
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     widget.setObjectName("FormBody")

@@ -220,9 +220,10 @@ def test_a_note_says_its_text_is_required_only_after_saving_or_leaving(qtbot, si
 
     view = _open_first_case(qtbot, signed_in)
     view.tabs.setCurrentWidget(view.notes)
-    from ui.record_dialogs import NoteDialog, ReferralDialog
+    from ui.record_dialogs import MeasurementDialog, NoteDialog, ReferralDialog
 
-    for make in (NoteDialog, ReferralDialog):
+    # (the measurement's "weight or length" was said before anything was typed: seen in the real window)
+    for make in (NoteDialog, ReferralDialog, MeasurementDialog):
         dialog = make(view.store, view.case, view)
         qtbot.addWidget(dialog)
         dialog.show()
@@ -230,8 +231,33 @@ def test_a_note_says_its_text_is_required_only_after_saving_or_leaving(qtbot, si
         assert _visible_issue_texts(dialog) == [], make.__name__
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # Simpan on the empty form
         assert dialog.isVisible()
-        assert any("wajib diisi" in t for t in _visible_issue_texts(dialog)), make.__name__
+        said = "paling sedikit" if make is MeasurementDialog else "wajib diisi"
+        assert any(said in t for t in _visible_issue_texts(dialog)), make.__name__
         dialog.discard_and_close()
+
+
+def test_the_measurement_form_opens_whole_with_room_for_its_results(qtbot, signed_in) -> None:
+    """Seen in the real window at 1366x768: the measurement dialog opened 463 px tall with its form in a
+    scroll area, the results preview ('Hasil') cut at the bottom, while the screen had room for all of it."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from tests.ui.test_cases import _open_first_case
+    from ui.record_dialogs import MeasurementDialog
+
+    view = _open_first_case(qtbot, signed_in)
+    dialog = MeasurementDialog(view.store, view.case, view)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.weight.edit, "12,5")
+    QTest.keyClick(dialog.weight.edit, Qt.Key.Key_Tab)
+    qtbot.keyClicks(dialog.length.edit, "95.2")
+    QTest.keyClick(dialog.length.edit, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: "BB/U" in dialog.preview.text())
+    area = dialog.findChild(QScrollArea)
+    qtbot.waitUntil(lambda: area.verticalScrollBar().maximum() == 0)  # nothing hidden below
+    assert dialog.frameGeometry().height() <= dialog.screen().availableGeometry().height()
+    dialog.discard_and_close()
 
 
 # -- (a) one running app per profile folder -----------------------------------------------------------------
