@@ -335,6 +335,8 @@ def _session(conn: Connection, token: str, kind: str, now: float):  # -> Row
         raise ApiError(403, "device_revoked")
     if not row.active:
         raise ApiError(403, "user_disabled")
+    if row.role in NO_SYNC_ROLES:  # a worker made `province` keeps no way into the rows
+        raise ApiError(403, "forbidden")
     if row.expires_at <= now:
         raise ApiError(401, "token_expired")
     return row
@@ -420,6 +422,8 @@ def device_principal_in(conn: Connection, device_id: str, username: str) -> Prin
         raise ApiError(403, "device_revoked")
     if not row.active:
         raise ApiError(403, "user_disabled")
+    if row.role in NO_SYNC_ROLES:
+        raise ApiError(403, "forbidden")
     if row.username != username:
         raise ApiError(409, "device_bound")
     return Principal(

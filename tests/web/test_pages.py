@@ -222,3 +222,18 @@ def test_a_laptop_reports_its_version_clock_and_pending_changes(browser: Browser
         r'<tr data-device="laptop-r">.*?</tr>', browser.get("/web/admin/devices").text, re.S
     ).group(0)
     assert "0.9.1" in row and ">7<" in row and "+10 min" in row and "warn" in row  # over 5 minutes ahead
+
+
+def test_a_worker_made_province_loses_the_sync_api_at_once(browser: Browser, people: Database):
+    device = Device(browser.client, "ani")
+    assert browser.client.get("/sync/pull", params={"since": 0}, headers=device.headers).status_code == 200
+    admin.set_user(people, "ani", role="province")
+    refused = browser.client.get("/sync/pull", params={"since": 0}, headers=device.headers)
+    assert refused.status_code == 403 and refused.json()["error"] == "forbidden"
+    pushed = device.push_raw([])
+    assert pushed.status_code == 403
+    refreshed = browser.client.post(
+        "/auth/refresh",
+        json={"refresh_token": device.login_response["refresh_token"], "device_id": device.device_id},
+    )
+    assert refreshed.status_code == 403

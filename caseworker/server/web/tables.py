@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from caseworker.domain import reference, regions
 from caseworker.domain.stages import STAGES, stage_name
 from caseworker.server.web import aggregates as ag
-from caseworker.server.web.suppression import Cell, Grid, grid
+from caseworker.server.web.suppression import SECONDARY, Cell, Grid, grid, protect
 from caseworker.server.web.texts import t
 
 
@@ -23,6 +23,7 @@ class Table:
     total: tuple[str, list[Cell]] | None = None  # the province's row
     note: str | None = None
     total_column: bool = False  # the last column is each row's total
+    grids: list[Grid] = field(default_factory=list)  # where its cells come from
 
     def bars(self) -> list[tuple[str, Cell, float]]:
         """The province row as (label, cell, share of the largest shown cell) for a bar chart."""
@@ -50,6 +51,7 @@ def _from_grid(key: str, title: str, head: str, g: Grid, labels: list[str], name
         table.rows.append((_facility_label(r, names), [*cells, g.row_totals[r]] if with_totals else cells))
     cells = [g.column_totals[c] for c in g.columns]
     table.total = (t(lang, "web_province"), [*cells, g.total] if with_totals else cells)
+    table.grids = [g]
     return table
 
 
@@ -63,6 +65,7 @@ def _measures(key: str, title: str, head: str, columns: dict[str, dict[str, int]
     for f in facilities:
         table.rows.append((_facility_label(f, names), [grids[label].cell(f, "n") for label in columns]))
     table.total = (t(lang, "web_province"), [grids[label].column_totals["n"] for label in columns])
+    table.grids = list(grids.values())
     return table
 
 
@@ -172,7 +175,57 @@ def build(o: ag.Overview, lang: str) -> list[Table]:
     tables.append(
         _measures("growth", t(lang, "web_growth"), head, growth_columns, facility_codes, names, lang)
     )
+    _link_shared_numbers(tables, facility_codes, f.month)
     return tables
+
+
+def _link_shared_numbers(tables: list[Table], facilities: list[str], month: str) -> None:
+    """The same number stands in several tables (a facility's active cases are the row total of every
+    breakdown, its new cases this month a cell of the trend...): hidden in one, it is hidden in all, and
+    the tables are protected again, until nothing changes."""
+    by_key = {table.key: table for table in tables}
+    summary = by_key["summary"].grids  # active, new, closed, services, overdue, referrals
+
+    def measure(i: int, f: str | None) -> list[Cell]:
+        g = summary[i]
+        return [g.cell(f, "n"), g.row_totals[f]] if f else [g.column_totals["n"], g.total]
+
+    def row_total(key: str, f: str | None) -> list[Cell]:
+        g = by_key[key].grids[0]
+        if f is None:
+            return [g.total]
+        return [g.row_totals[f]] if f in g.row_totals else []
+
+    def in_month(key: str, f: str | None) -> list[Cell]:
+        g = by_key[key].grids[0]
+        if f is None:
+            return [g.column_totals[month]]
+        return [g.cell(f, month)] if f in g.rows else []
+
+    groups: list[list[Cell]] = []
+    for f in [*facilities, None]:
+        active = measure(0, f)
+        for dimension in ag.DIMENSIONS:
+            active += row_total(f"by_{dimension}", f)
+        groups += [
+            active,
+            measure(1, f) + in_month("trend_new", f),
+            measure(2, f) + in_month("trend_closed", f),
+            measure(3, f) + in_month("services_month", f) + row_total("services_component", f),
+            measure(5, f) + row_total("referrals", f),
+        ]
+    grids = [g for table in tables for g in table.grids]
+    for _ in range(50):
+        changed = False
+        for cells in groups:
+            if any(c.hidden for c in cells):
+                for c in cells:
+                    if not c.hidden:
+                        c.hidden, changed = SECONDARY, True
+        if not changed:
+            return
+        for g in grids:
+            protect(g)
 
 
 class _Mean(Cell):
