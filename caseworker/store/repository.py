@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from caseworker.errors import NotFound
-from caseworker.store import permissions
+from caseworker.store import permissions, syncstate
 from caseworker.store.ids import now_iso, uuid7
 from caseworker.store.schema import DATA_VERSION, TABLES
 from caseworker.store.store import Store
@@ -114,6 +114,7 @@ def update(store: Store, table: str, row_id: str, changes: dict[str, Any], *, ac
         if not diff:
             return False
         permissions.check_update(store, table, old, diff)
+        syncstate.keep_base(store, table, old)  # a pulled row is its own base copy until now
         stamp = {"updated_at": now_iso(), "updated_by": store.user.username}
         store.db[table].update(row_id, {**diff, **stamp})
         _outbox(store, table, row_id, "update", {**diff, **stamp}, old.get("version") or 0)
@@ -129,6 +130,7 @@ def delete(store: Store, table: str, row_id: str) -> None:
         if old["deleted"]:
             return
         permissions.check_update(store, table, old, {"deleted": 1})
+        syncstate.keep_base(store, table, old)
         stamp = {"updated_at": now_iso(), "updated_by": store.user.username}
         store.db[table].update(row_id, {"deleted": 1, **stamp})
         _outbox(store, table, row_id, "delete", {"deleted": 1, **stamp}, old.get("version") or 0)

@@ -7,6 +7,13 @@ the server's state, not new edits, so they get no outbox entry (the audit log ge
 Rebase rule for rows with pending local edits: the local values of the pending fields stay in the row and
 their base values stay as they were (so the server still sees the concurrent change and records a
 conflict); every other field and the base copy take the server's values.
+
+Base copies the laptop can derive are not stored (issue 22). A pulled row without pending changes is
+written as the server sent it, every column, so the row itself is the server's copy: it has no `sync_base`
+entry (an older one is dropped). The first local change of such a row copies it into `sync_base` before
+changing it (`keep_base`, which the repository's update and delete and `undelete` call), so every row
+with pending changes still has its base copy, and `bases` reads the copies of those rows only. A first
+sync thus writes no copies at all (they were a sixth of its pages).
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 from caseworker.store.ids import now_iso
-from caseworker.store.schema import CASE_RECORDS, COMMON, TABLES
+from caseworker.store.schema import CASE_RECORDS, COMMON, INSERT_ONLY, TABLES
 from caseworker.store.store import Store
 
 CURSOR_KEY = "sync_cursor"
@@ -121,8 +128,10 @@ def held_behind(store: Store, user: str, upto_seq: int, blocked_rows: set[str]) 
 
 
 def bases(store: Store, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[dict[str, Any], int]]:
-    """The last server copy (data, version) of each (table, row id) that has one. Looked up per table, so
-    each id is one step of the (table_name, row_id) key: cost follows the keys, not the table's size."""
+    """The last server copy (data, version) of each (table, row id) that has one stored: every row with
+    pending changes that the server has sent (a row without pending changes is its own copy and has none
+    stored, see the module's doc). Looked up per table, so each id is one step of the (table_name, row_id)
+    key: cost follows the keys, not the table's size."""
     found: dict[tuple[str, str], tuple[dict[str, Any], int]] = {}
     by_table: dict[str, list[str]] = {}
     for table, row_id in dict.fromkeys(keys):
@@ -137,6 +146,28 @@ def bases(store: Store, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str]
             for row_id, data, version in store.conn.execute(sql, [table, *chunk]):
                 found[(table, row_id)] = (json.loads(data), version or 0)
     return found
+
+
+def keep_base(store: Store, table: str, row: dict[str, Any]) -> None:
+    """Before the first local change of a row the server sent (`row`, as stored now): keep it as the row's
+    base copy, unless one is kept already (the row has pending changes, or its copy came with a push's
+    results). Rows made here (version 0) and insert-only records (the server ignores their base) have none.
+    Call inside the changing transaction, before the row changes."""
+    if table in INSERT_ONLY or table not in TABLES or not row.get("version"):
+        return
+    sql = "SELECT 1 FROM sync_base WHERE table_name = ? AND row_id = ?"
+    if store.conn.execute(sql, [table, row["id"]]).fetchone() is None:
+        _put_base(store, table, row["id"], {c: row.get(c) for c in _COLUMNS[table]}, row["version"])
+
+
+def has_server_copy(store: Store, table: str, row_id: str) -> bool:
+    """The server sent this row at some time: a base copy is kept, or the row as stored is one."""
+    if store.one("SELECT 1 FROM sync_base WHERE table_name = ? AND row_id = ?", [table, row_id]) is not None:
+        return True
+    if table not in TABLES:
+        return False
+    row = store.conn.execute(f"SELECT version FROM {table} WHERE id = ?", [row_id]).fetchone()
+    return row is not None and (row[0] or 0) > 0
 
 
 def _dumps(data: dict[str, Any]) -> str:
@@ -416,6 +447,7 @@ def undelete(store: Store, table: str, row_id: str, changes: dict[str, Any] | No
     with store.transaction() as txn:
         old = repo.get_row(store, table, row_id)
         permissions.check_update(store, table, old, {**changes, "deleted": 0})
+        keep_base(store, table, old)
         stamp = {"updated_at": now_iso(), "updated_by": store.user.username}
         store.db[table].update(row_id, {**changes, "deleted": 0, **stamp})
         repo._outbox(

@@ -4,7 +4,9 @@ the cursor, all in one transaction (a cut sync continues from the last applied p
 A first sync moves the whole scope through here (100,000+ rows), so the page is written with one
 `executemany` per table, and the cases it touched are indexed once per page, in bulk, with the row-building
 functions of `caseworker.store.indexing` (the same rows `indexing.reindex_cases` writes one by one).
-Rows with pending local edits are rebased as `caseworker.store.syncstate` describes.
+Rows with pending local edits are rebased as `caseworker.store.syncstate` describes, and only they get a
+base copy in `sync_base`: any other row is stored as the server sent it and is its own copy (an older copy
+of it is dropped), until a local change keeps one (`syncstate.keep_base`).
 
 A row the laptop cannot store is quarantined (`syncstate.quarantine`) and the rest of the page is applied:
 each row's number columns are checked on the way in (cheap), and only when a table's `executemany` still
@@ -72,6 +74,8 @@ def apply_page(store: Store, changes: Sequence[ChangeLike], new_cursor: int) -> 
         held = syncstate.quarantined_keys(store)
         set_aside: set[tuple[str, str]] = set()
         new_bases: list[tuple] = []
+        stale: list[tuple[str, str]] = []  # rows now their own copy whose stored copy must go
+        copies = store.conn.execute("SELECT EXISTS (SELECT 1 FROM sync_base)").fetchone()[0]
         removals: list[ChangeLike] = []
         persons: list[str] = []
         for change in changes:
@@ -92,7 +96,9 @@ def apply_page(store: Store, changes: Sequence[ChangeLike], new_cursor: int) -> 
             else:  # the common case, kept lean: a first sync moves every row through here
                 values = list(map(data.get, cols))
                 values[0] = change.row_id
-                base = data
+                base = None
+                if copies:
+                    stale.append(key)
             if not syncstate.plainly_storable(table, values):
                 why = syncstate.unstorable(table, values)
                 if why is not None:
@@ -120,8 +126,11 @@ def apply_page(store: Store, changes: Sequence[ChangeLike], new_cursor: int) -> 
                 set_aside |= _write(store, table, rows, sources[table])
         if set_aside:  # no base copy for a row that was not stored: the local one keeps its own
             new_bases = [b for b in new_bases if (b[0], b[1]) not in set_aside]
+            stale = [k for k in stale if k not in set_aside]
         if new_bases:
             store.conn.executemany(_BASE_SQL, new_bases)
+        if stale:
+            store.conn.executemany("DELETE FROM sync_base WHERE table_name = ? AND row_id = ?", stale)
         for change in removals:
             _remove(store, txn, change.table, change.row_id)
         if held:  # stored now, or gone from the scope (a case takes its quarantined records along)

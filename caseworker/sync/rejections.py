@@ -24,7 +24,7 @@ from caseworker.errors import KnownError
 from caseworker.store import repository as repo
 from caseworker.store.schema import CASE_RECORDS, COMMON, TABLES
 from caseworker.store.store import Store
-from caseworker.store.syncstate import ensure_tables
+from caseworker.store.syncstate import ensure_tables, has_server_copy
 
 i18n.register(
     {
@@ -224,5 +224,4 @@ def discard(store: Store, mutation_id: str) -> None:
 
 def _has_base(store: Store, rej: Rejection) -> bool:
     """The server sent this row at some time (so it holds it, whatever the refusal was about)."""
-    sql = "SELECT 1 FROM sync_base WHERE table_name = ? AND row_id = ?"
-    return store.one(sql, [rej.table, rej.row_id]) is not None
+    return has_server_copy(store, rej.table, rej.row_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from pathlib import Path
@@ -318,3 +319,48 @@ def test_a_lost_removal_is_sent_again_after_the_case_changed_again(
         ani.close()
         sri.close()
         srv.close()
+
+
+def _copies(device) -> dict[tuple[str, str], dict]:
+    rows = device.store.conn.execute("SELECT table_name, row_id, data FROM sync_base").fetchall()
+    return {(t, r): json.loads(d) for t, r, d in rows}
+
+
+def test_a_pulled_row_is_its_own_base_copy_until_a_local_change_keeps_one(devices, server):
+    """Issue 22: a pulled row without pending changes keeps no copy in sync_base (it is the server's copy);
+    the first local change keeps the row as it was as the base, so the server still sees what changed on
+    each side: a different field merges, the same field is a conflict. A copy left by an older version is
+    dropped when its row comes again."""
+    ani, sri = devices("ani"), devices("sri")
+    person_id, case_id = ani.new_case(risk="low", presenting_problem="awal")
+    ani.sync()
+    sri.sync()
+    assert _copies(sri) == {}  # nothing kept that the laptop has as it is
+    before = sri.row("cases", case_id)
+    repo.update(sri.store, "cases", case_id, {"risk": "high"})
+    copy = _copies(sri)[("cases", case_id)]
+    assert copy == {k: before[k] for k in copy} and copy["risk"] == "low" and copy["version"] >= 1
+    repo.update(sri.store, "cases", case_id, {"presenting_problem": "kedua"})  # the first copy stays
+    assert _copies(sri)[("cases", case_id)]["presenting_problem"] == "awal"
+    repo.update(ani.store, "cases", case_id, {"presenting_problem": "dari ani"})
+    assert ani.sync().rejected == 0
+    assert sri.sync().conflicts == 1  # presenting_problem: both changed it from 'awal'
+    assert server.rows("cases")[case_id]["risk"] == "high"  # risk only sri changed: taken
+    sri.sync()
+    assert sri.pending() == 0 and ("cases", case_id) not in _copies(sri)  # its own copy again
+    # A copy an older version kept for a row without pending changes goes when the row comes again.
+    with sri.store.transaction():
+        sri.store.conn.execute(
+            "INSERT INTO sync_base (table_name, row_id, data, version) VALUES ('persons', ?, '{}', 1)",
+            [person_id],
+        )
+    repo.update(ani.store, "persons", person_id, {"nickname": "Mel"})
+    ani.sync()
+    sri.sync()
+    assert _copies(sri) == {} and sri.row("persons", person_id)["nickname"] == "Mel"
+    # A deletion keeps the copy too, and the server sees it was based on the row it holds.
+    conflicts = len(server.rows("conflicts"))
+    repo.delete(sri.store, "cases", case_id)
+    assert _copies(sri)[("cases", case_id)]["deleted"] == 0
+    sri.sync()
+    assert server.rows("cases")[case_id]["deleted"] == 1 and len(server.rows("conflicts")) == conflicts
