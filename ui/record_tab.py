@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -48,6 +48,10 @@ class RecordTab(QWidget):
             header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
         else:
             header.setStretchLastSection(True)
+        if wrap:  # rows measured while the tab was hidden (a narrow column) are re-measured at its width
+            self._rows_timer = QTimer(self, singleShot=True, interval=0)
+            self._rows_timer.timeout.connect(self.table.resizeRowsToContents)
+            header.sectionResized.connect(lambda *_: self._rows_timer.start())
         self.empty = label(empty_text, "muted", wrap=True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.table, 1)

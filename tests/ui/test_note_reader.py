@@ -45,6 +45,29 @@ def test_the_notes_list_shows_date_kind_and_author_beside_the_first_lines(qtbot,
     assert table.rowHeight(0) < table.viewport().height()  # one row never fills the list
 
 
+def test_note_rows_are_as_tall_as_their_text_at_the_shown_width(qtbot, window) -> None:  # noqa: ANN001
+    """Seen in the real window at 1366x768: each note row was ~150 px for three lines of text (measured
+    while the tab was hidden and its text column narrow), so the list showed two and a half notes."""
+    window.resize(1366, 728)
+    window.show()
+    view = _view_with_a_long_note(qtbot, window)
+    table = view.notes.table
+    qtbot.waitExposed(table)
+    column = 3
+    qtbot.waitUntil(lambda: table.columnWidth(column) > 300)
+    lines = table.fontMetrics().lineSpacing()
+
+    def fitted() -> bool:  # each row as tall as resizeRowsToContents makes it at the widths now, no more
+        header = table.verticalHeader()
+        return all(
+            table.rowHeight(r) <= max(table.sizeHintForRow(r), header.sectionSizeHint(r))
+            for r in range(table.model().rowCount())
+        )
+
+    qtbot.waitUntil(fitted)
+    assert table.rowHeight(0) <= lines * 6  # the first lines of a note, not a screenful
+
+
 def _check_reader(view) -> None:  # noqa: ANN001
     reader = view.note_window
     assert reader is not None and reader.isVisible()
