@@ -270,6 +270,17 @@ device_reports = Table(
     Column("reported_at", String(30), nullable=False),
 )
 
+# The provincial overview's counts of a month (caseworker.server.web.snapshots): computed by the database
+# in one go for every facility and kabupaten/kota, kept so that a page or an export reads them at once.
+overview_snapshots = Table(
+    "overview_snapshots",
+    metadata,
+    Column("month", String(7), primary_key=True),  # YYYY-MM
+    Column("computed_at", Float, nullable=False),  # unix time
+    Column("max_seq", BigInteger, nullable=False),  # the changelog's last seq then
+    Column("payload", Text, nullable=False),  # JSON: aggregates.raw()
+)
+
 # An admin's TOTP second factor (RFC 6238, pyotp): the shared secret (base32) once confirmed with a code.
 admin_totp = Table(
     "admin_totp",

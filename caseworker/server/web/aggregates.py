@@ -108,15 +108,9 @@ def _person_join(sql: _Sql, case_alias: str = "c") -> str:
     return f"LEFT JOIN changelog p ON p.table_name = 'persons' AND p.row_id = {case_alias}.person_id"
 
 
-def _kab_clause(sql: _Sql, f: Filters) -> str:
-    return f" AND substr({sql.j('p', 'region_code')}, 1, 5) = :kab" if f.kabupaten else ""
-
-
-def _params(f: Filters, **more: Any) -> dict[str, Any]:
-    params: dict[str, Any] = {"start": f.start, "end": f.end, **more}
-    if f.kabupaten:
-        params["kab"] = f.kabupaten
-    return params
+def _kab(sql: _Sql) -> str:
+    """The client's kabupaten/kota code (NULL when the region is unknown)."""
+    return f"substr({sql.j('p', 'region_code')}, 1, 5)"
 
 
 def _active_clause(sql: _Sql) -> str:
@@ -127,7 +121,11 @@ def _active_clause(sql: _Sql) -> str:
     )
 
 
-def active(conn: Connection, f: Filters) -> dict[str, dict[str, dict[str, int]]]:
+# Every statement groups by facility and the clients' kabupaten/kota as well: one computation of a month
+# serves every kabupaten filter (caseworker.server.web.snapshots keeps it), folded by `_fold_*` below.
+
+
+def _active_rows(conn: Connection, f: Filters) -> list[tuple]:
     sql = _Sql(conn)
     birth = sql.day("p", "birth_date")
     age = (
@@ -136,12 +134,12 @@ def active(conn: Connection, f: Filters) -> dict[str, dict[str, dict[str, int]]]
     )
     disabilities = sql.j("p", "disabilities")
     statement = f"""
-SELECT fac, category, stage, sex,
+SELECT fac, kab, category, stage, sex,
        CASE WHEN age IS NULL THEN 'unknown' WHEN age < 5 THEN '0-4' WHEN age < 18 THEN '5-17'
             WHEN age < 60 THEN '18-59' ELSE '60+' END AS age_band,
        disability, desil, count(*)
 FROM (
-  SELECT c.facility_code AS fac,
+  SELECT c.facility_code AS fac, {_kab(sql)} AS kab,
          coalesce({sql.j("c", "category_code")}, 'unknown') AS category,
          coalesce({sql.j("c", "stage")}, 'unknown') AS stage,
          CASE WHEN {sql.j("p", "sex")} IN ('L', 'P') THEN {sql.j("p", "sex")} ELSE 'unknown' END AS sex,
@@ -149,66 +147,94 @@ FROM (
          CASE WHEN coalesce({disabilities}, '') IN ('', '[]', 'null') THEN 'no' ELSE 'yes' END AS disability,
          coalesce({sql.j("p", "dtsen_desil")}, 'unknown') AS desil
   FROM changelog c {_person_join(sql)}
-  WHERE c.table_name = 'cases' AND c.deleted = 0 AND {_active_clause(sql)}{_kab_clause(sql, f)}
+  WHERE c.table_name = 'cases' AND c.deleted = 0 AND {_active_clause(sql)}
 ) x
-GROUP BY fac, category, stage, sex, age_band, disability, desil
+GROUP BY fac, kab, category, stage, sex, age_band, disability, desil
 """
     end = f.end
-    rows = conn.execute(text(statement), _params(f, end_year=int(end[:4]), end_md=end[5:]))
+    params = {"end": end, "end_year": int(end[:4]), "end_md": end[5:]}
+    return [tuple(r) for r in conn.execute(text(statement), params)]
+
+
+def _fold_active(rows: list, kab: str | None) -> dict[str, dict[str, dict[str, int]]]:
     out: dict[str, dict[str, dict[str, int]]] = {}
-    for fac, *values, n in rows:
+    for fac, row_kab, *values, n in rows:
+        if kab and row_kab != kab:
+            continue
         per = out.setdefault(fac or "", {d: defaultdict(int) for d in DIMENSIONS})
         for dimension, value in zip(DIMENSIONS, values, strict=True):
             per[dimension][str(value)] += n
     return {fac: {d: dict(v) for d, v in dims.items()} for fac, dims in out.items()}
 
 
-def opened_closed(
-    conn: Connection, f: Filters
-) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+def active(conn: Connection, f: Filters) -> dict[str, dict[str, dict[str, int]]]:
+    return _fold_active(_active_rows(conn, f), f.kabupaten)
+
+
+def _opened_closed_rows(conn: Connection, f: Filters) -> list[list[tuple]]:
     sql = _Sql(conn)
     first = f.months()[0] + "-01"
     result = []
     for column, extra in (("opened_at", ""), ("closed_at", f" AND {sql.j('c', 'status')} = 'closed'")):
         statement = f"""
-SELECT c.facility_code, substr({sql.day("c", column)}, 1, 7) AS month, count(*)
+SELECT c.facility_code, {_kab(sql)}, substr({sql.day("c", column)}, 1, 7) AS month, count(*)
 FROM changelog c {_person_join(sql)}
 WHERE c.table_name = 'cases' AND c.deleted = 0 AND {sql.day("c", column)} BETWEEN :first AND :end{extra}
-  {_kab_clause(sql, f)}
-GROUP BY c.facility_code, substr({sql.day("c", column)}, 1, 7)
+GROUP BY c.facility_code, {_kab(sql)}, substr({sql.day("c", column)}, 1, 7)
 """
-        counts: dict[str, dict[str, int]] = defaultdict(dict)
-        for fac, month, n in conn.execute(text(statement), _params(f, first=first)):
-            counts[fac or ""][month] = n
-        result.append(dict(counts))
-    return result[0], result[1]
+        result.append([tuple(r) for r in conn.execute(text(statement), {"first": first, "end": f.end})])
+    return result
 
 
-def services(conn: Connection, f: Filters) -> dict[str, dict[str, dict[str, int]]]:
+def _fold_months(rows: list, kab: str | None) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for fac, row_kab, month, n in rows:
+        if not kab or row_kab == kab:
+            counts[fac or ""][month] += n
+    return {fac: dict(per) for fac, per in counts.items()}
+
+
+def opened_closed(
+    conn: Connection, f: Filters
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+    opened, closed = _opened_closed_rows(conn, f)
+    return _fold_months(opened, f.kabupaten), _fold_months(closed, f.kabupaten)
+
+
+def _services_rows(conn: Connection, f: Filters) -> list[tuple]:
     sql = _Sql(conn)
     first = f.months()[0] + "-01"
+    component = f"coalesce({sql.j('i', 'atensi_component')}, 'unknown')"
+    month = f"substr({sql.day('i', 'provided_at')}, 1, 7)"
     statement = f"""
-SELECT c.facility_code, coalesce({sql.j("i", "atensi_component")}, 'unknown'),
-       substr({sql.day("i", "provided_at")}, 1, 7), count(*)
+SELECT c.facility_code, {_kab(sql)}, {component}, {month}, count(*)
 FROM changelog i
 JOIN changelog c ON c.table_name = 'cases' AND c.row_id = i.case_id
 {_person_join(sql)}
 WHERE i.table_name = 'interventions' AND i.deleted = 0 AND c.deleted = 0
-  AND {sql.day("i", "provided_at")} BETWEEN :first AND :end{_kab_clause(sql, f)}
-GROUP BY c.facility_code, coalesce({sql.j("i", "atensi_component")}, 'unknown'),
-         substr({sql.day("i", "provided_at")}, 1, 7)
+  AND {sql.day("i", "provided_at")} BETWEEN :first AND :end
+GROUP BY c.facility_code, {_kab(sql)}, {component}, {month}
 """
+    return [tuple(r) for r in conn.execute(text(statement), {"first": first, "end": f.end})]
+
+
+def _fold_services(rows: list, kab: str | None) -> dict[str, dict[str, dict[str, int]]]:
     out: dict[str, dict[str, dict[str, int]]] = {}
-    for fac, component, month, n in conn.execute(text(statement), _params(f, first=first)):
-        out.setdefault(fac or "", {}).setdefault(component, {})[month] = n
+    for fac, row_kab, component, month, n in rows:
+        if not kab or row_kab == kab:
+            per = out.setdefault(fac or "", {}).setdefault(component, {})
+            per[month] = per.get(month, 0) + n
     return out
 
 
-def overdue(conn: Connection, f: Filters, today: date) -> tuple[dict[str, int], dict[str, int]]:
-    """Open cases (now) with an unfinished task due before `today`, and those tasks, per facility."""
+def services(conn: Connection, f: Filters) -> dict[str, dict[str, dict[str, int]]]:
+    return _fold_services(_services_rows(conn, f), f.kabupaten)
+
+
+def _overdue_rows(conn: Connection, today: date) -> list[tuple]:
     sql = _Sql(conn)
     statement = f"""
-SELECT c.facility_code, count(DISTINCT c.row_id), count(*)
+SELECT c.facility_code, {_kab(sql)}, count(DISTINCT c.row_id), count(*)
 FROM changelog t
 JOIN changelog c ON c.table_name = 'cases' AND c.row_id = t.case_id
 {_person_join(sql)}
@@ -216,66 +242,99 @@ WHERE t.table_name = 'tasks' AND t.deleted = 0 AND c.deleted = 0
   AND coalesce({sql.j("c", "status")}, 'open') <> 'closed'
   AND coalesce({sql.j("t", "done_at")}, '') = ''
   AND coalesce({sql.day("t", "due_date")}, '') <> '' AND {sql.day("t", "due_date")} < :today
-  {_kab_clause(sql, f)}
-GROUP BY c.facility_code
+GROUP BY c.facility_code, {_kab(sql)}
 """
-    cases: dict[str, int] = {}
-    tasks: dict[str, int] = {}
-    for fac, n_cases, n_tasks in conn.execute(text(statement), _params(f, today=today.isoformat())):
-        cases[fac or ""], tasks[fac or ""] = n_cases, n_tasks
-    return cases, tasks
+    return [tuple(r) for r in conn.execute(text(statement), {"today": today.isoformat()})]
 
 
-def referrals(conn: Connection, f: Filters) -> tuple[dict[str, dict[str, int]], dict[str, tuple[int, int]]]:
+def _fold_overdue(rows: list, kab: str | None) -> tuple[dict[str, int], dict[str, int]]:
+    cases: dict[str, int] = defaultdict(int)
+    tasks: dict[str, int] = defaultdict(int)
+    for fac, row_kab, n_cases, n_tasks in rows:  # a case has one client: its kabupaten counts it once
+        if not kab or row_kab == kab:
+            cases[fac or ""] += n_cases
+            tasks[fac or ""] += n_tasks
+    return dict(cases), dict(tasks)
+
+
+def overdue(conn: Connection, f: Filters, today: date) -> tuple[dict[str, int], dict[str, int]]:
+    """Open cases (now) with an unfinished task due before `today`, and those tasks, per facility."""
+    return _fold_overdue(_overdue_rows(conn, today), f.kabupaten)
+
+
+def _referral_rows(conn: Connection, f: Filters) -> list[tuple]:
     sql = _Sql(conn)
     made, changed = sql.day("r", "referred_at"), "substr(r_updated, 1, 10)"
     statement = f"""
-SELECT fac, status, count(*),
+SELECT fac, kab, status, count(*),
        sum(CASE WHEN status IN ('accepted', 'completed', 'declined') THEN {sql.days_between(changed, "made")}
            END),
        sum(CASE WHEN status IN ('accepted', 'completed', 'declined') THEN 1 ELSE 0 END)
 FROM (
-  SELECT c.facility_code AS fac, coalesce({sql.j("r", "status")}, 'sent') AS status, {made} AS made,
-         coalesce({sql.j("r", "updated_at")}, r.changed_at) AS r_updated
+  SELECT c.facility_code AS fac, {_kab(sql)} AS kab, coalesce({sql.j("r", "status")}, 'sent') AS status,
+         {made} AS made, coalesce({sql.j("r", "updated_at")}, r.changed_at) AS r_updated
   FROM changelog r
   JOIN changelog c ON c.table_name = 'cases' AND c.row_id = r.case_id
   {_person_join(sql)}
   WHERE r.table_name = 'referrals' AND r.deleted = 0 AND c.deleted = 0
-    AND {made} BETWEEN :start AND :end{_kab_clause(sql, f)}
+    AND {made} BETWEEN :start AND :end
 ) x
-GROUP BY fac, status
+GROUP BY fac, kab, status
 """
+    rows = conn.execute(text(statement), {"start": f.start, "end": f.end})
+    return [
+        (fac, kab, status, n, int(day_sum or 0), int(answered or 0))
+        for fac, kab, status, n, day_sum, answered in rows
+    ]
+
+
+def _fold_referrals(
+    rows: list, kab: str | None
+) -> tuple[dict[str, dict[str, int]], dict[str, tuple[int, int]]]:
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     days: dict[str, tuple[int, int]] = {}
-    for fac, status, n, day_sum, answered in conn.execute(text(statement), _params(f)):
-        counts[fac or ""][status] = n
+    for fac, row_kab, status, n, day_sum, answered in rows:
+        if kab and row_kab != kab:
+            continue
+        counts[fac or ""][status] = counts[fac or ""].get(status, 0) + n
         before = days.get(fac or "", (0, 0))
-        days[fac or ""] = (before[0] + int(day_sum or 0), before[1] + int(answered or 0))
+        days[fac or ""] = (before[0] + day_sum, before[1] + answered)
     return dict(counts), days
 
 
-def growth(conn: Connection, f: Filters) -> dict[str, dict[str, int]]:
+def referrals(conn: Connection, f: Filters) -> tuple[dict[str, dict[str, int]], dict[str, tuple[int, int]]]:
+    return _fold_referrals(_referral_rows(conn, f), f.kabupaten)
+
+
+GROWTH = ("measured", "stunted", "wasted", "underweight")
+
+
+def _growth_rows(conn: Connection, f: Filters) -> list[tuple]:
     """Children under five (at their latest measurement up to the month's end) of cases open at the
-    month's end: the latest measurement per person chosen in SQL, z-scores computed here."""
+    month's end: the latest measurement per person chosen in SQL, z-scores computed here; (facility,
+    kabupaten, measured, stunted, wasted, underweight)."""
     from caseworker.growth.records import result_for  # the WHO tables load on first use only
 
     sql = _Sql(conn)
     measured = sql.day("m", "measured_at")
     statement = f"""
-SELECT fac, sex, birth, measured, weight, length, position, oedema FROM (
-  SELECT c.facility_code AS fac, {sql.j("p", "sex")} AS sex, {sql.day("p", "birth_date")} AS birth,
-         {measured} AS measured, {sql.j("m", "weight_kg")} AS weight, {sql.j("m", "length_cm")} AS length,
-         {sql.j("m", "position")} AS position, {sql.j("m", "oedema")} AS oedema,
+SELECT fac, kab, sex, birth, measured, weight, length, position, oedema FROM (
+  SELECT c.facility_code AS fac, {_kab(sql)} AS kab, {sql.j("p", "sex")} AS sex,
+         {sql.day("p", "birth_date")} AS birth, {measured} AS measured, {sql.j("m", "weight_kg")} AS weight,
+         {sql.j("m", "length_cm")} AS length, {sql.j("m", "position")} AS position,
+         {sql.j("m", "oedema")} AS oedema,
          ROW_NUMBER() OVER (PARTITION BY c.person_id ORDER BY {measured} DESC, m.seq DESC) AS rn
   FROM changelog m
   JOIN changelog c ON c.table_name = 'cases' AND c.row_id = m.case_id
   {_person_join(sql)}
   WHERE m.table_name = 'measurements' AND m.deleted = 0 AND c.deleted = 0 AND {measured} <= :end
-    AND {_active_clause(sql)}{_kab_clause(sql, f)}
+    AND {_active_clause(sql)}
 ) x WHERE rn = 1
 """
-    out: dict[str, dict[str, int]] = {}
-    for fac, sex, birth, on, weight, length, position, oedema in conn.execute(text(statement), _params(f)):
+    counts: dict[tuple, list[int]] = {}
+    for fac, kab, sex, birth, on, weight, length, position, oedema in conn.execute(
+        text(statement), {"end": f.end}
+    ):
         result = result_for(
             {"sex": sex, "birth_date": birth},
             {
@@ -288,13 +347,27 @@ SELECT fac, sex, birth, measured, weight, length, position, oedema FROM (
         )
         if result is None or result.age_days >= 1856:  # five years: 60 months
             continue
-        counts = out.setdefault(fac or "", dict.fromkeys(("measured", "stunted", "wasted", "underweight"), 0))
-        counts["measured"] += 1
-        for key, indicator in (("stunted", "haz"), ("wasted", "whz"), ("underweight", "waz")):
+        per = counts.setdefault((fac or "", kab), [0, 0, 0, 0])
+        per[0] += 1
+        for i, indicator in ((1, "haz"), (2, "whz"), (3, "waz")):
             z = result.z(indicator)
             if z is not None and indicator not in result.flags and z < -2:
-                counts[key] += 1
+                per[i] += 1
+    return [(fac, kab, *values) for (fac, kab), values in counts.items()]
+
+
+def _fold_growth(rows: list, kab: str | None) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for fac, row_kab, *values in rows:
+        if not kab or row_kab == kab:
+            per = out.setdefault(fac, dict.fromkeys(GROWTH, 0))
+            for key, n in zip(GROWTH, values, strict=True):
+                per[key] += n
     return out
+
+
+def growth(conn: Connection, f: Filters) -> dict[str, dict[str, int]]:
+    return _fold_growth(_growth_rows(conn, f), f.kabupaten)
 
 
 def facility_names(conn: Connection) -> dict[str, str]:
@@ -311,12 +384,37 @@ WHERE p.table_name = 'persons' AND p.deleted = 0 AND length(coalesce({sql.j("p",
     return sorted(code for (code,) in conn.execute(text(statement)) if code)
 
 
-def overview(conn: Connection, f: Filters, today: date) -> Overview:
-    result = Overview(filters=f, facilities=facility_names(conn))
-    result.active = active(conn, f)
-    result.new, result.closed = opened_closed(conn, f)
-    result.services = services(conn, f)
-    result.overdue_cases, result.overdue_tasks = overdue(conn, f, today)
-    result.referrals, result.answer_days = referrals(conn, f)
-    result.growth = growth(conn, f)
+def raw(conn: Connection, month: str, today: date) -> dict[str, Any]:
+    """Every count of the month, by facility and clients' kabupaten/kota, as JSON-ready lists."""
+    f = Filters(month)
+    opened, closed = _opened_closed_rows(conn, f)
+    return {
+        "month": month,
+        "today": today.isoformat(),
+        "facilities": facility_names(conn),
+        "kabupaten": kabupaten_codes(conn),
+        "active": _active_rows(conn, f),
+        "opened": opened,
+        "closed": closed,
+        "services": _services_rows(conn, f),
+        "overdue": _overdue_rows(conn, today),
+        "referrals": _referral_rows(conn, f),
+        "growth": _growth_rows(conn, f),
+    }
+
+
+def fold(counts: dict[str, Any], kabupaten: str | None) -> Overview:
+    """The overview of one kabupaten/kota (None: the whole province) from a month's `raw` counts."""
+    result = Overview(filters=Filters(counts["month"], kabupaten), facilities=dict(counts["facilities"]))
+    result.active = _fold_active(counts["active"], kabupaten)
+    result.new = _fold_months(counts["opened"], kabupaten)
+    result.closed = _fold_months(counts["closed"], kabupaten)
+    result.services = _fold_services(counts["services"], kabupaten)
+    result.overdue_cases, result.overdue_tasks = _fold_overdue(counts["overdue"], kabupaten)
+    result.referrals, result.answer_days = _fold_referrals(counts["referrals"], kabupaten)
+    result.growth = _fold_growth(counts["growth"], kabupaten)
     return result
+
+
+def overview(conn: Connection, f: Filters, today: date) -> Overview:
+    return fold(raw(conn, f.month, today), f.kabupaten)

@@ -12,8 +12,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from caseworker.server import logs
+from caseworker.server.auth import iso
 from caseworker.server.db import Database
-from caseworker.server.web import aggregates, exports, pages, tables
+from caseworker.server.web import aggregates, exports, pages, snapshots, tables
 from caseworker.server.web.pages import render, require
 
 _MONTH = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
@@ -26,12 +27,10 @@ def _filters(month: str | None, kab: str | None) -> aggregates.Filters:
     return aggregates.Filters(chosen, kab if kab and _KAB.match(kab) else None)
 
 
-def _figures(database: Database, f: aggregates.Filters) -> tuple[aggregates.Overview, list[str], float]:
+def _figures(database: Database, f: aggregates.Filters) -> tuple[aggregates.Overview, dict, float]:
     started = time.perf_counter()
-    with database.read() as conn:
-        overview = aggregates.overview(conn, f, datetime.now(UTC).date())
-        kabupaten = aggregates.kabupaten_codes(conn)
-    return overview, kabupaten, (time.perf_counter() - started) * 1000
+    counts = snapshots.counts_of(database, f.month)
+    return aggregates.fold(counts, f.kabupaten), counts, (time.perf_counter() - started) * 1000
 
 
 def routes(router: APIRouter, database: Database) -> None:
@@ -40,7 +39,7 @@ def routes(router: APIRouter, database: Database) -> None:
                       kab: str | None = Query(None, max_length=5)) -> Response:  # fmt: skip
         user = require(database, request, "province")
         f = _filters(month, kab)
-        figures, kabupaten, ms = _figures(database, f)
+        figures, counts, ms = _figures(database, f)
         lang = pages.language(request)
         logs.note("web_overview", ms=round(ms, 1))
         months = aggregates.Filters(datetime.now(UTC).strftime("%Y-%m")).months(24)[::-1]
@@ -49,8 +48,8 @@ def routes(router: APIRouter, database: Database) -> None:
         query = f"month={f.month}" + (f"&kab={f.kabupaten}" if f.kabupaten else "")
         return render(
             request, "overview.html", user=user, filters=f, months=months,
-            kabupaten=tables.kabupaten_choices(kabupaten), tables=tables.build(figures, lang),
-            export_query=query, ms=ms,
+            kabupaten=tables.kabupaten_choices(counts["kabupaten"]), tables=tables.build(figures, lang),
+            export_query=query, ms=ms, counted_at=iso(counts["computed_at"]),
         )  # fmt: skip
 
     @router.get("/web/overview/export.xlsx")

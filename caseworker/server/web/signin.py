@@ -13,7 +13,7 @@ from caseworker.server import auth, logs
 from caseworker.server.auth import Settings
 from caseworker.server.db import Database
 from caseworker.server.errors import ApiError, error_body
-from caseworker.server.web import audit, pages, sessions, totp
+from caseworker.server.web import audit, pages, sessions, snapshots, totp
 from caseworker.server.web.pages import Forbidden, SignInNeeded, language, redirect, render
 
 _CSS = resources.files("caseworker.server.web").joinpath("static/style.css").read_bytes()
@@ -77,6 +77,8 @@ def routes(router: APIRouter, database: Database, settings: Settings) -> None:
         logs.note("web_login", result="factor" if needs_factor else "ok", role=user.role)
         if user.role == "admin" and not needs_factor:
             audit.record(database, user.username, "sign_in")
+        if user.role == "province":
+            snapshots.warm(database)  # this month's and last month's counts, while the officer looks
         response = redirect("/web/totp" if needs_factor else sessions.HOME[user.role])
         sessions.set_cookie(response, sessions.COOKIE, token, max_age=int(sessions.LIFETIME))
         response.delete_cookie(sessions.LOGIN_COOKIE, path="/", secure=True, httponly=True, samesite="strict")

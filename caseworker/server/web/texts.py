@@ -162,6 +162,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "Active cases: opened by the end of the month and not closed by then. Category, stage and the"
         " clients' fields as they are now.",
     ),
+    "web_counted_at": ("Angka dihitung {at} UTC.", "Figures counted {at} UTC."),
     "web_sex_L": ("Laki-laki", "Male"),
     "web_sex_P": ("Perempuan", "Female"),
     "web_unknown": ("Tidak diketahui", "Unknown"),
