@@ -24,7 +24,16 @@ USERNAME_MAX_LENGTH = 100
 
 # Columns naming a row by its id, and columns naming a user.
 ID_COLUMNS = frozenset(
-    {"id", "case_id", "person_id", "related_person_id", "subject_id", "other_person_id", "row_id"}
+    {
+        "id",
+        "case_id",
+        "person_id",
+        "related_person_id",
+        "subject_id",
+        "other_person_id",
+        "row_id",
+        "accepted_case_id",
+    }
 )
 USER_COLUMNS = frozenset(
     {"created_by", "updated_by", "assigned_to", "submitted_by", "decided_by", "resolved_by", "device_user",
@@ -37,7 +46,9 @@ DATE_COLUMNS = frozenset(
      "due_date", "done_at", "submitted_at", "decided_at", "device_at", "server_at", "resolved_at",
      "changed_at"}
 )  # fmt: skip
-FLAG_COLUMNS = frozenset({"deleted", "birth_date_estimated", "confidential", "oedema", "conflict"})
+FLAG_COLUMNS = frozenset(
+    {"deleted", "birth_date_estimated", "confidential", "oedema", "conflict", "share_identity"}
+)
 
 # Longer texts than DEFAULT_MAX_LENGTH, by (table, column) or column.
 MAX_LENGTHS: dict[str, int] = {
@@ -52,6 +63,15 @@ MAX_LENGTHS: dict[str, int] = {
     "case_number": 40,
     "category_code": 20,
     "facility_code": 20,
+    "to_facility": 20,
+    "from_facility": 20,
+    "from_case_number": 40,
+    "received_case_number": 40,
+    "accepted_case_number": 40,
+    "from_facility_name": 500,
+    "decision_reason": 10_000,
+    "consent_by": 500,
+    "referral_inbox.preview": 50_000,
     "sha256": 64,
     "mime": 200,
     "filename": 500,
@@ -98,6 +118,8 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "decision": ("different", "merged"),
     "conflicts.status": ("open", "resolved"),
     "resolution": ("keep_server", "keep_device", "edited"),
+    "referrals.status": ("sent", "accepted", "completed", "declined"),
+    "referral_inbox.status": ("sent", "accepted", "declined"),
 }
 # Text columns holding JSON, and the shape it must have.
 JSON_SHAPES: dict[str, Callable[[Any], bool]] = {
@@ -105,6 +127,8 @@ JSON_SHAPES: dict[str, Callable[[Any], bool]] = {
     "assessments.data": lambda v: isinstance(v, dict),
     "assessments.scores": lambda v: isinstance(v, dict),
     "form_definitions.definition": lambda v: isinstance(v, dict),
+    "shared_sections": lambda v: isinstance(v, list) and all(x in schema.REFERRAL_SECTIONS for x in v),
+    "referral_inbox.preview": lambda v: isinstance(v, dict),
 }
 
 _ID = re.compile(r"[A-Za-z0-9._:\-]{1,64}")

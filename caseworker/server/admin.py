@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, delete, select, update
 
 from caseworker import i18n
 from caseworker.errors import KnownError
+from caseworker.server import facility_directory
 from caseworker.server.auth import hash_password, iso
 from caseworker.server.db import Database, devices, facilities, new_directory_tag, tokens, users
 from caseworker.store.schema import ROLES
@@ -64,17 +65,28 @@ def init(database: Database, admin: str, password: str) -> None:
 
 
 def add_facility(
-    database: Database, code: str, name: str, address: str | None = None, worker_scope: str = "facility"
+    database: Database,
+    code: str,
+    name: str,
+    address: str | None = None,
+    worker_scope: str = "facility",
+    **directory: Any,
 ) -> None:
+    """A new facility. `directory`: its directory entry (facility_directory.directory_values: kind, region,
+    services, contact, external, referral_days), checked before anything is written."""
     if worker_scope not in WORKER_SCOPES:
         raise KnownError("server_bad_scope")
+    listed = facility_directory.directory_values(**directory)
     with database.write() as conn:
         if conn.execute(select(facilities.c.code).where(facilities.c.code == code)).first():
             raise KnownError("server_facility_exists", code=code)
         conn.execute(
-            facilities.insert().values(code=code, name=name, address=address, worker_scope=worker_scope)
+            facilities.insert().values(
+                code=code, name=name, address=address, worker_scope=worker_scope, **listed
+            )
         )
         new_directory_tag(conn, code)
+        facility_directory.directory_changed(conn)  # every laptop of the network lists it
 
 
 def set_facility(
@@ -83,9 +95,11 @@ def set_facility(
     name: str | None = None,
     address: str | None = None,
     worker_scope: str | None = None,
+    **directory: Any,
 ) -> None:
     if worker_scope is not None and worker_scope not in WORKER_SCOPES:
         raise KnownError("server_bad_scope")
+    listed = facility_directory.directory_values(**directory)
     with database.write() as conn:
         row = conn.execute(select(facilities).where(facilities.c.code == code)).first()
         if row is None:
@@ -93,8 +107,11 @@ def set_facility(
         values = {
             k: v for k, v in (("name", name), ("address", address), ("worker_scope", worker_scope)) if v
         }
+        values.update(listed)
         if values:
             conn.execute(update(facilities).where(facilities.c.code == code).values(**values))
+        if values.keys() - {"worker_scope"}:
+            facility_directory.directory_changed(conn)
         if worker_scope and worker_scope != row.worker_scope:
             workers = select(users.c.username).where(users.c.facility_code == code, users.c.role == "worker")
             conn.execute(update(devices).where(devices.c.username.in_(workers)).values(needs_reset=1))
@@ -202,3 +219,9 @@ _FACILITY_USERS = (  # built once: every sync asks
     .where(users.c.facility_code == bindparam("facility"))
     .order_by(users.c.username)
 )
+
+
+def network_directory(database: Database) -> list[dict[str, Any]]:
+    """The network's facility directory, for every device (protocol.FacilityEntry)."""
+    with database.read() as conn:
+        return facility_directory.listing(conn)

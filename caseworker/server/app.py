@@ -315,7 +315,8 @@ def create_app(
         if etag is not None and if_none_match == etag:
             return Response(status_code=304, headers={"ETag": etag})
         users = admin.facility_users(db, pr.facility_code)
-        body = json.dumps({"users": users}, ensure_ascii=False, separators=(",", ":")).encode()
+        listing = {"users": users, "facilities": admin.network_directory(db)}  # one tag covers both
+        body = json.dumps(listing, ensure_ascii=False, separators=(",", ":")).encode()
         etag = etag or f'"{hashlib.sha256(body).hexdigest()[:32]}"'
         if if_none_match == etag:
             return Response(status_code=304, headers={"ETag": etag})

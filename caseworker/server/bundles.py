@@ -107,6 +107,7 @@ def apply(database: Database, path: str, data: bytes) -> tuple[bytes, bf.ReplyBu
     reply.results, reply.update_required = results, update_required or reply.update_required
     if pr.facility_code:
         reply.users = [p.FacilityUser(**u) for u in admin.facility_users(database, pr.facility_code)]
+        reply.facilities = [p.FacilityEntry(**f) for f in admin.network_directory(database)]
     sealed = bf.seal(
         bf.header("reply", device_id, answers=head["bundle_id"]), reply, server_keys(database), keys
     )

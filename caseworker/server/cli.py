@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -128,6 +129,22 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--worker-scope", choices=admin.WORKER_SCOPES, default="facility" if p is fadd else None
         )
+        # The network's directory (issue 19): what laptops show when a worker refers a client.
+        p.add_argument(
+            "--kind", help="upt, dinsos (Dinas Sosial kabupaten/kota), lks or other (e.g. Puskesmas)"
+        )
+        p.add_argument("--region", help="Kemendagri region code, e.g. 35.15 (Kab. Sidoarjo)")
+        p.add_argument(
+            "--services", help="PPKS category codes and ATENSI components, comma-separated: 01,03,terapi"
+        )
+        p.add_argument("--contact", help="phone, e-mail or contact person")
+        p.add_argument(
+            "--external", action=argparse.BooleanOptionalAction, default=None,
+            help="not on Caseworker: referrals to it are printed letters",
+        )  # fmt: skip
+        p.add_argument("--referral-days", type=int, help="days after which an unanswered referral is overdue")
+    flist = facility.add_parser("list", parents=[common], help="the facility directory")
+    flist.add_argument("--json", action="store_true")
 
     user = sub.add_parser("user", help="manage users").add_subparsers(dest="action", required=True)
     uadd = user.add_parser("add", parents=[common])
@@ -196,6 +213,24 @@ def _changes(args: argparse.Namespace, *options: str) -> str:
     return ", ".join(given)
 
 
+DIRECTORY_OPTIONS = ("kind", "region", "services", "contact", "external", "referral-days")
+
+
+def _directory_options(args: argparse.Namespace) -> dict[str, object]:
+    return {name.replace("-", "_"): getattr(args, name.replace("-", "_")) for name in DIRECTORY_OPTIONS}
+
+
+def _list_facilities(found: list[dict[str, object]], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(found, ensure_ascii=False, indent=1))
+        return
+    for f in found:
+        services = ",".join(f["services"])  # type: ignore[arg-type]
+        where = "" if f["on_caseworker"] else "external"
+        print(f"{f['code']}\t{f['name']}\t{f['kind'] or ''}\t{f['region_code'] or ''}\t{services}\t"
+              f"{f['contact'] or ''}\t{where}")  # fmt: skip
+
+
 def _say(key: str, **params: object) -> None:
     print(i18n.text(key, **params), flush=True)
 
@@ -217,14 +252,18 @@ def _run(args: argparse.Namespace) -> None:
         database.create_schema()
         action = (args.command, args.action)
         if action == ("facility", "add"):
-            admin.add_facility(database, args.code, args.name, args.address, args.worker_scope)
+            admin.add_facility(database, args.code, args.name, args.address, args.worker_scope,
+                               **_directory_options(args))  # fmt: skip
             scope = i18n.text(f"server_cli_scope_{args.worker_scope}")
             _say("server_cli_facility_added", code=args.code, name=args.name, scope=scope)
         elif action == ("facility", "set"):
-            admin.set_facility(database, args.code, args.name, args.address, args.worker_scope)
-            changes = _changes(args, "name", "address", "worker-scope")
+            admin.set_facility(database, args.code, args.name, args.address, args.worker_scope,
+                               **_directory_options(args))  # fmt: skip
+            changes = _changes(args, "name", "address", "worker-scope", *DIRECTORY_OPTIONS)
             _say("server_cli_facility_updated" if changes else "server_cli_facility_unchanged", code=args.code,
                  changes=changes)  # fmt: skip
+        elif action == ("facility", "list"):
+            _list_facilities(admin.network_directory(database), args.json)
         elif action == ("user", "add"):
             admin.add_user(database, args.name, args.role, args.facility, args.full_name, _password())
             _say("server_cli_user_added" if args.facility else "server_cli_admin_added", name=args.name,

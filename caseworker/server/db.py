@@ -47,7 +47,9 @@ from caseworker.private_files import prepare_private_file, prepare_sqlite_file
 
 DEFAULT_DATABASE_URL = "sqlite:///caseworker-server.db"
 SEQ_LOCK_KEY = 7_101_977  # pg_advisory_xact_lock key guarding the changelog sequence
-SERVER_DB_VERSION = 1
+# 2: the facility directory's columns (kind, region_code, services, contact, external, referral_due_days;
+# caseworker.server.facility_directory, issue 19), added to older databases by create_schema.
+SERVER_DB_VERSION = 2
 
 metadata = MetaData()
 
@@ -60,6 +62,13 @@ facilities = Table(
     Column("name", Text, nullable=False),
     Column("address", Text),
     Column("worker_scope", String(20), nullable=False, server_default="facility"),
+    # The network's directory (server db version 2, caseworker.server.facility_directory):
+    Column("kind", String(20)),  # upt|dinsos|lks|other
+    Column("region_code", String(20)),  # Kemendagri code
+    Column("services", Text),  # JSON list of PPKS category and ATENSI component codes
+    Column("contact", Text),
+    Column("external", Integer, server_default="0"),  # 1: not on Caseworker (referral letters only)
+    Column("referral_due_days", Integer),  # a referral to it unanswered this long is overdue
 )
 
 # A random tag per facility, new whenever its list of users changes: the ETag of GET /facility/users, also
@@ -331,6 +340,10 @@ class Database:
     def create_schema(self) -> None:
         with self.write() as conn:
             metadata.create_all(conn)
+            from caseworker.server import facility_directory  # (it imports this module)
+
+            if facility_directory.add_columns(conn):  # a database of version 1: devices fetch the directory
+                facility_directory.directory_changed(conn)
             for table in metadata.sorted_tables:  # indexes added since the database was created
                 for index in table.indexes:
                     index.create(conn, checkfirst=True)

@@ -100,6 +100,14 @@ POLICY: dict[str, Rule] = {
         delete=NOBODY,
         writable=frozenset({"status", "resolution", "resolved_by", "resolved_at"}),
     ),
+    # Written by the server for the receiving facility of a referral (server.referrals); only its
+    # supervisors answer it (accept or decline), once.
+    "referral_inbox": Rule(
+        insert=NOBODY,
+        update=SUPERVISORS,
+        delete=NOBODY,
+        writable=frozenset({"status", "decision_reason", "decided_at", "decided_by"}),
+    ),
     # A unit's own instrument version (caseworker.forms.library): a supervisor imports or removes it;
     # nobody changes it, since assessments made with it must open as they were made.
     "form_definitions": Rule(
@@ -131,13 +139,19 @@ TRANSITIONS: dict[tuple[str, str], dict[str, frozenset[tuple[Any, Any]]]] = {
         ),
         SUPERVISOR: frozenset({(_ANY, _ANY)}),
     },
+    ("referral_inbox", "status"): {SUPERVISOR: frozenset({("sent", "accepted"), ("sent", "declined")})},
     ("conflicts", "status"): {
         WORKER: frozenset({("open", "resolved"), ("open", "open")}),
         SUPERVISOR: frozenset({("open", "resolved"), ("open", "open")}),
     },
 }
 # Fields the server fills from the token when the decision they record is made.
-DECIDERS = {("reviews", "decided_by"): "status", ("conflicts", "resolved_by"): "status"}
+DECIDERS = {
+    ("reviews", "decided_by"): "status",
+    ("conflicts", "resolved_by"): "status",
+    ("referral_inbox", "decided_by"): "status",
+}
+SERVER_MADE = frozenset({"conflicts", "referral_inbox"})  # rows only the server inserts
 
 
 class Refused(Exception):
@@ -170,7 +184,9 @@ def check_operation(role: str, table: str, op: str) -> Rule:
     if role not in allowed:
         if table == "form_definitions" and op == "update":
             raise Refused("not_allowed")  # a version is fixed, for supervisors too
-        raise Refused("server_managed" if table == "conflicts" else "decision_requires_supervisor")
+        if table in SERVER_MADE and op != "update":
+            raise Refused("server_managed")
+        raise Refused("decision_requires_supervisor")
     return rule
 
 
@@ -411,6 +427,10 @@ def _check_insert(txn: r.Txn, m: Any, rule: Rule, current: r.Stored | None) -> d
                 raise Refused("reassign_not_allowed")
             data["assigned_to"] = pr.username  # else the worker's own new case could leave their scope
         check_case_number(txn, m.row_id, data.get("case_number"))
+    if m.table == "referrals":  # between facilities: the server stamps and delivers (server.referrals)
+        from caseworker.server import referrals
+
+        referrals.check_insert(txn, data)
     if m.table == "reviews":
         data["submitted_by"] = pr.username
         data["decided_by"] = None
@@ -464,6 +484,13 @@ def _check_update(txn: r.Txn, m: Any, rule: Rule, current: r.Stored) -> dict[str
             raise Refused("reassign_not_allowed")
         if changed & rule.supervisor_only:
             raise Refused("not_allowed")
+    if table in ("referrals", "referral_inbox"):
+        from caseworker.server import referrals
+
+        if table == "referrals":
+            referrals.check_update(txn, current, changed)
+        else:
+            referrals.check_answer({**current.data, **sent}, changed)
     if table == "cases" and "facility_code" in changed:
         from caseworker.server.db import facilities
 

@@ -236,6 +236,10 @@ def _apply(txn: r.Txn, m: p.Mutation) -> p.MutationResult:
     assert current is not None
     if m.table == "conflicts":
         return _resolve(txn, m, current, checked)
+    if m.table == "referral_inbox":  # a supervisor accepts or declines a referral (server.referrals)
+        from caseworker.server import referrals
+
+        return referrals.answer(txn, m, current, checked)
     if m.op == "delete":
         return _delete(txn, m, current)
     return _update(txn, m, current, checked)
@@ -248,6 +252,10 @@ def _insert(txn: r.Txn, m: p.Mutation, data: dict[str, Any]) -> p.MutationResult
         r.rescope_case_children(txn, m.row_id, scope, adopt=lambda child: policy.may_adopt(txn, child, scope))
         policy.note_case_number(txn, m.row_id, data.get("case_number"))
     r.write(txn, m.table, m.row_id, data, 1, scope, new=True)
+    if m.table == "referrals" and data.get("to_facility"):  # to the receiver's inbox (server.referrals)
+        from caseworker.server import referrals
+
+        referrals.delivered(txn, m.row_id, data)
     return p.MutationResult(mutation_id=m.mutation_id, status="applied", version=1)
 
 

@@ -237,6 +237,25 @@ def _v9(db: sqlite_utils.Database) -> None:
             db.execute(f"ALTER TABLE measurements ADD COLUMN {column} REAL")
 
 
+def _v10(db: sqlite_utils.Database) -> None:
+    """Referrals between facilities (issue 19): the referrals' directory columns, the referral_inbox
+    the server fills for the receiving facility, and the local copy of the network's facility directory."""
+    have = {row[1] for row in db.execute("PRAGMA table_info(referrals)").fetchall()}
+    for column, kind in TABLES["referrals"].items():
+        if column not in have:  # a new store made them in v1, from TABLES
+            db.execute(f"ALTER TABLE referrals ADD COLUMN {column} {SQL_TYPES[kind]}")
+    if not db["referral_inbox"].exists():
+        _create_synced(db, "referral_inbox", TABLES["referral_inbox"])
+    db.execute("CREATE INDEX IF NOT EXISTS idx_referral_inbox_status ON referral_inbox(status, referred_at)")
+    if not db["facility_directory"].exists():
+        columns = LOCAL_TABLES["facility_directory"]
+        db.execute(
+            "CREATE TABLE facility_directory (code TEXT PRIMARY KEY, "
+            + ", ".join(f"{c} {SQL_TYPES[t]}" for c, t in columns.items() if c != "code")
+            + ")"
+        )
+
+
 MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (1, _v1),
     (2, _v2),
@@ -247,6 +266,7 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (7, _v7),
     (8, _v8),
     (9, _v9),
+    (10, _v10),
 ]
 assert MIGRATIONS[-1][0] == SCHEMA_VERSION
 

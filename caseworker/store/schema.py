@@ -7,13 +7,14 @@ Dates are ISO strings: `YYYY-MM-DD` for dates, `YYYY-MM-DDTHH:MM:SSZ` (UTC) for 
 from __future__ import annotations
 
 # The local store's version (tables, indexes, triggers): caseworker.store.migrations brings old stores to it.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 # The shape of the synced rows (TABLES). Devices and the server compare this one: a local index or table
 # added by a migration does not make older devices "update required"; a new synced column does.
 # 2: form_definitions (store step 8) and measurements.triceps_mm/subscapular_mm (step 9). An older laptop
 # is told to update before it syncs again: otherwise it would skip the new rows and columns and its cursor
 # would move past them, so that even after its update it would never receive them.
-DATA_VERSION = 2
+# 3: referrals between facilities (store step 10, issue 19): referrals' new columns and referral_inbox.
+DATA_VERSION = 3
 
 COMMON: dict[str, type] = {
     "id": str,  # UUIDv7, made on the device
@@ -123,9 +124,22 @@ TABLES: dict[str, dict[str, type]] = {
     "referrals": {
         "case_id": str,
         "referred_at": str,
-        "to_agency": str,
+        "to_agency": str,  # free text: an agency outside the directory (or the directory entry's name)
         "reason": str,
         "status": str,  # sent|accepted|completed|declined
+        # A referral to a facility of the directory (schema v10, issue 19). To a facility on Caseworker the
+        # server delivers it to that facility's "Rujukan masuk" queue and sets status and decided_* from its
+        # supervisor's answer; to one outside the app (or with no to_facility) a letter is printed.
+        "to_facility": str,  # facility code of the network's directory
+        "from_facility": str,  # set by the server: the case's facility
+        "share_identity": int,  # 1: name, NIK, birth date, address go (never for ABH children: initials)
+        "shared_sections": str,  # JSON list of REFERRAL_SECTIONS the worker ticked
+        "consent_by": str,  # who consented (name and relation), or empty with a legal basis
+        "consent_basis": str,  # persetujuan|putusan_pengadilan|surat_penyerahan|lainnya
+        "decided_at": str,
+        "decided_by": str,
+        "decision_reason": str,  # why the receiving facility declined
+        "received_case_number": str,  # the case the receiving facility opened on accepting
     },
     "tasks": {
         "case_id": str,
@@ -187,6 +201,28 @@ TABLES: dict[str, dict[str, type]] = {
         "changed_at": str,
         "note": str,
     },
+    "referral_inbox": {
+        # Written by the server (issue 19): a referral another facility sent to this one (facility_code),
+        # with only what the sender shared; its supervisor accepts (status accepted: the server opens a case
+        # here with the shared records, accepted_case_id) or declines (the preview is wiped).
+        "facility_code": str,  # the receiving facility
+        "from_facility": str,
+        "from_facility_name": str,
+        "from_case_number": str,
+        "referred_at": str,
+        "reason": str,
+        "share_identity": int,
+        "shared_sections": str,  # JSON list
+        "consent_by": str,
+        "consent_basis": str,
+        "preview": str,  # JSON object: what the supervisor sees before deciding (only what was shared)
+        "status": str,  # sent|accepted|declined
+        "decided_at": str,
+        "decided_by": str,
+        "decision_reason": str,
+        "accepted_case_id": str,
+        "accepted_case_number": str,
+    },
     "form_definitions": {
         # A unit's own instrument (caseworker.forms.library): one row per version, never changed; a new
         # import of the same form id is a new row. The built-in JSON forms are version 1 of their ids.
@@ -198,6 +234,10 @@ TABLES: dict[str, dict[str, type]] = {
         "facility_code": str,
     },
 }
+
+# What a referral may share besides identity (referrals.shared_sections): the case's presenting problem and
+# category ("problem") and its records of these tables. Confidential notes never go.
+REFERRAL_SECTIONS = ("problem", "assessments", "goals", "interventions", "notes", "measurements")
 
 # Records that are only ever inserted: they never conflict in sync.
 INSERT_ONLY = frozenset(
@@ -232,6 +272,20 @@ LOCAL_TABLES: dict[str, dict[str, type]] = {
         "head_name": str,
         "head_nip": str,
         "logo_path": str,
+    },
+    # The network's facility directory as the server last sent it (schema v10, issue 19): where a worker
+    # may refer a client, offline. services: JSON list of PPKS category and ATENSI component codes.
+    "facility_directory": {
+        "code": str,
+        "name": str,
+        "kind": str,  # upt|dinsos|lks|other
+        "region_code": str,
+        "services": str,
+        "contact": str,
+        "address": str,
+        "on_caseworker": int,
+        "referral_due_days": int,
+        "listed": int,  # 0: the server no longer lists it
     },
     "users": {
         "username": str,

@@ -203,7 +203,7 @@ class ReplyTransport:
     def facility_users(self) -> p.FacilityUsersResponse:
         if self.reply.users is None:  # not said: the saved list stays as it is
             raise SyncError("sync_bad_answer", detail="no users")
-        return p.FacilityUsersResponse(users=self.reply.users)
+        return p.FacilityUsersResponse(users=self.reply.users, facilities=self.reply.facilities)
 
     def login(self, username: str, password: str) -> p.LoginResponse:
         raise NotImplementedError

@@ -101,6 +101,7 @@ class ReplyBundle(_Model):
     pages: list[p.PullResponse]
     complete: bool = True  # False: more after the last page, for the next bundle
     users: list[p.FacilityUser] | None = None
+    facilities: list[p.FacilityEntry] | None = None  # the network's directory (issue 19)
     directory_etag: str | None = None
 
     @property

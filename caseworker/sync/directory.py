@@ -7,6 +7,7 @@ supervisor can reassign offline and lists show full names. Refreshed on every co
 from __future__ import annotations
 
 import contextlib
+import json
 
 from caseworker.store.store import Store
 from caseworker.sync import protocol as p
@@ -31,6 +32,29 @@ def save_directory(store: Store, users: list[p.FacilityUser]) -> None:
                 store.conn.execute("UPDATE users SET active = 0 WHERE username = ?", [name])
 
 
+def save_facilities(store: Store, entries: list[p.FacilityEntry] | None) -> None:
+    """Keep the network's facility directory (issue 19); ones the server no longer lists stay, unlisted
+    (a referral made to one still names it). None: the server did not send it (an older server)."""
+    if entries is None:
+        return
+    listed = {e.code for e in entries}
+    with store.transaction():
+        for e in entries:
+            store.conn.execute(
+                "INSERT INTO facility_directory (code, name, kind, region_code, services, contact, address,"
+                " on_caseworker, referral_due_days, listed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"
+                " ON CONFLICT(code) DO UPDATE SET name = excluded.name, kind = excluded.kind,"
+                " region_code = excluded.region_code, services = excluded.services, contact = excluded.contact,"
+                " address = excluded.address, on_caseworker = excluded.on_caseworker,"
+                " referral_due_days = excluded.referral_due_days, listed = 1",
+                [e.code, e.name, e.kind, e.region_code, json.dumps(e.services), e.contact, e.address,
+                 int(e.on_caseworker), e.referral_due_days],
+            )  # fmt: skip
+        for (code,) in store.conn.execute("SELECT code FROM facility_directory WHERE listed = 1").fetchall():
+            if code not in listed:
+                store.conn.execute("UPDATE facility_directory SET listed = 0 WHERE code = ?", [code])
+
+
 def refresh_directory(store: Store, transport: Transport, current_tag: str | None = None) -> bool:
     """Fetch and keep the facility's users; False when the server could not say (an older server).
     `current_tag`: the list's tag as the last pull page gave it; when the saved list carries it, nothing
@@ -44,6 +68,7 @@ def refresh_directory(store: Store, transport: Transport, current_tag: str | Non
             if found is not None:
                 with store.transaction():
                     save_directory(store, found.users)
+                    save_facilities(store, found.facilities)
                     store.set_meta(DIRECTORY_TAG_KEY, etag or "")
             return True
         return False
@@ -51,6 +76,9 @@ def refresh_directory(store: Store, transport: Transport, current_tag: str | Non
     if fetch is None:
         return False
     with contextlib.suppress(SyncError):
-        save_directory(store, fetch().users)
+        found = fetch()
+        with store.transaction():
+            save_directory(store, found.users)
+            save_facilities(store, found.facilities)
         return True
     return False

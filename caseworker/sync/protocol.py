@@ -214,10 +214,28 @@ class FacilityUser(UserInfo):
     active: bool = True
 
 
+class FacilityEntry(_Model):
+    """One facility of the network's directory (issue 19): where a worker may refer a client, offline.
+    `services`: the PPKS category codes ("03") and ATENSI component codes ("terapi") it serves;
+    `on_caseworker`: False for a service outside the app (a referral to it is a printed letter)."""
+
+    code: str
+    name: str
+    kind: str | None = None  # upt|dinsos|lks|other
+    region_code: str | None = None  # Kemendagri code (kabupaten/kota or finer)
+    services: list[str] = Field(default_factory=list)
+    contact: str | None = None
+    address: str | None = None
+    on_caseworker: bool = True
+    referral_due_days: int | None = None  # a referral not answered in this many days is overdue
+
+
 class FacilityUsersResponse(_Model):
-    """The people of the caller's facility, so a device can name them and reassign cases offline."""
+    """The people of the caller's facility, so a device can name them and reassign cases offline, and
+    (servers from 2026-12 on) the network's facility directory, under the same ETag."""
 
     users: list[FacilityUser]
+    facilities: list[FacilityEntry] | None = None
 
 
 class FacilityInfo(_Model):

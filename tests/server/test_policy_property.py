@@ -29,7 +29,7 @@ from sqlalchemy import create_engine, text
 from caseworker.domain import fields
 from caseworker.server import admin
 from caseworker.server.db import metadata
-from caseworker.store.schema import COMMON, DATA_VERSION, TABLES
+from caseworker.store.schema import COMMON, DATA_VERSION, REFERRAL_SECTIONS, TABLES
 from tests.core.sync_support import PASSWORD, USERS, Device, Server, cheap_crypto
 from tests.server.helpers import Device as RawDevice
 
@@ -64,6 +64,8 @@ def make_machine(url_for_example):
             self.tmp = Path(tempfile.mkdtemp(prefix="cw-policy-prop-"))
             self.server = Server(url_for_example(self.tmp), sda_scope="facility")
             admin.add_user(self.server.db, "root", "admin", None, None, PASSWORD)
+            # A service outside the app: referrals to it are letters
+            admin.add_facility(self.server.db, "PKM", "Puskesmas Candi", external=True)
             self.raw = {n: RawDevice(self.server.client, n) for n in NAMES}
             self.laptops: dict[str, Device] = {}
             self.ids: list[str] = []  # every id seen anywhere, of any facility: references to draw from
@@ -135,8 +137,51 @@ def make_machine(url_for_example):
                     "measured_at": "2026-10-17",
                     "weight_kg": 9.5,
                 },  # fmt: skip
+                "referrals": {
+                    "case_id": case_id,
+                    "to_facility": ["MLG", "SDA", "PKM"][pick % 3],
+                    "reason": "rujukan",
+                    "share_identity": pick % 2,
+                    "shared_sections": json.dumps(
+                        ["problem", "notes", "measurements", "assessments"][: pick % 5]
+                    ),
+                    "consent_basis": "persetujuan",
+                },  # fmt: skip
             }
             return rows.get(table, {"case_id": case_id})
+
+        @rule(name=st.sampled_from(NAMES), pick=PICK, to=st.sampled_from(["MLG", "SDA", "PKM", "NOPE"]),
+              identity=st.booleans(), sections=st.lists(st.sampled_from(REFERRAL_SECTIONS), unique=True),
+              abh=st.booleans())  # fmt: skip
+        def refer(
+            self, name: str, pick: int, to: str, identity: bool, sections: list[str], abh: bool
+        ) -> None:
+            """Someone refers a case on the server (any facility's) to a facility, sharing some of it."""
+            cases = sorted(r for (t, r) in self._rows() if t == "cases")
+            if not cases:
+                return
+            case_id = cases[pick % len(cases)]
+            if abh:  # a child in conflict with the law: its identity must never reach the receiver
+                self._send(name, [{"mutation_id": str(uuid.uuid4()), "table": "cases", "op": "update",
+                                   "row_id": case_id, "fields": {"category_code": "03"}, "base": None,
+                                   "base_version": 0, "created_at": "2026-10-17T08:00:00Z"}])  # fmt: skip
+            fields = {"case_id": case_id, "to_facility": to, "reason": "rujukan", "share_identity": int(identity),
+                      "shared_sections": json.dumps(sections), "consent_basis": "persetujuan"}  # fmt: skip
+            self._send(name, [{"mutation_id": str(uuid.uuid4()), "table": "referrals", "op": "insert",
+                               "row_id": str(uuid.uuid4()), "fields": fields,
+                               "created_at": "2026-10-17T08:00:00Z"}])  # fmt: skip
+
+        @rule(name=st.sampled_from([*NAMES, "rina", "rina", "sri", "sri"]), pick=PICK, decline=st.booleans(),
+              reason=st.sampled_from([None, "penuh"]))  # fmt: skip
+        def answer_referral(self, name: str, pick: int, decline: bool, reason: str | None) -> None:
+            """Someone answers a referral waiting in an inbox (its id is the referral's)."""
+            waiting = sorted(r for (t, r) in self._rows() if t == "referral_inbox")
+            if not waiting:
+                return
+            fields = {"status": "declined", "decision_reason": reason} if decline else {"status": "accepted"}
+            self._send(name, [{"mutation_id": str(uuid.uuid4()), "table": "referral_inbox", "op": "update",
+                               "row_id": waiting[pick % len(waiting)], "fields": fields, "base": {"status": "sent"},
+                               "base_version": 1, "created_at": "2026-10-17T08:00:00Z"}])  # fmt: skip
 
         @rule(name=st.sampled_from(NAMES), table=st.sampled_from(TABLE_NAMES),
               op=st.sampled_from(["insert", "insert", "update", "delete"]), pick=PICK, data=st.data())  # fmt: skip
@@ -200,7 +245,7 @@ def make_machine(url_for_example):
             """An applied change that decides something was made by a supervisor."""
             values = m["fields"]
             decides = (
-                m["table"] == "duplicate_decisions"
+                m["table"] in ("duplicate_decisions", "referral_inbox")
                 or (m["table"] == "reviews" and values.get("status") in DECISIONS)
                 or (m["table"] == "assessments" and values.get("review_status") in DECISIONS)
             )
@@ -240,7 +285,28 @@ def make_machine(url_for_example):
 
         @invariant()
         def server_owned_fields_hold_the_servers_values(self) -> None:
-            for key, row in self._rows().items():
+            rows = self._rows()
+            accepted = {r["accepted_case_id"]: r for (t, _), r in rows.items()
+                        if t == "referral_inbox" and r.get("accepted_case_id")}  # fmt: skip
+            for key, row in rows.items():
+                if key[0] == "referral_inbox":  # made by the server, answered by a supervisor there
+                    assert row["created_by"] == "server"
+                    assert row["decided_by"] in (None, *self.writers.get(key, ()))
+                    if row["status"] == "declined":
+                        assert row["preview"] is None and row["reason"] is None  # nothing of the client
+                    continue
+                if key not in self.inserter and key[0] != "conflicts":  # opened on accepting a referral
+                    if key[0] == "persons":  # a stand-in for a withheld identity
+                        cases = [rows.get(("cases", c), {}) for c in accepted]
+                        assert any(c.get("person_id") == key[1] for c in cases), key
+                        continue
+                    case = row if key[0] == "cases" else rows.get(("cases", row.get("case_id")), {})
+                    assert case.get("id") in accepted, key
+                    continue
+                if key[0] == "referrals" and row.get("to_facility"):
+                    assert row["from_facility"] == FACILITY[self.inserter[key]]
+                    inbox = rows.get(("referral_inbox", key[1]))
+                    assert row["status"] == (inbox["status"] if inbox else row["status"])
                 if key[0] == "conflicts":
                     assert row["created_by"] == "server"
                     assert row["resolved_by"] in (None, *self.writers.get(key, ()))
@@ -262,6 +328,9 @@ def make_machine(url_for_example):
                     assert FACILITY[row["decided_by"]] == case.get("facility_code")
                 if table == "duplicate_decisions":
                     assert ROLE[row["created_by"]] == "supervisor"
+                if table == "referral_inbox" and row.get("status") != "sent":
+                    assert ROLE.get(row["decided_by"]) == "supervisor"
+                    assert FACILITY[row["decided_by"]] == row["facility_code"]
                 if table == "cases" and row.get("status") == "closed" and row.get("version", 1) > 1:
                     closures = [r for (t, _), r in rows.items() if t == "reviews" and r.get("kind") == "closure"
                                 and r.get("subject_id") == row["id"] and not r.get("deleted")]  # fmt: skip
@@ -270,6 +339,24 @@ def make_machine(url_for_example):
                         and max(closures, key=lambda r: (r["submitted_at"] or "", r["id"]))["status"]
                         == "approved"
                     )
+
+        @invariant()
+        def withheld_identities_stay_home(self) -> None:
+            """A case opened from a referral names the sender's person only if the identity was shared and
+            the child is not ABH at the time of sending (a stand-in with initials otherwise)."""
+            rows = self._rows()
+            for (table, rid), inbox in rows.items():
+                if table != "referral_inbox" or not inbox.get("accepted_case_id"):
+                    continue
+                preview = json.loads(inbox["preview"])
+                case = rows[("cases", inbox["accepted_case_id"])]
+                referral = rows[("referrals", rid)]
+                source = rows[("cases", referral["case_id"])]
+                if preview["identity_withheld"]:
+                    assert case["person_id"] != source["person_id"]
+                    assert "nik" not in preview and "address" not in preview
+                else:
+                    assert case["person_id"] == source["person_id"]
 
         @invariant()
         def every_stored_value_can_be_stored_by_a_laptop(self) -> None:
@@ -299,6 +386,8 @@ def _in_scope(
 
     if table == "cases":
         return case_visible(row)
+    if table == "referral_inbox":  # the receiving facility's, but not its workers limited to their own cases
+        return row.get("facility_code") == facility and not assigned
     if table in ("persons", "relations") or (table == "conflicts" and not row.get("case_id")):
         person_id = row["id"] if table == "persons" else row.get("person_id")
         if table == "conflicts":
