@@ -35,6 +35,14 @@ i18n.register(
             "mengimpor atau menghapus instrumen (hanya supervisor)",
             "import or remove instruments (supervisors only)",
         ),
+        "perm_referral_answer": (
+            "menerima atau menolak rujukan masuk (hanya supervisor)",
+            "accept or decline incoming referrals (supervisors only)",
+        ),
+        "perm_referral_inbox": (
+            "membuat rujukan masuk (hanya server yang membuatnya)",
+            "create incoming referrals (only the server makes them)",
+        ),
         "perm_form_fixed": (
             "mengubah versi instrumen yang sudah ada (impor versi baru)",
             "change an existing instrument version (import a new version)",
@@ -85,6 +93,8 @@ def check_insert(store: Store, table: str, row: dict[str, Any]) -> None:
         return
     if table in ("persons", "relations"):
         return
+    if table == "referral_inbox":
+        raise _deny("perm_referral_inbox")
     _check_case(store, row.get("case_id"))
     if table in ("assessments", "reviews") and row.get(_REVIEW_FIELD[table]) in ("approved", "returned"):
         if not store.user.is_supervisor:
@@ -116,6 +126,12 @@ def check_update(store: Store, table: str, old: dict[str, Any], diff: dict[str, 
             raise _deny("perm_not_your_case")
         return
     if table == "relations":
+        return
+    if table == "referral_inbox":  # the receiving facility's supervisors answer (store.referrals)
+        if not store.user.is_supervisor:
+            raise _deny("perm_referral_answer")
+        if old.get("facility_code") != store.user.facility_code:
+            raise _deny("perm_other_facility")
         return
     if table == "form_definitions":  # a version is fixed: only a supervisor's removal (a tombstone)
         if not store.user.is_supervisor:
