@@ -280,14 +280,17 @@ device_reports = Table(
 )
 
 # The provincial overview's counts of a month (caseworker.server.web.snapshots): computed by the database
-# in one go for every facility and kabupaten/kota, kept so that a page or an export reads them at once.
+# in one go for every facility and kabupaten/kota, kept per kabupaten/kota ('' = the whole province) so that
+# a page or an export reads its own at once.
 overview_snapshots = Table(
     "overview_snapshots",
     metadata,
-    Column("month", String(7), primary_key=True),  # YYYY-MM
+    Column("month", String(7), nullable=False),  # YYYY-MM
+    Column("kabupaten", String(5), nullable=False),  # Kemendagri code, '' for the province
     Column("computed_at", Float, nullable=False),  # unix time
     Column("max_seq", BigInteger, nullable=False),  # the changelog's last seq then
-    Column("payload", Text, nullable=False),  # JSON: aggregates.raw()
+    Column("payload", Text, nullable=False),  # JSON: aggregates.to_json(Overview)
+    PrimaryKeyConstraint("month", "kabupaten"),
 )
 
 # An admin's TOTP second factor (RFC 6238, pyotp): the shared secret (base32) once confirmed with a code.

@@ -416,5 +416,35 @@ def fold(counts: dict[str, Any], kabupaten: str | None) -> Overview:
     return result
 
 
+def fold_all(counts: dict[str, Any]) -> dict[str, Overview]:
+    """The province's overview ('') and every kabupaten/kota's, in two passes over the counts."""
+    by_kab: dict[str, dict[str, Any]] = {}
+    for key in ("active", "opened", "closed", "services", "overdue", "referrals", "growth"):
+        for row in counts[key]:
+            if row[1]:
+                by_kab.setdefault(row[1], {k: [] for k in ("active", "opened", "closed", "services", "overdue",
+                                                          "referrals", "growth")})[key].append(row)  # fmt: skip
+    out = {"": fold(counts, None)}
+    for kab, rows in by_kab.items():
+        out[kab] = fold({**counts, **rows}, kab)
+    return out
+
+
+def to_json(o: Overview) -> dict[str, Any]:
+    return {
+        "month": o.filters.month, "kabupaten": o.filters.kabupaten, "facilities": o.facilities,
+        "active": o.active, "new": o.new, "closed": o.closed, "services": o.services,
+        "overdue_cases": o.overdue_cases, "overdue_tasks": o.overdue_tasks, "referrals": o.referrals,
+        "answer_days": {k: list(v) for k, v in o.answer_days.items()}, "growth": o.growth,
+    }  # fmt: skip
+
+
+def from_json(data: dict[str, Any]) -> Overview:
+    fields = set(Overview.__dataclass_fields__) - {"filters"}
+    values = {k: v for k, v in data.items() if k in fields}
+    values["answer_days"] = {k: tuple(v) for k, v in values["answer_days"].items()}
+    return Overview(filters=Filters(data["month"], data["kabupaten"]), **values)
+
+
 def overview(conn: Connection, f: Filters, today: date) -> Overview:
     return fold(raw(conn, f.month, today), f.kabupaten)

@@ -29,8 +29,8 @@ def _filters(month: str | None, kab: str | None) -> aggregates.Filters:
 
 def _figures(database: Database, f: aggregates.Filters) -> tuple[aggregates.Overview, dict, float]:
     started = time.perf_counter()
-    counts = snapshots.counts_of(database, f.month)
-    return aggregates.fold(counts, f.kabupaten), counts, (time.perf_counter() - started) * 1000
+    data = snapshots.overview_of(database, f.month, f.kabupaten)
+    return aggregates.from_json(data), data, (time.perf_counter() - started) * 1000
 
 
 def routes(router: APIRouter, database: Database) -> None:
@@ -48,7 +48,7 @@ def routes(router: APIRouter, database: Database) -> None:
         query = f"month={f.month}" + (f"&kab={f.kabupaten}" if f.kabupaten else "")
         return render(
             request, "overview.html", user=user, filters=f, months=months,
-            kabupaten=tables.kabupaten_choices(counts["kabupaten"]), tables=tables.build(figures, lang),
+            kabupaten=tables.kabupaten_choices(counts["kabupaten_codes"]), tables=tables.build(figures, lang),
             export_query=query, ms=ms, counted_at=iso(counts["computed_at"]),
         )  # fmt: skip
 

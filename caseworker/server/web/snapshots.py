@@ -16,10 +16,10 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from caseworker.server import logs
-from caseworker.server.db import Database, max_seq, overview_snapshots, upsert
+from caseworker.server.db import Database, max_seq, overview_snapshots
 from caseworker.server.web import aggregates
 
 FRESH = 600.0  # seconds a month's counts are shown as they are after the changelog moved
@@ -32,21 +32,25 @@ def _today() -> str:
     return datetime.now(UTC).date().isoformat()
 
 
-def compute(database: Database, month: str) -> dict[str, Any]:
+def compute(database: Database, month: str) -> None:
+    """Count `month` and keep its overview for the province and for every kabupaten/kota."""
     started = time.perf_counter()
     today = datetime.now(UTC).date()
     with database.read() as conn:
         seq = max_seq(conn)
         counts = aggregates.raw(conn, month, today)
-    payload = json.dumps(counts, separators=(",", ":"))
+    extra = {"kabupaten_codes": counts["kabupaten"], "today": counts["today"]}
+    rows = [
+        {"month": month, "kabupaten": kab, "max_seq": seq,
+         "payload": json.dumps({**aggregates.to_json(o), **extra}, separators=(",", ":"))}
+        for kab, o in aggregates.fold_all(counts).items()
+    ]  # fmt: skip
     now = time.time()
     with database.write() as conn:
-        upsert(conn, overview_snapshots, {"month": month, "computed_at": now, "max_seq": seq, "payload": payload},
-               ["month"])  # fmt: skip
-    logs.event(
-        "overview_counted", month=month, ms=round((time.perf_counter() - started) * 1000), bytes=len(payload)
-    )
-    return {**counts, "computed_at": now}
+        conn.execute(delete(overview_snapshots).where(overview_snapshots.c.month == month))
+        conn.execute(overview_snapshots.insert(), [{**row, "computed_at": now} for row in rows])
+    ms = round((time.perf_counter() - started) * 1000)
+    logs.event("overview_counted", month=month, ms=ms, kabupaten=len(rows) - 1)
 
 
 def _count_once(database: Database, month: str) -> None:
@@ -79,29 +83,43 @@ def refresh_in_background(database: Database, month: str) -> None:
     ).start()
 
 
-def _stored(database: Database, month: str) -> tuple[dict[str, Any] | None, bool]:
-    """The kept counts of `month` (with their computed_at) and whether they are current."""
+def _stored(
+    database: Database, month: str, kabupaten: str | None = None
+) -> tuple[dict[str, Any] | None, bool]:
+    """The kept overview of `month` and a kabupaten/kota (None: the province) as JSON, with its
+    computed_at, and whether the month's counts are current. A month counted without that kabupaten has
+    none of its clients: its overview is then the province's emptied."""
+    c = overview_snapshots.c
     with database.read() as conn:
-        row = conn.execute(select(overview_snapshots).where(overview_snapshots.c.month == month)).first()
+        row = conn.execute(
+            select(overview_snapshots).where(c.month == month, c.kabupaten == (kabupaten or ""))
+        ).first()
         if row is None:
-            return None, False
+            row = conn.execute(select(overview_snapshots).where(c.month == month, c.kabupaten == "")).first()
+            if row is None:
+                return None, False
+            data = json.loads(row.payload)
+            data = {**aggregates.to_json(aggregates.Overview(aggregates.Filters(month, kabupaten), data["facilities"])),
+                    "kabupaten_codes": data["kabupaten_codes"], "today": data["today"]}  # fmt: skip
+        else:
+            data = json.loads(row.payload)
         moved = max_seq(conn) != row.max_seq
-    counts = json.loads(row.payload)
-    counts["computed_at"] = row.computed_at
-    current = counts.get("today") == _today() and (not moved or time.time() - row.computed_at < FRESH)
-    return counts, current
+    data["computed_at"] = row.computed_at
+    current = data.get("today") == _today() and (not moved or time.time() - row.computed_at < FRESH)
+    return data, current
 
 
-def counts_of(database: Database, month: str) -> dict[str, Any]:
-    """A month's counts for a page: kept ones at once (counted anew in the background when old)."""
-    counts, current = _stored(database, month)
-    if counts is None:
+def overview_of(database: Database, month: str, kabupaten: str | None) -> dict[str, Any]:
+    """A page's overview (JSON, aggregates.from_json): kept at once, counted anew in the background when
+    old; a month never counted is counted while the page waits."""
+    data, current = _stored(database, month, kabupaten)
+    if data is None:
         _count_once(database, month)
-        counts, current = _stored(database, month)
-        assert counts is not None
+        data, current = _stored(database, month, kabupaten)
+        assert data is not None
     if not current:
         refresh_in_background(database, month)
-    return counts
+    return data
 
 
 def warm(database: Database) -> None:
