@@ -30,6 +30,7 @@ LOGIN_COOKIE = "__Host-cw_login"  # the sign-in form's CSRF token, before there 
 LANG_COOKIE = "cw_lang"
 LIFETIME = 8 * 3600.0
 IDLE = 30 * 60.0
+TOUCH = 60.0
 WEB_ROLES = frozenset({"admin", "province"})
 HOME = {"admin": "/web/admin/devices", "province": "/web/overview"}
 
@@ -81,18 +82,21 @@ def current(database: Database, request: Request, now: float) -> WebUser | None:
     if not token or len(token) > 100:
         return None
     hashed = _hash(token)
-    with database.write() as conn:
+    with database.read() as conn:
         row = conn.execute(
             select(web_sessions, users.c.role, users.c.active, users.c.full_name)
             .join(users, users.c.username == web_sessions.c.username)
             .where(web_sessions.c.token_hash == hashed)
         ).first()
-        if row is None:
-            return None
-        if row.expires_at <= now or row.seen_at + IDLE <= now or not row.active or row.role not in WEB_ROLES:
+    if row is None:
+        return None
+    if row.expires_at <= now or row.seen_at + IDLE <= now or not row.active or row.role not in WEB_ROLES:
+        with database.write() as conn:
             conn.execute(delete(web_sessions).where(web_sessions.c.token_hash == hashed))
-            return None
-        conn.execute(update(web_sessions).where(web_sessions.c.token_hash == hashed).values(seen_at=now))
+        return None
+    if now - row.seen_at > TOUCH:  # the idle timer restarts (written at most once a minute)
+        with database.write() as conn:
+            conn.execute(update(web_sessions).where(web_sessions.c.token_hash == hashed).values(seen_at=now))
     return WebUser(row.username, row.role, row.full_name, row.csrf, hashed, bool(row.second_factor))
 
 
