@@ -237,3 +237,20 @@ def test_a_worker_made_province_loses_the_sync_api_at_once(browser: Browser, peo
         json={"refresh_token": device.login_response["refresh_token"], "device_id": device.device_id},
     )
     assert refreshed.status_code == 403
+
+
+def test_facilities_carry_the_directory_fields(browser: Browser, people: Database):
+    browser.sign_in("root", PASSWORD)
+    page = "/web/admin/facilities"
+    answer = browser.post(page, "/web/admin/facilities/add", code="LKS1", name="LKS Harapan", directory="1",
+                          kind="lks", region="35.15", services="01, perawatan_pengasuhan", contact="031-123",
+                          referral_days="10", external="1")  # fmt: skip
+    assert answer.status_code == 303, answer.text
+    bad = browser.post(page, "/web/admin/facilities/add", code="LKS2", name="X", directory="1", kind="pabrik")
+    assert bad.status_code == 400
+    listed = browser.get(page).text
+    assert "LKS Harapan" in listed and "031-123" in listed and "01, perawatan_pengasuhan" in listed
+    assert browser.post(page, "/web/admin/facilities/set", code="LKS1", directory="1", contact="031-999",
+                        services="01").status_code == 303  # fmt: skip
+    entry = {e["code"]: e for e in admin.network_directory(people)}["LKS1"]
+    assert entry["contact"] == "031-999" and entry["services"] == ["01"] and entry["kind"] == "lks"

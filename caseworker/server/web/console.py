@@ -5,6 +5,7 @@ never in URLs (the access log records paths)."""
 
 from __future__ import annotations
 
+import json
 import time
 
 from fastapi import APIRouter, Request
@@ -13,7 +14,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from caseworker.errors import KnownError
-from caseworker.server import admin, logs
+from caseworker.server import admin, facility_directory, logs
 from caseworker.server.db import Database, facilities, users
 from caseworker.server.web import audit, console_data, pages, sessions, totp
 from caseworker.server.web.pages import redirect, render, require
@@ -24,9 +25,32 @@ SECTIONS = ("devices", "users", "facilities", "logins", "health", "audit", "totp
 FACILITY_FORM = ("code", "name", "address", "worker_scope")
 
 
+def _directory(f: dict[str, str]) -> dict[str, object]:
+    """The facility directory's fields of a form (issue 19's columns, checked by admin/facility_directory):
+    only those the form carries, so a form without them changes none."""
+    if "directory" not in f:
+        return {}
+    values: dict[str, object] = {
+        "kind": f.get("kind") or None,
+        "region": f.get("region", "").strip() or None,
+        "services": f.get("services", ""),
+        "contact": f.get("contact", ""),
+        "external": f.get("external") == "1",
+    }
+    days = f.get("referral_days", "").strip()
+    if days.isdigit():
+        values["referral_days"] = int(days)
+    return {k: v for k, v in values.items() if v is not None}
+
+
 def _facility_rows(database: Database) -> tuple[list[str], list[dict]]:
     with database.read() as conn:
         rows = [dict(r._mapping) for r in conn.execute(select(facilities).order_by(facilities.c.code))]
+    for row in rows:
+        try:
+            row["services_text"] = ", ".join(json.loads(row.get("services") or "[]"))
+        except ValueError:
+            row["services_text"] = row.get("services")
     return [c.name for c in facilities.columns], rows
 
 
@@ -57,7 +81,8 @@ def routes(router: APIRouter, database: Database) -> None:
 
     def facilities_page(request: Request, user: WebUser, status: int = 200, error: str | None = None):
         columns, rows = _facility_rows(database)
-        return page(request, user, "facilities", status, error, columns=columns, rows=rows)
+        return page(request, user, "facilities", status, error, columns=columns, rows=rows,
+                    kinds=getattr(facility_directory, "KINDS", ()), directory="kind" in columns)  # fmt: skip
 
     def users_page(request: Request, user: WebUser, status: int = 200, error: str | None = None):
         codes = [r["code"] for r in _facility_rows(database)[1]]
@@ -92,11 +117,12 @@ def routes(router: APIRouter, database: Database) -> None:
         code, name = f.get("code", "").strip().upper(), f.get("name", "").strip()
         if not code or not name:
             return facilities_page(request, user, 400, pages.t(pages.language(request), "web_required"))
+        directory = _directory(f)
         return await act(
             request, user, facilities_page, "facility_add", code,
             lambda: admin.add_facility(database, code, name, f.get("address") or None,
-                                       f.get("worker_scope") or "facility"),
-            scope=f.get("worker_scope") or "facility",
+                                       f.get("worker_scope") or "facility", **directory),
+            scope=f.get("worker_scope") or "facility", fields=sorted(directory),
         )  # fmt: skip
 
     @router.post("/web/admin/facilities/set")
@@ -104,11 +130,12 @@ def routes(router: APIRouter, database: Database) -> None:
         user = require(database, request, "admin")
         f = await pages.form_of(request, user)
         code = f.get("code", "")
-        changed = [k for k in ("name", "address", "worker_scope") if f.get(k)]
+        directory = _directory(f)
+        changed = [k for k in ("name", "address", "worker_scope") if f.get(k)] + sorted(directory)
         return await act(
             request, user, facilities_page, "facility_set", code,
             lambda: admin.set_facility(database, code, f.get("name") or None, f.get("address") or None,
-                                       f.get("worker_scope") or None),
+                                       f.get("worker_scope") or None, **directory),
             fields=changed,
         )  # fmt: skip
 
