@@ -75,3 +75,14 @@ def test_the_editable_install_and_the_source_tree_agree(fresh_lookup: None):
     """Whichever way it is found here (editable finder or the folder beside the package), it is this
     repository's resources/ folder."""
     assert paths.resources_dir().resolve() == (ROOT / "resources").resolve()
+
+
+def test_the_web_pages_templates_and_style_go_into_the_wheel():
+    """caseworker.server.web reads its templates and style sheet from the package (issue 20)."""
+    from fnmatch import fnmatch
+
+    globs = CONFIG["package-data"]["caseworker.server.web"]
+    folder = ROOT / "caseworker" / "server" / "web"
+    files = [p.relative_to(folder).as_posix() for sub in ("templates", "static") for p in (folder / sub).rglob("*")
+             if p.is_file() and "__pycache__" not in p.parts]  # fmt: skip
+    assert files and all(any(fnmatch(name, g) for g in globs) for name in files), files
