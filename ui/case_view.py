@@ -41,11 +41,11 @@ from ui.record_dialogs import (
     InterventionDialog,
     MeasurementDialog,
     NoteDialog,
-    ReferralDialog,
     RelationDialog,
     TaskDialog,
 )
 from ui.record_tab import RecordTab
+from ui.referral_dialog import ReferralDialog, print_letter, referral_answer
 from ui.widgets import Badge, button, combo, label
 
 register(
@@ -424,7 +424,7 @@ class CaseView(QWidget):
         bar = QHBoxLayout()
         bar.addStretch(1)
         referral = button(tr("interv.referral"), "export")
-        referral.clicked.connect(lambda: self._open(ReferralDialog(self.store, self.case, self)))
+        referral.clicked.connect(self.new_referral)
         add_iv = button(tr("interv.add"), "plus", primary=True)
         add_iv.clicked.connect(lambda: self._open(InterventionDialog(self.store, self.case, self)))
         bar.addWidget(referral)
@@ -441,7 +441,8 @@ class CaseView(QWidget):
             [Column("referral.date", lambda r: fmt_date(r.get("referred_at"))),
              Column("referral.to", lambda r: r.get("to_agency") or ""),
              Column("referral.reason", lambda r: r.get("reason") or ""),
-             Column("referral.status", lambda r: tr(f"referral.status.{r.get('status') or 'sent'}"))],
+             Column("referral.status", lambda r: tr(f"referral.status.{r.get('status') or 'sent'}")),
+             Column("referral.answer", referral_answer)],
             tr("referral.empty"), stretch_column=2,
         )  # fmt: skip
         self.referrals.layout().setContentsMargins(0, 0, 0, 0)
@@ -719,6 +720,12 @@ class CaseView(QWidget):
         """The whole note in a reader (Enter or a double-click on its row)."""
         self.note_window = note_reader.NoteReader(note, self._note_author(note), self)
         self.note_window.open()
+
+    def new_referral(self) -> None:
+        """The referral dialog; a referral to a place outside Caseworker prints its letter once saved."""
+        dialog = ReferralDialog(self.store, self.case, self)
+        dialog.saved.connect(lambda row_id: dialog.needs_letter() and print_letter(self, self.store, row_id))
+        self._open(dialog)
 
     def _open(self, dialog) -> None:  # noqa: ANN001 - any dialog with a `saved` signal
         self.dialog = dialog

@@ -51,14 +51,15 @@ register(
         "nav.returned": ("Dikembalikan ke saya", "Returned to me"),
         "nav.dashboard": ("Dasbor", "Dashboard"),
         "nav.duplicates": ("Data ganda", "Duplicates"),
+        "nav.referrals": ("Rujukan masuk", "Incoming referrals"),
         "nav.header.supervise": ("SUPERVISI", "SUPERVISION"),
     }
 )
 
-NAV_KEYS = ("mine", "facility", "due", "conflicts", "review", "dashboard", "duplicates")
-SUPERVISOR_ONLY = ("dashboard", "duplicates")
+NAV_KEYS = ("mine", "facility", "due", "conflicts", "review", "referrals", "dashboard", "duplicates")
+SUPERVISOR_ONLY = ("dashboard", "duplicates", "referrals")
 NAV_ICONS = {"mine": "user", "facility": "users", "due": "calendar", "review": "review", "conflicts": "conflict",
-             "dashboard": "growth", "duplicates": "users"}  # fmt: skip
+             "dashboard": "growth", "duplicates": "users", "referrals": "import"}  # fmt: skip
 LIST_KEYS = ("mine", "facility", "due", "drill")
 COUNT_ROLE = Qt.ItemDataRole.UserRole + 10
 KEY_ROLE = Qt.ItemDataRole.UserRole + 11
@@ -137,7 +138,9 @@ class NavDelegate(QStyledItemDelegate):
         rect = QRect(option.rect.right() - pill - 10, option.rect.center().y() - 10, pill, 20)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
-        alert = index.data(KEY_ROLE) in ("due", "conflicts", "review") and index.data(COUNT_ROLE) > 0
+        alert = (
+            index.data(KEY_ROLE) in ("due", "conflicts", "review", "referrals") and index.data(COUNT_ROLE) > 0
+        )
         painter.setBrush(QColor("#fde8e6") if alert else QColor("#eef1f4"))
         painter.drawRoundedRect(rect, 10, 10)
         painter.setPen(QColor("#b42318") if alert else QColor("#4a5866"))
@@ -191,7 +194,7 @@ class Workspace(QWidget):
         for key in NAV_KEYS:
             if key in SUPERVISOR_ONLY and not store.user.is_supervisor:
                 continue
-            if key == "conflicts" and not joined:  # a standalone laptop never syncs: nothing to conflict
+            if key in ("conflicts", "referrals") and not joined:  # a standalone laptop never syncs
                 continue
             title = (
                 tr("nav.returned") if key == "review" and not store.user.is_supervisor else tr(f"nav.{key}")
@@ -254,7 +257,11 @@ class Workspace(QWidget):
             return page
         from ui import supervisor
 
-        if key == "review":
+        if key == "referrals":  # issue 19
+            from ui.referrals_view import IncomingReferralsView
+
+            page = IncomingReferralsView(self.store)
+        elif key == "review":
             page = supervisor.review_view_for(self.store, self.reader)
         elif key == "dashboard":
             page = supervisor.DashboardView(self.store, reader=self.reader)
@@ -299,6 +306,12 @@ class Workspace(QWidget):
             out["review"] = len(mine)
             # what the Conflicts page lists: open conflicts, changes the server refused, rows set aside
             out["conflicts"] = sync_state.open_conflict_count(r) + rejections.count(r) + quarantine.count(r)
+            if server and r.user.is_supervisor:  # referrals waiting for this facility's answer (issue 19)
+                out["referrals"] = r.conn.execute(
+                    "SELECT count(*) FROM referral_inbox WHERE status = 'sent' AND deleted = 0 AND facility_code = ?"
+                    " AND id NOT IN (SELECT row_id FROM outbox WHERE table_name = 'referral_inbox')",
+                    [r.user.facility_code or ""],
+                ).fetchone()[0]
             out["_pending"] = r.conn.execute("SELECT count(*) FROM outbox").fetchone()[0]
             out["_waiting"] = sync_state.waiting_for_others(r) if server else 0  # of other users here
             out["_sync"] = sync_state.case_states(r) if server else None
