@@ -191,6 +191,11 @@ def test_the_overview_shows_no_person_and_no_small_cell(browser: Browser, people
     assert seen > 20
     pdf = browser.get(f"/web/overview/report.pdf?month={world.MONTH}&lang=en")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    from pypdf import PdfReader
+
+    printed = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Monthly report" in printed and "Province" in printed
+    assert world.SECRET_NAME not in printed and world.SECRET_NIK not in printed
 
 
 def test_a_laptop_reports_its_version_clock_and_pending_changes(browser: Browser, people: Database):
