@@ -241,6 +241,7 @@ class NewCaseDialog(GuardedDialog):
             self.dup_layout.addWidget(self._person_card(person, same_button=True))
         different = button(tr("dup.different"), primary=True)
         different.setObjectName("DifferentPerson")
+        different.setDefault(False)  # a new person despite look-alikes is chosen on purpose, never by Enter
         different.clicked.connect(self._to_case_page)
         self.dup_layout.addWidget(different, 0, Qt.AlignmentFlag.AlignRight)
         self.dup_layout.addStretch(1)

@@ -61,8 +61,9 @@ def button(text: str, icon_name: str | None = None, primary: bool = False, flat:
     widget = QPushButton(text)
     if icon_name:
         widget.setIcon(icon(icon_name, "#ffffff") if primary else icon(icon_name))
-    if primary:
+    if primary:  # in a dialog, Enter presses it (Qt would pick the first button in the row: Batal)
         widget.setProperty("primary", True)
+        widget.setDefault(True)
     if flat:
         widget.setProperty("flat", True)
         widget.setCursor(Qt.CursorShape.PointingHandCursor)

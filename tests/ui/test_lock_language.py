@@ -86,6 +86,38 @@ def test_language_switch_changes_menus_navigation_and_messages(qtbot, signed_in)
     assert any("must have 16 digits" in t for t in form.field_issues["nik"].texts())
 
 
+def test_the_language_is_changed_with_the_keyboard_alone(qtbot, signed_in) -> None:
+    """Seen in the real window: Down on the language box, then Enter, closed Settings with nothing
+    changed (Enter pressed Batal, the first button of the row); Enter now presses Simpan, in every form
+    dialog alike (a measurement typed and Enter saves it)."""
+    from PySide6.QtTest import QTest
+
+    window = signed_in
+    window.actions_["settings"].trigger()
+    dialog = window.settings_dialog
+    qtbot.waitExposed(dialog)
+    dialog.language.setFocus()
+    QTest.keyClick(dialog.language, Qt.Key.Key_Down)
+    assert dialog.language.currentData() == "en"
+    QTest.keyClick(dialog.language, Qt.Key.Key_Return)
+    wait_idle(qtbot, window)
+    assert not dialog.isVisible()
+    assert window.workspace.nav.item(0).text() == "My cases"
+    from tests.ui.test_cases import _open_first_case
+    from ui.record_dialogs import MeasurementDialog
+
+    view = _open_first_case(qtbot, window)
+    measurement = MeasurementDialog(view.store, view.case, view)
+    qtbot.addWidget(measurement)
+    measurement.show()
+    qtbot.waitExposed(measurement)
+    qtbot.keyClicks(measurement.weight.edit, "12,5")
+    QTest.keyClick(measurement.weight.edit, Qt.Key.Key_Return)
+    assert not measurement.isVisible() and measurement.result() == 1
+    saved = view.store.query("SELECT weight_kg FROM measurements WHERE case_id = ?", [view.case_id])
+    assert 12.5 in [r["weight_kg"] for r in saved]
+
+
 def test_welcome_creates_a_standalone_profile(qtbot, tmp_path: Path, settings) -> None:
     from ui.shell import MainWindow
 
