@@ -297,8 +297,32 @@ def _run(args: argparse.Namespace) -> None:
                 )
             if not found:  # on stderr: a script reading the list gets no lines
                 print(i18n.text("server_cli_no_devices"), file=sys.stderr)
+        if action in _AUDITED:  # the web console's audit lists the command line's changes too
+            from caseworker.server.web import audit
+
+            name, target = _AUDITED[action]
+            audit.record(database, f"cli:{_os_user()}", name, getattr(args, target))
     finally:
         database.dispose()
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()[:90]
+    except (OSError, KeyError):  # no login name (a container without USER or a passwd entry)
+        return "unknown"
+
+
+# (command, action) -> (audit action, the argument naming its target), as the web console records them.
+_AUDITED = {
+    ("facility", "add"): ("facility_add", "code"),
+    ("facility", "set"): ("facility_set", "code"),
+    ("user", "add"): ("user_add", "name"),
+    ("user", "set"): ("user_set", "name"),
+    ("user", "disable"): ("user_disable", "name"),
+    ("user", "enable"): ("user_enable", "name"),
+    ("device", "revoke"): ("device_revoke", "id"),
+}
 
 
 def _apply_bundle(database: Database, path: str, reply_path: str) -> None:

@@ -259,3 +259,13 @@ def test_facilities_carry_the_directory_fields(browser: Browser, people: Databas
                         services="01").status_code == 303  # fmt: skip
     entry = {e["code"]: e for e in admin.network_directory(people)}["LKS1"]
     assert entry["contact"] == "031-999" and entry["services"] == ["01"] and entry["kind"] == "lks"
+
+
+def test_the_command_line_changes_are_in_the_audit_too(browser: Browser, people: Database, tmp_path):
+    from caseworker.server import cli
+
+    url = str(people.engine.url.render_as_string(hide_password=False))
+    assert cli.main(["user", "disable", "ani", "--database-url", url]) == 0
+    browser.sign_in("root", PASSWORD)
+    audit = browser.get("/web/admin/audit").text
+    assert "user_disable" in audit and "cli:" in audit and ">ani<" in audit
