@@ -31,6 +31,7 @@ from caseworker.sync.link import RETRIES
 from caseworker.sync.transport import SyncError, Transport
 
 PULL_LIMIT = p.MAX_PULL_LIMIT  # fewer, bigger pages: each is one local transaction and one index pass
+GROUP_SECONDS = 1.0  # the longest pulled pages are applied in one transaction (see _Run.pull)
 BOOKKEEPING = frozenset({"updated_at", "updated_by", "version", "conflict"})
 
 i18n.register(
@@ -304,15 +305,27 @@ class _Run:
 
     def pull(self) -> None:
         """Pages in order. While one page is applied the next is already on its way, but only after a page
-        without removals: pulling past a page acknowledges its removals to the server."""
+        without removals: pulling past a page acknowledges its removals to the server.
+
+        Pages that are already here when the one before is applied go into the same transaction (for up to
+        GROUP_SECONDS): a first sync commits a few times instead of once a page, and each commit writes
+        every page of the indexes its rows landed in (names, NIKs, search terms all over), so fewer commits
+        write less. A group never waits for the network inside its transaction, and each page's cursor is
+        written with it, so a cut or failure loses nothing that was committed."""
         since = syncstate.cursor(self.store)
         resets = 0
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as pool:
             ahead: Future[p.PullResponse] | None = None
+            held: p.PullResponse | None = None  # fetched by a group that could not apply it
             while True:
                 self.check_cancel()
-                page = ahead.result() if ahead is not None else self.transport.pull(since, self.pull_limit)
-                ahead = None
+                if held is not None:
+                    page, held = held, None
+                else:
+                    page = (
+                        ahead.result() if ahead is not None else self.transport.pull(since, self.pull_limit)
+                    )
+                    ahead = None
                 self.note_clock(page.server_time)
                 if page.update_required:
                     self.result.update_required = True
@@ -326,21 +339,32 @@ class _Run:
                         self.store, 0
                     )  # keep local rows; removals come for what left the scope
                     continue
-                if page.has_more and all(c.op != "remove" for c in page.changes):
-                    ahead = pool.submit(self.transport.pull, page.cursor, self.pull_limit)
                 try:
-                    apply_page(self.store, page.changes, page.cursor)
+                    with self.store.transaction():
+                        started = time.monotonic()
+                        while True:
+                            if page.has_more and all(c.op != "remove" for c in page.changes):
+                                ahead = pool.submit(self.transport.pull, page.cursor, self.pull_limit)
+                            apply_page(self.store, page.changes, page.cursor)
+                            self.result.pulled += sum(not self.own_write(c) for c in page.changes)
+                            self.directory_etag = page.directory_etag
+                            since = page.cursor
+                            self.progress("pull", self.result.pulled, None)
+                            if not self._next_in_group(ahead, started):
+                                break
+                            assert ahead is not None
+                            page, ahead = ahead.result(), None
+                            if page.update_required or page.reset:
+                                held = page  # handled after the commit
+                                break
+                            self.note_clock(page.server_time)
                 except BaseException:
                     if ahead is not None:
                         ahead.cancel()
                         with contextlib.suppress(Exception):
                             ahead.result()  # let the request finish before the transport is reused
                     raise
-                self.result.pulled += sum(not self.own_write(c) for c in page.changes)
-                self.directory_etag = page.directory_etag
-                since = page.cursor
-                self.progress("pull", self.result.pulled, None)
-                if not page.has_more:
+                if held is None and not page.has_more:
                     return
                 if ahead is not None:
                     try:
@@ -349,6 +373,19 @@ class _Run:
                         with contextlib.suppress(Exception):
                             ahead.result()
                         raise
+
+    def _next_in_group(self, ahead: Future[p.PullResponse] | None, started: float) -> bool:
+        """Whether the next page joins the open transaction: it is here already, whole, the group has not
+        run for GROUP_SECONDS (the app's own writes wait for it) and nobody asked to stop."""
+        if ahead is None or not ahead.done() or ahead.exception() is not None:
+            return False
+        if time.monotonic() - started >= GROUP_SECONDS:
+            return False
+        try:
+            self.check_cancel()
+        except Cancelled:
+            return False  # commit what is applied; the next check stops the sync
+        return True
 
     # -- files ----------------------------------------------------------------------------------------
     def files(self, case_id: str | None = None, force: bool = False) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -364,3 +365,98 @@ def test_a_pulled_row_is_its_own_base_copy_until_a_local_change_keeps_one(device
     assert _copies(sri)[("cases", case_id)]["deleted"] == 0
     sri.sync()
     assert server.rows("cases")[case_id]["deleted"] == 1 and len(server.rows("conflicts")) == conflicts
+
+
+class _Pages:
+    """A transport whose pulls answer at once from pages fetched before (or wait for `gate` from the
+    `wait_from`th pull on), counting them."""
+
+    def __init__(self, inner, pages, wait_from=None):
+        self.inner, self.pages, self.calls = inner, {pg.cursor_from: pg.page for pg in pages}, 0
+        self.gate, self.wait_from, self.waiting = threading.Event(), wait_from, threading.Event()
+
+    def pull(self, since, limit):
+        self.calls += 1
+        if self.wait_from is not None and self.calls >= self.wait_from:
+            self.waiting.set()
+            assert self.gate.wait(10)
+        return self.pages[since]
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+class _Fetched:
+    def __init__(self, cursor_from, page):
+        self.cursor_from, self.page = cursor_from, page
+
+
+def _pages_of(device, limit: int) -> list[_Fetched]:
+    out, since = [], 0
+    while True:
+        page = device.http.pull(since, limit)
+        out.append(_Fetched(since, page))
+        if not page.has_more:
+            return out
+        since = page.cursor
+
+
+def _commits(store) -> list[str]:
+    seen: list[str] = []
+    store.conn.set_trace_callback(lambda sql: seen.append(sql) if sql.strip().upper() == "COMMIT" else None)
+    return seen
+
+
+def test_pulled_pages_already_here_are_applied_in_one_transaction(devices, server, monkeypatch):
+    """Issue 22: a page that is here when the one before it is applied joins its transaction (fewer
+    commits on a first sync), each page's cursor with it; the rows and the case list are as after one
+    transaction a page."""
+    from caseworker.sync import engine
+
+    ani = devices("ani")
+    for i in range(6):
+        ani.new_case(f"Anak {i}")
+    ani.sync()
+    sri = devices("sri")
+    pages = _pages_of(sri, 3)
+    assert len(pages) >= 4
+    real = engine.apply_page
+
+    def slow_apply(store, changes, cursor):  # time for the next page to arrive meanwhile
+        time.sleep(0.05)
+        return real(store, changes, cursor)
+
+    monkeypatch.setattr(engine, "apply_page", slow_apply)
+    sri.transport = _Pages(sri.http, pages)
+    commits = _commits(sri.store)
+    assert sri.sync(pull_limit=3).completed
+    sri.store.conn.set_trace_callback(None)
+    pull_commits = len(commits) - 1  # record_sync commits once after the pull
+    assert 1 <= pull_commits < len(pages), (pull_commits, len(pages))
+    assert syncstate.cursor(sri.store) == pages[-1].page.cursor
+    assert set(local_rows(sri.store, "cases")) == set(server.rows("cases"))
+    assert queries.count_cases(sri.store) == 6
+
+
+def test_a_group_of_pulled_pages_never_waits_for_the_network_inside_its_transaction(devices, server):
+    """While the next page is on its way, the pages applied so far are committed with their cursor."""
+    ani = devices("ani")
+    for i in range(4):
+        ani.new_case(f"Anak {i}")
+    ani.sync()
+    sri = devices("sri")
+    pages = _pages_of(sri, 2)
+    sri.transport = slow = _Pages(sri.http, pages, wait_from=3)
+    done = threading.Thread(target=lambda: sri.sync(pull_limit=2))
+    done.start()
+    try:
+        assert slow.waiting.wait(10)
+        time.sleep(0.2)  # the first pages applied while the third is on its way
+        cursor = sri.store.conn.execute("SELECT value FROM meta WHERE key = 'sync_cursor'").fetchone()
+        assert not sri.store.conn.in_transaction  # what was applied is committed, nothing holds the lock
+        assert cursor is not None and int(cursor[0]) == pages[1].page.cursor
+    finally:
+        slow.gate.set()
+        done.join(30)
+    assert syncstate.cursor(sri.store) == pages[-1].page.cursor
+    assert queries.count_cases(sri.store) == 4
