@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "caseworker.commands.report_cmds",
     "caseworker.commands.sync_cmds",
     "caseworker.commands.refused_cmds",
+    "caseworker.commands.referral_cmds",
     "caseworker.commands.quarantine_cmds",
     "caseworker.commands.demo_cmds",
     "caseworker.commands.forms_cmds",

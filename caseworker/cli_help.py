@@ -168,6 +168,42 @@ INDONESIAN_HELP: dict[str, str] = {
     "the child's birth date, YYYY-MM-DD": "tanggal lahir anak, YYYY-MM-DD",
     "the screening date, YYYY-MM-DD (default: today)": "tanggal skrining, YYYY-MM-DD (bawaan: hari ini)",
     "the number of Ya answers, to interpret": "jumlah jawaban Ya, untuk ditafsirkan",
+    # referrals (issue 19)
+    "referrals to other facilities: directory, list, send, accept, decline": (
+        "rujukan ke unit lain: direktori, daftar, kirim, terima, tolak"
+    ),
+    "the facility directory received with the sync": "direktori unit yang diterima saat sinkronisasi",
+    "filter by this case's needs and region (a case number)": (
+        "saring menurut kebutuhan dan wilayah kasus ini (nomor kasus)"
+    ),
+    "PPKS category or ATENSI codes, comma-separated": "kode kategori PPKS atau ATENSI, dipisah koma",
+    "the client's region code: same kabupaten/kota first": "kode wilayah klien: kabupaten/kota yang sama dulu",
+    "part of a facility's name or code": "sebagian nama atau kode unit",
+    "this facility's referrals (sent), or --incoming": "rujukan dari unit ini (terkirim), atau --incoming",
+    "only this case's (a case number)": "hanya milik kasus ini (nomor kasus)",
+    "the referrals sent to this facility": "rujukan yang dikirim ke unit ini",
+    "refer a case to a facility of the directory or another agency": (
+        "rujuk kasus ke unit dalam direktori atau lembaga lain"
+    ),
+    "the case number": "nomor kasus",
+    "the receiving facility's code (see `referrals directory`)": "kode unit tujuan (lihat `referrals directory`)",
+    "an agency outside the directory (a letter is printed)": "lembaga di luar direktori (surat rujukan dicetak)",
+    "why the client is referred": "alasan klien dirujuk",
+    "share the identity (never for ABH children)": "bagikan identitas (tidak pernah untuk ABH)",
+    "shared sections, comma-separated: problem,assessments,goals,interventions,notes,measurements": (
+        "bagian yang dibagikan, dipisah koma: problem,assessments,goals,interventions,notes,measurements"
+    ),
+    "who consented (name and relation)": "yang memberi persetujuan (nama dan hubungan)",
+    "the legal basis of the consent": "dasar hukum persetujuan",
+    "also write the referral letter (PDF) here": "tulis juga surat rujukan (PDF) ke sini",
+    "accept an incoming referral (supervisors)": "terima rujukan masuk (supervisor)",
+    "the id shown by `referrals list --incoming`": "id yang ditampilkan `referrals list --incoming`",
+    "decline an incoming referral, saying why (supervisors)": "tolak rujukan masuk dengan alasannya (supervisor)",
+    "why it is declined (the sender sees it)": "alasan penolakan (dilihat pengirim)",
+    "write a referral's letter (PDF)": "tulis surat rujukan (PDF)",
+    "the id shown by `referrals list`": "id yang ditampilkan `referrals list`",
+    "the PDF file to write": "berkas PDF yang ditulis",
+    "machine-readable output": "keluaran untuk mesin (JSON)",
 }
 
 i18n.register({f"help:{english}": (indonesian, english) for english, indonesian in INDONESIAN_HELP.items()})

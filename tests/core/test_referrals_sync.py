@@ -129,3 +129,24 @@ def test_referral_input_errors_are_bilingual(devices, server):
             referrals.send(ani.store, case, **kwargs)
         assert err.value.key == key, (kwargs, err.value.key)
         assert i18n.MESSAGES[key][0] != i18n.MESSAGES[key][1]
+
+
+def test_unanswered_referrals_are_overdue_after_the_facility_days(devices, server):
+    from datetime import date, timedelta
+
+    admin.set_facility(server.db, "MLG", referral_days=7)
+    ani, rina = devices("ani"), devices("rina")
+    assert ani.sync().completed
+    _, case = ani.new_case()
+    old = (date.today() - timedelta(days=8)).isoformat()
+    rid = referrals.send(
+        ani.store, case, to_facility="MLG", reason="x", consent_basis="persetujuan", referred_at=old
+    )
+    recent = referrals.send(ani.store, case, to_facility="MLG", reason="y", consent_basis="persetujuan")
+    assert ani.sync().completed and rina.sync().completed
+    assert [r["id"] for r in referrals.overdue(ani.store)["sent"]] == [rid]
+    assert [r["id"] for r in referrals.overdue(rina.store)["incoming"]] == [rid]
+    assert recent not in [r["id"] for r in referrals.overdue(rina.store)["incoming"]]
+    referrals.accept(rina.store, rid)
+    assert rina.sync().completed and ani.sync().completed
+    assert referrals.overdue(ani.store)["sent"] == [] and referrals.overdue(rina.store)["incoming"] == []

@@ -68,6 +68,10 @@ register(
         "sup.tile.wasting": ("Anak wasting", "Wasted children"),
         "sup.tile.wasting.sub": ("gizi buruk {a} · gizi kurang {b}", "severe {a} · moderate {b}"),
         "sup.tile.reviews": ("Menunggu tinjauan", "Waiting for review"),
+        "sup.dash.referrals_late": (
+            "Rujukan terlambat: {sent} dikirim unit ini belum dijawab, {incoming} masuk belum dijawab unit ini.",
+            "Overdue referrals: {sent} sent by this facility unanswered, {incoming} incoming not yet answered here.",
+        ),
         "sup.tile.reviews.sub": ("terlama {age}", "oldest {age}"),
         "sup.tile.of_cases": ("dari kasus aktif", "of open cases"),
         "sup.drill.everyone": ("Seluruh unit", "Whole facility"),
@@ -169,6 +173,9 @@ class DashboardView(QWidget):
         titles.addWidget(label(tr("sup.dash.title"), "title"))
         self.period = label(tr("sup.loading"), "muted")
         titles.addWidget(self.period)
+        self.referrals_late = label("", "muted", wrap=True)  # overdue referrals (issue 19)
+        self.referrals_late.setVisible(False)
+        titles.addWidget(self.referrals_late)
         head.addLayout(titles, 1)
         self.refresh_button = button(tr("sup.refresh"), "sync")
         self.refresh_button.clicked.connect(self.refresh)
@@ -256,6 +263,11 @@ class DashboardView(QWidget):
         self.period.setText(
             tr("sup.dash.period", facility=view["facility_name"], month=month, today=fmt_date(view["today"]))
         )
+        late = view.get("referrals_overdue") or {}
+        self.referrals_late.setText(
+            tr("sup.dash.referrals_late", sent=late.get("sent", 0), incoming=late.get("incoming", 0))
+        )
+        self.referrals_late.setVisible(bool(late.get("sent") or late.get("incoming")))
         total = view["total"]
         growth = total.get("growth", {})
         busy = sum(1 for w in view["workers"] if w["open"] and w["username"])

@@ -105,7 +105,11 @@ def facility_view(store: Store, today: date | None = None) -> dict[str, Any]:
         "wasting": sum(w["wasting"] for w in workers),
         "reviews": reviews["total"],
     }
+    from caseworker.store import referrals  # overdue referrals, both ways (issue 19)
+
+    late = referrals.overdue(store, today)
     return {
+        "referrals_overdue": {"sent": len(late["sent"]), "incoming": len(late["incoming"])},
         "today": data["today"],
         "period": data["period"],
         "stages": data["stages"],
