@@ -225,6 +225,7 @@ def test_the_other_dialogs_fit_on_laptop(qtbot, signed_in, tmp_path) -> None:  #
     from ui.sync.connect import ConnectDialog
     from ui.sync.password import PasswordDialog
     from ui.sync.revoked import WipeDialog
+    from ui.referrals_view import DeclineDialog
     from ui.sync.value_dialog import ValueDialog
     from ui.transfer import ExportOptions
 
@@ -251,6 +252,7 @@ def test_the_other_dialogs_fit_on_laptop(qtbot, signed_in, tmp_path) -> None:  #
         ),  # fmt: skip
         "message": lambda: QMessageBox(QMessageBox.Icon.Warning, "Peringatan", long_text, parent=w),
         "file dialog": lambda: _file_dialog(w, tmp_path),
+        "decline referral": lambda: DeclineDialog(store, "r-1", w),
     }
     for name, make in made.items():
         dialog = make()
