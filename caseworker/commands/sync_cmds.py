@@ -280,10 +280,10 @@ def _by_file(args: argparse.Namespace, secret: str) -> int:
             done = bundle.export(store, Path(args.export))
             if args.json:
                 print_json({"file": str(done.path), "mutations": done.mutations, "cursor": done.cursor,
-                            "bytes": done.size})  # fmt: skip
+                            "bytes": done.size, "files": done.files})  # fmt: skip
             else:
                 print(i18n.text("bundle_exported", path=str(done.path), mutations=done.mutations,
-                                size=format_bytes(done.size)))  # fmt: skip
+                                files=done.files, size=format_bytes(done.size)))  # fmt: skip
             return 0
         result = bundle.import_reply(store, Path(args.import_file), progress=_progress(args.json))
         _report(store, result, args.json)

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from caseworker import i18n
-from caseworker.server import admin, pull, push
+from caseworker.server import admin, bundle_files, pull, push
 from caseworker.server import db as t
 from caseworker.server.auth import Principal, device_principal_in, iso
 from caseworker.server.db import Database, upsert
@@ -97,6 +97,7 @@ def apply(database: Database, path: str, data: bytes) -> tuple[bytes, bf.ReplyBu
 
     with database.read() as conn:
         pr = identify(conn)
+    files_held = bundle_files.receive(database, pr, body.files)  # before the rows that name them, as online
     results: list[p.MutationResult] = []
     update_required = False
     for request in body.requests:
@@ -105,6 +106,8 @@ def apply(database: Database, path: str, data: bytes) -> tuple[bytes, bf.ReplyBu
         update_required = update_required or answer.update_required
     reply = _pages(database, identify, body, device_id, head["bundle_id"])
     reply.results, reply.update_required = results, update_required or reply.update_required
+    reply.files = bundle_files.answer(database, pr, [*body.wants, *bundle_files.named_in(reply.pages)])
+    reply.files_held = files_held
     if pr.facility_code:
         reply.users = [p.FacilityUser(**u) for u in admin.facility_users(database, pr.facility_code)]
         reply.facilities = [p.FacilityEntry(**f) for f in admin.network_directory(database)]

@@ -1,8 +1,7 @@
 """Sync by file on the laptop: `sync --export FILE` writes a push bundle, `sync --import REPLY` applies the
 server's reply through the sync engine itself (caseworker.sync.engine.sync over a ReplyTransport), so a
 reply is taken exactly as a push answer and pulled pages are: the same rebase, conflicts, quarantine,
-cursor and summary. Attachment files travel only over the network (their rows wait for them, as they do
-on a slow link).
+cursor and summary. Attachment files travel in the bundles too (caseworker.sync.bundle_files).
 
 Keys: the device's key pair is made on first need and kept in the encrypted store (meta); its public half
 is registered with the server over an authenticated network sync (enrolment, or the next sync of a laptop
@@ -18,7 +17,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,10 +27,10 @@ from caseworker.store import syncstate
 from caseworker.store.ids import now_iso
 from caseworker.store.schema import DATA_VERSION
 from caseworker.store.store import Store
+from caseworker.sync import bundle_files, sealing
 from caseworker.sync import bundle_format as bf
 from caseworker.sync import files as files_mod
 from caseworker.sync import protocol as p
-from caseworker.sync import sealing
 from caseworker.sync.engine import PULL_LIMIT, Progress, SyncResult, _Run, fitting, sync
 from caseworker.sync.transport import SyncError
 
@@ -58,10 +57,10 @@ i18n.register(
             "missing). Export a new bundle and apply it on the server.",
         ),
         "bundle_exported": (
-            "Berkas sinkronisasi ditulis: {path} ({mutations} perubahan, {size}). Bawa ke server dan "
-            "terapkan dengan `caseworker-server bundle apply`.",
-            "Sync bundle written: {path} ({mutations} changes, {size}). Take it to the server and apply it "
-            "with `caseworker-server bundle apply`.",
+            "Berkas sinkronisasi ditulis: {path} ({mutations} perubahan, {files} berkas lampiran, {size}). "
+            "Bawa ke server dan terapkan dengan `caseworker-server bundle apply`.",
+            "Sync bundle written: {path} ({mutations} changes, {files} attachment files, {size}). Take it to "
+            "the server and apply it with `caseworker-server bundle apply`.",
         ),
         "bundle_reply_behind": (
             "Balasan ini lebih lama daripada data laptop ini: hanya hasil kiriman yang dicatat.",
@@ -123,15 +122,17 @@ class Exported:
     mutations: int
     cursor: int
     size: int
+    files: int = 0  # attachment files carried
 
 
-def pending_requests(store: Store) -> tuple[list[p.PushRequest], int]:
+def pending_requests(store: Store, carried: Collection[str] = ()) -> tuple[list[p.PushRequest], int]:
     """The signed-in user's outbox as the engine's push would send it (same batches, same bases, the same
-    rows held back for other users or for files not yet uploaded), and the outbox seq it goes up to."""
+    rows held back for other users or for files not yet uploaded, but for the attachment rows in `carried`
+    whose files go with them), and the outbox seq it goes up to."""
     run = _Run(store, None, None, None, time.time, PULL_LIMIT)  # type: ignore[arg-type]
     upto = syncstate.outbox_max_seq(store)
     user = store.user.username
-    unsent = {f["row_id"] for f in files_mod.unsent(store, user)}
+    unsent = {f["row_id"] for f in files_mod.unsent(store, user)} - set(carried)
     held = syncstate.held_for_others(store, user, upto) | syncstate.held_behind(store, user, upto, unsent)
     requests: list[p.PushRequest] = []
     after = 0
@@ -155,13 +156,14 @@ def export(store: Store, path: Path) -> Exported:
     it is until the reply's results come back)."""
     syncstate.ensure_tables(store)
     mine, theirs = _ready(store)
-    requests, upto = pending_requests(store)
+    files, carried = bundle_files.outgoing(store, store.user.username)
+    requests, upto = pending_requests(store, carried)
     body = bf.PushBundle(device_id=store.device_id, username=store.user.username, cursor=syncstate.cursor(store),
-                         outbox_upto=upto, created=now_iso(), requests=requests,
-                         schema_version=DATA_VERSION)  # fmt: skip
+                         outbox_upto=upto, created=now_iso(), requests=requests, schema_version=DATA_VERSION,
+                         files=files, wants=bundle_files.wanted(store))  # fmt: skip
     data = bf.seal(bf.header("push", store.device_id), body, mine, theirs)
     bf.write(path, data)
-    return Exported(Path(path), sum(len(r.mutations) for r in requests), body.cursor, len(data))
+    return Exported(Path(path), sum(len(r.mutations) for r in requests), body.cursor, len(data), len(files))
 
 
 # -- import -----------------------------------------------------------------------------------------------
@@ -248,9 +250,12 @@ def import_reply(
     cursor = syncstate.cursor(store)
     if (0 if reply.reset else reply.since) > cursor:  # the device would miss what lies in between
         raise bf.BundleError("bundle_gap", path=str(path))
+    bundle_files.sent(store, reply.files_held)  # their rows may go up now (answered by the reply)
     transport = ReplyTransport(reply, cursor)
     behind = reply.end <= cursor and not transport.reset_pending
     result = sync(store, transport, progress=progress, cancel=cancel, clock=clock, files="later")  # type: ignore[arg-type]
+    result.files_downloaded = bundle_files.take(store, reply.files)
+    result.files_waiting, result.files_waiting_bytes = files_mod.waiting(store)
     if behind and reply.pages:
         result.warnings.append(i18n.text("bundle_reply_behind"))
     if not reply.complete:

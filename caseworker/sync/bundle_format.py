@@ -9,6 +9,7 @@ laptop (caseworker.sync.bundle) and the server (caseworker.server.bundles).
 
 from __future__ import annotations
 
+import base64
 import os
 import tempfile
 import uuid
@@ -79,6 +80,20 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
+class BundleFile(_Model):
+    """An attachment's file on the stick: its sha256 and its bytes (base64 in the sealed JSON)."""
+
+    sha256: str
+    data: str
+
+    @classmethod
+    def of(cls, sha256: str, content: bytes) -> BundleFile:
+        return cls(sha256=sha256, data=base64.b64encode(content).decode())
+
+    def content(self) -> bytes:
+        return base64.b64decode(self.data, validate=True)
+
+
 class PushBundle(_Model):
     device_id: str
     username: str  # whose mutations these are: the account the server has the device under
@@ -88,6 +103,8 @@ class PushBundle(_Model):
     protocol_version: int = p.PROTOCOL_VERSION
     schema_version: int = 1
     requests: list[p.PushRequest]
+    files: list[BundleFile] = []  # the files of the new attachments these requests carry
+    wants: list[str] = []  # sha256 of attachments this laptop has the row of but not the file
 
 
 class ReplyBundle(_Model):
@@ -103,6 +120,8 @@ class ReplyBundle(_Model):
     users: list[p.FacilityUser] | None = None
     facilities: list[p.FacilityEntry] | None = None  # the network's directory (issue 19)
     directory_etag: str | None = None
+    files: list[BundleFile] = []  # attachments' files the device wants or the pages name, that it may read
+    files_held: list[str] = []  # sha256 of the push bundle's files the server now holds whole
 
     @property
     def end(self) -> int:

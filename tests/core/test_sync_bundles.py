@@ -139,3 +139,76 @@ def test_a_reply_after_a_scope_change_resets_and_keeps_what_waits(server_url, tm
 
 def srv_person(srv: Server, case_id: str) -> str:
     return srv.rows("cases")[case_id]["person_id"]
+
+
+def test_attachment_files_travel_in_bundles_both_ways(devices, server, tmp_path: Path):  # noqa: F811
+    """A scan attached on a laptop without a network goes in its bundle with its row; a colleague's laptop
+    that also syncs only by file receives row and file in its reply; a file the server lacks is asked for
+    again, never invented; a file whose bytes were changed on the way is refused and its row with it."""
+    from caseworker.store import attachments
+    from caseworker.sync import files as files_mod
+
+    ani, sri = devices("ani"), devices("sri")
+    _, case_id = ani.new_case("Siti")
+    scan = tmp_path / "kk-siti.jpg"
+    scan.write_bytes(bytes(range(256)) * 400)  # 100 kB
+    attachment = attachments.add_attachment(ani.store, case_id, scan, "Kartu keluarga")
+    exported = bundle.export(ani.store, tmp_path / "ani.cwb")
+    assert exported.files == 1
+    sealed, reply = bundles.apply(server.db, "ani.cwb", (tmp_path / "ani.cwb").read_bytes())
+    assert attachment in server.rows("attachments")
+    assert {r.status for r in reply.results} == {"applied"}
+    bf.write(tmp_path / "ani.reply", sealed)
+    assert bundle.import_reply(ani.store, tmp_path / "ani.reply").completed
+    assert ani.pending() == 0 and files_mod.unsent(ani.store, "ani") == []
+
+    back = bundle.import_reply(sri.store, trip(sri, server, tmp_path, "sri"))
+    assert back.completed and back.files_downloaded == 1 and back.files_waiting == 0
+    row = sri.row("attachments", attachment)
+    assert attachments.get_blob(sri.store, row["sha256"]) == scan.read_bytes()
+
+
+def test_a_changed_file_in_a_bundle_is_refused_with_its_row(devices, server, tmp_path: Path, monkeypatch):  # noqa: F811
+    from caseworker.store import attachments
+    from caseworker.sync import bundle_files
+
+    ani = devices("ani")
+    _, case_id = ani.new_case("Siti")
+    scan = tmp_path / "akta.pdf"
+    scan.write_bytes(b"%PDF-1.4 akta kelahiran " * 2000)
+    attachment = attachments.add_attachment(ani.store, case_id, scan)
+    real = bundle_files.outgoing
+
+    def tampered(store, user, budget=bundle_files.FILE_BYTES):  # noqa: ANN001, ANN202
+        files, rows = real(store, user, budget)
+        return [bf.BundleFile.of(f.sha256, f.content()[:-1] + b"X") for f in files], rows
+
+    monkeypatch.setattr(bundle_files, "outgoing", tampered)
+    bundle.export(ani.store, tmp_path / "a.cwb")
+    _, reply = bundles.apply(server.db, "a.cwb", (tmp_path / "a.cwb").read_bytes())
+    assert attachment not in server.rows("attachments")
+    sent = {
+        r["mutation_id"]
+        for r in ani.store.query("SELECT mutation_id FROM outbox WHERE row_id = ?", [attachment])
+    }
+    assert [r.status for r in reply.results if r.mutation_id in sent] == ["rejected"]
+    with server.db.read() as conn:
+        assert conn.execute(bundles.t.blobs.select()).first() is None
+
+
+def test_a_file_the_laptop_lacks_comes_with_the_next_reply(devices, server, tmp_path: Path):  # noqa: F811
+    """A laptop that took the rows over a slow link without their files (files later) asks for them in
+    its bundle and gets them in the reply, though the reply's pages no longer bring their rows."""
+    from caseworker.store import attachments
+    from caseworker.sync import files as files_mod
+
+    ani, sri = devices("ani"), devices("sri")
+    _, case_id = ani.new_case("Siti")
+    scan = tmp_path / "foto.jpg"
+    scan.write_bytes(b"\xff\xd8 foto rumah " * 5000)
+    attachments.add_attachment(ani.store, case_id, scan)
+    assert ani.sync().completed
+    sri.sync(files="later")
+    assert len(files_mod.missing(sri.store)) == 1
+    result = bundle.import_reply(sri.store, trip(sri, server, tmp_path, "sri"))
+    assert result.files_downloaded == 1 and files_mod.missing(sri.store) == []

@@ -369,7 +369,7 @@ class SyncController(QObject):
             return
         from caseworker.numbers import format_bytes
 
-        text = i18n_text("bundle_exported", path=str(done.path), mutations=done.mutations,
+        text = i18n_text("bundle_exported", path=str(done.path), mutations=done.mutations, files=done.files,
                          size=format_bytes(done.size, language()))  # fmt: skip
         self.message.emit(text)
         tell(self.window, tr("sync.file.title"), text, warning=False)
