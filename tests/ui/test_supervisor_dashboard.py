@@ -141,6 +141,12 @@ def test_print_renders_the_caseload_report(qtbot, view: DashboardView, unit: Sto
     assert path.read_bytes()[:5] == b"%PDF-"
     assert unit.one("SELECT count(*) AS n FROM audit WHERE action = 'print'")["n"] == before + 1
     assert view.print_button.isEnabled()
+    # Seen in the real window: Cetak rendered the report and showed nothing; it opens the preview now.
+    preview = view.print_preview
+    qtbot.waitUntil(preview.isVisible)
+    assert preview.pdf_path == path and preview.document.pageCount() >= 1
+    preview.reject()
+    qtbot.waitUntil(lambda: not path.exists())  # the private copy goes with the preview
 
 
 def test_worker_table_model(qtmodeltester, view: DashboardView) -> None:  # noqa: ANN001

@@ -8,8 +8,6 @@ second connection; "Cetak" renders the caseload report PDF off the UI thread and
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -38,6 +36,8 @@ from caseworker.store.store import Store
 from ui import style
 from ui.errors import show_error
 from ui.i18n import fmt_date, language, register, tr
+from ui.printing.files import PrivateFolder
+from ui.printing.preview import PrintPreviewDialog
 from ui.supervisor.charts import CategoryChart, StageChart
 from ui.supervisor.common import age_text, read_in_background, worker_names, write_in_background
 from ui.supervisor.dashboard_data import STUNTING, WASTING, Drill, case_ids, facility_view
@@ -376,19 +376,25 @@ class DashboardView(QWidget):
         today = self.today()
         first, last = month_bounds(today)
         lang = language()
-        folder = Path(tempfile.mkdtemp(prefix="caseworker-print-"))
-        os.chmod(folder, 0o700)
-        target = folder / f"beban-kasus-{self.store.user.facility_code}-{today:%Y-%m}.pdf"
+        self.print_folder = PrivateFolder()  # removed with the PDF when the preview closes
+        target = self.print_folder.path / f"beban-kasus-{self.store.user.facility_code}-{today:%Y-%m}.pdf"
         self.print_button.setEnabled(False)
         self.print_button.setText(tr("sup.dash.printing"))
 
         def render(other: Store) -> Path:
             return render_caseload_report(other, target, first, last, lang=lang, today=today)
 
-        write_in_background(self.store, render, self._printed, self._failed)
+        write_in_background(self.store, render, self._printed, self._print_failed)
+
+    def _print_failed(self, exc: BaseException) -> None:
+        self.print_folder.remove()
+        self._failed(exc)
 
     def _printed(self, path: Path) -> None:
         self.print_button.setEnabled(True)
         self.print_button.setText(tr("sup.dash.print"))
         self.pdf_path = Path(path)
+        # The preview the case summary opens too: the report on screen, then Print… or Save PDF…
+        self.print_preview = PrintPreviewDialog(path, self, store=self.store, folder=self.print_folder)
+        self.print_preview.open()
         self.pdfReady.emit(str(path))
