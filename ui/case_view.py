@@ -140,6 +140,7 @@ register(
         "interv.referral": ("Buat rujukan", "Make a referral"),
         "interv.empty": ("Belum ada intervensi yang dicatat.", "No interventions recorded yet."),
         "interv.referrals": ("Rujukan", "Referrals"),
+        "interv.transfer": ("Pindahkan kasus", "Transfer the case"),
         "referral.empty": ("Belum ada rujukan.", "No referrals yet."),
         "notes.add": ("Tulis catatan", "Write a note"),
         "notes.empty": ("Belum ada catatan.", "No notes yet."),
@@ -425,8 +426,12 @@ class CaseView(QWidget):
         bar.addStretch(1)
         referral = button(tr("interv.referral"), "export")
         referral.clicked.connect(self.new_referral)
+        transfer = button(tr("interv.transfer"), "export")  # issue 19: the case itself moves (supervisors)
+        transfer.clicked.connect(self.new_transfer)
+        transfer.setVisible(self.store.user.is_supervisor and sync_state.is_server_profile(self.store))
         add_iv = button(tr("interv.add"), "plus", primary=True)
         add_iv.clicked.connect(lambda: self._open(InterventionDialog(self.store, self.case, self)))
+        bar.addWidget(transfer)
         bar.addWidget(referral)
         bar.addWidget(add_iv)
         iv.addLayout(bar)
@@ -726,6 +731,9 @@ class CaseView(QWidget):
         dialog = ReferralDialog(self.store, self.case, self)
         dialog.saved.connect(lambda row_id: dialog.needs_letter() and print_letter(self, self.store, row_id))
         self._open(dialog)
+
+    def new_transfer(self) -> None:
+        self._open(ReferralDialog(self.store, self.case, self, transfer=True))
 
     def _open(self, dialog) -> None:  # noqa: ANN001 - any dialog with a `saved` signal
         self.dialog = dialog

@@ -89,6 +89,13 @@ register(
         "referral.kind.other": ("Layanan lain", "Other service"),
         "referral.outside": ("di luar Caseworker: surat rujukan", "not on Caseworker: referral letter"),
         "referral.fits": ("sesuai kebutuhan", "fits the needs"),
+        "transfer.title": ("Pindahkan kasus ke unit lain", "Transfer the case to another facility"),
+        "transfer.note": (
+            "Setelah unit tujuan menerima, kasus beserta seluruh riwayatnya pindah ke sana; unit ini menyimpan "
+            "kasus tertutup dengan catatan dan layanannya sendiri.",
+            "Once the receiving unit accepts, the case and its whole history move there; this unit keeps a "
+            "closed case with its own notes and services.",
+        ),
         "referral.answer": ("Jawaban", "Answer"),
         "referral.answer.accepted": ("{day}: kasus {number}", "{day}: case {number}"),
         "referral.answer.declined": ("{day}: {reason}", "{day}: {reason}"),
@@ -118,8 +125,11 @@ def facility_line(entry: dict[str, Any]) -> str:
 class ReferralDialog(RecordDialog):
     """A new referral of the case (caseworker.store.referrals.send)."""
 
-    def __init__(self, store: Store, case: dict[str, Any], parent: QWidget | None = None) -> None:
-        super().__init__(store, case, tr("referral.title"), parent)
+    def __init__(
+        self, store: Store, case: dict[str, Any], parent: QWidget | None = None, *, transfer: bool = False
+    ) -> None:
+        super().__init__(store, case, tr("transfer.title" if transfer else "referral.title"), parent)
+        self.transfer = transfer  # the case itself moves (a supervisor's; to a unit on Caseworker)
         self.setMinimumWidth(640)
         self.abh = reference.is_abh_category(case.get("category_code"))
         pick = QWidget()
@@ -141,6 +151,8 @@ class ReferralDialog(RecordDialog):
         self.to = QLineEdit()  # another agency, outside the directory (the record's to_agency)
         self.to.setPlaceholderText(tr("referral.to_other.placeholder"))
         self.form.addRow(tr("referral.to_other"), self.to)
+        if transfer:
+            self.form.setRowVisible(self.to, False)
         self.reason = QPlainTextEdit()
         self.reason.setFixedHeight(70)
         self.form.addRow(tr("referral.reason") + " *", self.reason)
@@ -162,6 +174,9 @@ class ReferralDialog(RecordDialog):
             self.sections[section] = check
             sbox.addWidget(check)
         self.form.addRow(tr("referral.share"), shared)
+        if transfer:  # everything goes
+            self.form.setRowVisible(shared, False)
+            self.form.addRow("", label(tr("transfer.note"), "muted", wrap=True))
 
         consent = QHBoxLayout()
         self.consent_by = QLineEdit(case.get("consent_by") or "")
@@ -188,6 +203,8 @@ class ReferralDialog(RecordDialog):
         self.directory.blockSignals(True)
         self.directory.clear()
         for entry in found:
+            if self.transfer and not entry["on_caseworker"]:
+                continue
             item = QListWidgetItem(facility_line(entry))
             item.setData(CODE_ROLE, entry["code"])
             self.directory.addItem(item)
@@ -228,12 +245,13 @@ class ReferralDialog(RecordDialog):
             consent_by=self.consent_by.text(),
             consent_basis=self.consent_basis.currentData() or None,
             referred_at=self.day.iso(),
+            transfer=self.transfer,
         )
 
     def needs_letter(self) -> bool:
         """The referral just saved goes to a place outside Caseworker: print its letter."""
         entry = self.chosen_entry()
-        return entry is None or not entry["on_caseworker"]
+        return not self.transfer and (entry is None or not entry["on_caseworker"])
 
 
 def referral_answer(row: dict[str, Any]) -> str:

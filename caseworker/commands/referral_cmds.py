@@ -66,6 +66,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--consent-by", help="who consented (name and relation)")
     s.add_argument("--basis", choices=referrals.CONSENT_BASES, help="the legal basis of the consent")
     s.add_argument("--letter", help="also write the referral letter (PDF) here")
+    s.add_argument("--transfer", action="store_true",
+                   help="transfer: the case itself moves once accepted (supervisors; everything is shared)")  # fmt: skip
     s.set_defaults(func=cmd_send)
 
     a = rsub.add_parser("accept", help="accept an incoming referral (supervisors)")
@@ -160,7 +162,7 @@ def cmd_send(args: argparse.Namespace) -> int:
         rid = referrals.send(
             store, _case_id(store, args.case), reason=args.reason, to_facility=args.to, to_agency=args.agency,
             share_identity=args.share_identity, sections=_codes(args.sections), consent_by=args.consent_by,
-            consent_basis=args.basis,
+            consent_basis=args.basis, transfer=args.transfer,
         )  # fmt: skip
         letter = None
         if args.letter:

@@ -120,6 +120,8 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "resolution": ("keep_server", "keep_device", "edited"),
     "referrals.status": ("sent", "accepted", "completed", "declined"),
     "referral_inbox.status": ("sent", "accepted", "declined"),
+    "referrals.kind": ("referral", "transfer"),
+    "referral_inbox.kind": ("referral", "transfer"),
 }
 # Text columns holding JSON, and the shape it must have.
 JSON_SHAPES: dict[str, Callable[[Any], bool]] = {

@@ -13,6 +13,10 @@
    - declined: wipes the inbox row's preview, reason and consent (nothing of the client stays at the
      receiver) and sets the sender's referral to declined with the reason.
    The first answer wins; a later one is answered `merged` with reason `already_answered`.
+3. A transfer (kind `transfer`, sent by a supervisor, to a facility on Caseworker) shares everything; accepted,
+   the case itself moves (`_move_case`): its facility and assignee change and all its records follow (the
+   sender's devices receive removals), and the sender keeps a closed stand-in case for the same person with
+   copies of its own notes, services and this referral (what it did). Nothing is duplicated at the receiver.
 """
 
 from __future__ import annotations
@@ -38,7 +42,9 @@ CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 # Set by the server on a referral to a facility on Caseworker; a device never writes them.
 SERVER_OWNED = frozenset({"from_facility", "status", "decided_at", "decided_by", "decision_reason",
                           "received_case_number"})  # fmt: skip
-FIXED = frozenset({"to_facility", "share_identity", "shared_sections", "consent_by", "consent_basis"})
+FIXED = frozenset({"to_facility", "share_identity", "shared_sections", "consent_by", "consent_basis", "kind"})
+TRANSFER = "transfer"
+KEPT_AT_SENDER = ("notes", "interventions", "referrals")  # what the sender keeps of a transferred case
 INBOX_ANSWER = frozenset({"status", "decision_reason", "decided_at", "decided_by"})
 
 
@@ -82,6 +88,13 @@ def check_insert(txn: r.Txn, data: dict[str, Any]) -> None:
     data["status"] = "sent"
     if facility(txn, target) is None:
         raise Refused("unknown_facility")
+    if data.get("kind") == TRANSFER:  # the whole case moves: a supervisor's decision, to a unit on Caseworker
+        if pr.role != "supervisor":
+            raise Refused("decision_requires_supervisor")
+        if not on_caseworker(txn, target):
+            raise Refused("not_allowed")
+        data["share_identity"] = 1
+        data["shared_sections"] = json.dumps(list(rules.SECTIONS))
     if target == pr.facility_code:
         raise Refused("not_allowed")
     if not (data.get("consent_by") or data.get("consent_basis")):
@@ -150,6 +163,7 @@ def delivered(txn: r.Txn, referral_id: str, data: dict[str, Any]) -> None:
         shared_sections=json.dumps(shared),
         consent_by=data.get("consent_by"),
         consent_basis=data.get("consent_basis"),
+        kind=data.get("kind") or "referral",
         preview=r.dumps(
             rules.preview(
                 person.data if person else {}, case.data, data.get("share_identity"), shared, counts
@@ -180,7 +194,12 @@ def answer(txn: r.Txn, m: Any, current: r.Stored, checked: dict[str, Any]) -> p.
     data["updated_by"], data["updated_at"] = txn.principal.username, m.fields.get("updated_at") or txn.now
     referral = r.load(txn, "referrals", m.row_id)
     answered: dict[str, Any] = {"status": status, "decided_at": txn.now, "decided_by": txn.principal.username}
-    if status == "accepted":
+    if status == "accepted" and current.data.get("kind") == TRANSFER:
+        case_id, number = _move_case(txn, current.data, referral, answered)
+        data.update(accepted_case_id=case_id, accepted_case_number=number)
+        answered["received_case_number"] = number
+        referral = r.load(txn, "referrals", m.row_id)  # moved with its case
+    elif status == "accepted":
         case_id, number = _open_case(txn, current.data, referral)
         data.update(accepted_case_id=case_id, accepted_case_number=number)
         answered["received_case_number"] = number
@@ -276,3 +295,70 @@ def _open_case(txn: r.Txn, inbox: dict[str, Any], referral: r.Stored | None) -> 
         r.write(txn, table, row_id, new, 1,
                 RowScope(pr.facility_code, case_id, pr.username, new["created_by"], None), new=True)  # fmt: skip
     return case_id, number
+
+
+def _move_case(
+    txn: r.Txn, inbox: dict[str, Any], referral: r.Stored | None, answered: dict[str, Any]
+) -> tuple[str, str]:
+    """Accepting a transfer: the case and all its records go to the receiving facility; the sender keeps a
+    closed stand-in case (same person) with copies of its notes, services and this referral."""
+    from caseworker.server import policy  # (policy imports this module)
+
+    pr = txn.principal
+    rid = inbox["id"]
+    source = r.load(txn, "cases", referral.data.get("case_id")) if referral is not None else None
+    if source is None or source.scope.facility_code != inbox.get("from_facility"):
+        raise Refused("unknown_reference")  # gone, or moved elsewhere meanwhile
+    sender = source.scope.facility_code or ""
+    stub_id = str(uuid.uuid5(NAMESPACE, f"{rid}:stub"))
+    stub_number = _case_number(sender, stub_id, date.fromisoformat(txn.now[:10]).year)
+    policy.check_case_number(txn, stub_id, stub_number)
+    kept = [(t, row) for t, row in _case_records(txn, source.row_id) if t in KEPT_AT_SENDER]
+    receiver = facility(txn, pr.facility_code)
+    to_name = receiver.name if receiver is not None else pr.facility_code
+    number = source.data.get("case_number") or ""
+    # The case moves, with every record (the sender's devices receive removals; rows.py keeps the order).
+    moved = {**source.data, "facility_code": pr.facility_code, "assigned_to": pr.username,
+             "updated_at": txn.now, "updated_by": "server"}  # fmt: skip
+    scope = RowScope(
+        pr.facility_code, source.row_id, pr.username, source.scope.created_by, source.scope.person_id
+    )
+    r.rescope_case_children(txn, source.row_id, scope, old_person=source.scope.person_id)
+    r.write(txn, "cases", source.row_id, moved, source.version + 1, scope, new=False)
+    # What stays at the sender: a closed case of the same person, its notes, services and the referral.
+    stub = _new_row(
+        txn,
+        "cases",
+        {
+            **{k: source.data.get(k) for k in ("person_id", "category_code", "risk", "opened_at", "referral_source",
+                                               "presenting_problem", "consent_by", "consent_at", "consent_basis")},
+            "case_number": stub_number,
+            "facility_code": sender,
+            "assigned_to": source.data.get("assigned_to"),
+            "stage": "terminasi",
+            "status": "closed",
+            "closed_at": txn.now[:10],
+            "closure_reason": f"Dipindahkan ke {to_name} ({number}) / Transferred to {to_name}",
+            "created_by": source.data.get("created_by"),
+            "conflict": 0,
+        },
+    )  # fmt: skip
+    stub_scope = RowScope(sender, stub_id, stub["assigned_to"], stub["created_by"], source.scope.person_id)
+    r.write(txn, "cases", stub_id, stub, 1, stub_scope, new=True)
+    policy.note_case_number(txn, stub_id, stub_number)
+    for table, row in kept:
+        copy = {k: v for k, v in row.items() if k not in ("id", "version")}
+        copy["case_id"] = stub_id
+        if table == "referrals" and row["id"] == rid:
+            copy.update(answered, received_case_number=number)
+        new = _new_row(txn, table, copy)
+        row_id = str(uuid.uuid5(NAMESPACE, f"{rid}:stub:{table}:{row['id']}"))
+        r.write(txn, table, row_id, new, 1,
+                RowScope(sender, stub_id, stub["assigned_to"], new["created_by"], None), new=True)  # fmt: skip
+    return source.row_id, number
+
+
+def _case_records(txn: r.Txn, case_id: str) -> list[tuple[str, dict[str, Any]]]:
+    query = _RECORDS.where(changelog.c.case_id == case_id)
+    out = [(table, json.loads(data)) for table, _row_id, data in txn.execute(query, {}).all()]
+    return [(t, row) for t, row in out if not row.get("deleted")]

@@ -240,12 +240,13 @@ def _v9(db: sqlite_utils.Database) -> None:
 def _v10(db: sqlite_utils.Database) -> None:
     """Referrals between facilities (issue 19): the referrals' directory columns, the referral_inbox
     the server fills for the receiving facility, and the local copy of the network's facility directory."""
-    have = {row[1] for row in db.execute("PRAGMA table_info(referrals)").fetchall()}
-    for column, kind in TABLES["referrals"].items():
-        if column not in have:  # a new store made them in v1, from TABLES
-            db.execute(f"ALTER TABLE referrals ADD COLUMN {column} {SQL_TYPES[kind]}")
     if not db["referral_inbox"].exists():
         _create_synced(db, "referral_inbox", TABLES["referral_inbox"])
+    for table in ("referrals", "referral_inbox"):
+        have = {row[1] for row in db.execute(f"PRAGMA table_info({table})").fetchall()}
+        for column, kind in TABLES[table].items():
+            if column not in have:  # a new store made them in v1, from TABLES
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {SQL_TYPES[kind]}")
     db.execute("CREATE INDEX IF NOT EXISTS idx_referral_inbox_status ON referral_inbox(status, referred_at)")
     if not db["facility_directory"].exists():
         columns = LOCAL_TABLES["facility_directory"]

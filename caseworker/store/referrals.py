@@ -60,6 +60,14 @@ i18n.register(
             "Write why you decline: the sending facility will see it.",
         ),
         "referral_unknown": ("Rujukan {id} tidak ditemukan.", "Referral {id} not found."),
+        "referral_transfer_supervisor": (
+            "Hanya supervisor yang dapat memindahkan kasus ke unit lain.",
+            "Only a supervisor can transfer a case to another facility.",
+        ),
+        "referral_transfer_target": (
+            "Kasus hanya dapat dipindahkan ke unit yang memakai Caseworker; {code} tidak.",
+            "A case can only be transferred to a facility on Caseworker; {code} is not.",
+        ),
         "referral_supervisor_only": (
             "Hanya supervisor yang dapat menerima atau menolak rujukan masuk.",
             "Only a supervisor can accept or decline incoming referrals.",
@@ -140,9 +148,17 @@ def send(
     consent_by: str | None = None,
     consent_basis: str | None = None,
     referred_at: str | None = None,
+    transfer: bool = False,
 ) -> str:
     """Record a referral of the case; it goes with the next sync. For an ABH child the identity is never
-    shared (the server holds to it too)."""
+    shared (the server holds to it too). `transfer`: the case itself moves once the receiving facility
+    accepts (a supervisor's decision; everything goes, and the sender keeps a closed record of its work)."""
+    if transfer:
+        if not store.user.is_supervisor:
+            raise KnownError("referral_transfer_supervisor")
+        if not to_facility:
+            raise KnownError("referral_no_target")
+        sections, share_identity = list(REFERRAL_SECTIONS), True
     sections = list(dict.fromkeys(sections or []))
     for section in sections:
         if section not in REFERRAL_SECTIONS:
@@ -154,6 +170,8 @@ def send(
             raise KnownError("referral_unknown_facility", code=to_facility)
         if to_facility == store.user.facility_code:
             raise KnownError("referral_own_facility", code=to_facility)
+        if transfer and not target["on_caseworker"]:
+            raise KnownError("referral_transfer_target", code=to_facility)
     elif not (to_agency or "").strip():
         raise KnownError("referral_no_target")
     if not (reason or "").strip():
@@ -168,12 +186,13 @@ def send(
         "to_facility": to_facility or None,
         "to_agency": (to_agency or "").strip() or (target["name"] if target else None),
         "reason": reason.strip(),
-        "share_identity": int(bool(share_identity) and not is_abh_case(store, case_id)),
+        "share_identity": int(bool(share_identity) and (transfer or not is_abh_case(store, case_id))),
         "shared_sections": json.dumps(sections),
         "consent_by": (consent_by or "").strip() or None,
         "consent_basis": consent_basis or None,
         "from_facility": store.user.facility_code,
         "status": "sent",
+        "kind": "transfer" if transfer else "referral",
     }
     return repository.insert(store, "referrals", values)
 

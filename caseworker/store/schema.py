@@ -140,6 +140,7 @@ TABLES: dict[str, dict[str, type]] = {
         "decided_by": str,
         "decision_reason": str,  # why the receiving facility declined
         "received_case_number": str,  # the case the receiving facility opened on accepting
+        "kind": str,  # referral (default) | transfer: the case itself moves to the receiving facility
     },
     "tasks": {
         "case_id": str,
@@ -222,6 +223,7 @@ TABLES: dict[str, dict[str, type]] = {
         "decision_reason": str,
         "accepted_case_id": str,
         "accepted_case_number": str,
+        "kind": str,  # referral | transfer
     },
     "form_definitions": {
         # A unit's own instrument (caseworker.forms.library): one row per version, never changed; a new

@@ -150,3 +150,41 @@ def test_unanswered_referrals_are_overdue_after_the_facility_days(devices, serve
     referrals.accept(rina.store, rid)
     assert rina.sync().completed and ani.sync().completed
     assert referrals.overdue(ani.store)["sent"] == [] and referrals.overdue(rina.store)["incoming"] == []
+
+
+def test_transfer_moves_the_case_between_laptops_and_leaves_a_closed_record(devices, server):
+    ani, sri, rina = devices("ani"), devices("sri"), devices("rina")
+    person, case = _toddler(ani)
+    assert ani.sync().completed and sri.sync().completed and rina.sync().completed
+    with pytest.raises(KnownError) as worker:
+        referrals.send(
+            ani.store, case, to_facility="MLG", reason="x", consent_basis="persetujuan", transfer=True
+        )
+    assert worker.value.key == "referral_transfer_supervisor"
+    rid = referrals.send(sri.store, case, to_facility="MLG", reason="Usia 5 tahun: pindah ke UPT anak",
+                         consent_basis="surat_penyerahan", transfer=True)  # fmt: skip
+    assert sri.sync().completed and rina.sync().completed
+    [waiting] = referrals.incoming(rina.store)
+    assert waiting["kind"] == "transfer"
+    referrals.accept(rina.store, rid)
+    assert rina.sync().completed and ani.sync().completed and sri.sync().completed
+
+    moved = rina.row("cases", case)  # the same case, with its whole history
+    assert (moved["facility_code"], moved["assigned_to"]) == ("MLG", "rina")
+    assert rina.store.one("SELECT count(*) AS n FROM notes WHERE case_id = ?", [case])["n"] == 2
+    assert rina.store.one("SELECT count(*) AS n FROM measurements WHERE case_id = ?", [case])["n"] == 2
+    assert rina.store.one("SELECT count(*) AS n FROM cases")["n"] == 1  # nothing duplicated
+    for laptop in (ani, sri):  # the sender's laptops: the case left, a closed record of its work stayed
+        assert laptop.row("cases", case) is None
+        [stub] = laptop.store.query("SELECT * FROM cases")
+        assert (stub["status"], stub["person_id"]) == ("closed", person) and "UPT Malang" in stub[
+            "closure_reason"
+        ]
+        texts = sorted(
+            r["text"] for r in laptop.store.query("SELECT text FROM notes WHERE case_id = ?", [stub["id"]])
+        )
+        assert texts == ["Melati aktif bermain", "catatan rahasia tentang ayah"]
+        assert laptop.store.one("SELECT count(*) AS n FROM measurements")["n"] == 0
+        [kept] = referrals.of_case(laptop.store, stub["id"])
+        assert (kept["status"], kept["kind"], kept["received_case_number"]) == (
+            "accepted", "transfer", moved["case_number"])  # fmt: skip

@@ -29,6 +29,7 @@ from sqlalchemy import create_engine, text
 from caseworker.domain import fields
 from caseworker.server import admin
 from caseworker.server.db import metadata
+from caseworker.server.referrals import NAMESPACE as REFERRAL_NS
 from caseworker.store.schema import COMMON, DATA_VERSION, REFERRAL_SECTIONS, TABLES
 from tests.core.sync_support import PASSWORD, USERS, Device, Server, cheap_crypto
 from tests.server.helpers import Device as RawDevice
@@ -152,9 +153,9 @@ def make_machine(url_for_example):
 
         @rule(name=st.sampled_from(NAMES), pick=PICK, to=st.sampled_from(["MLG", "SDA", "PKM", "NOPE"]),
               identity=st.booleans(), sections=st.lists(st.sampled_from(REFERRAL_SECTIONS), unique=True),
-              abh=st.booleans())  # fmt: skip
+              abh=st.booleans(), kind=st.sampled_from(["referral", "referral", "transfer"]))  # fmt: skip
         def refer(
-            self, name: str, pick: int, to: str, identity: bool, sections: list[str], abh: bool
+            self, name: str, pick: int, to: str, identity: bool, sections: list[str], abh: bool, kind: str
         ) -> None:
             """Someone refers a case on the server (any facility's) to a facility, sharing some of it."""
             cases = sorted(r for (t, r) in self._rows() if t == "cases")
@@ -166,7 +167,7 @@ def make_machine(url_for_example):
                                    "row_id": case_id, "fields": {"category_code": "03"}, "base": None,
                                    "base_version": 0, "created_at": "2026-10-17T08:00:00Z"}])  # fmt: skip
             fields = {"case_id": case_id, "to_facility": to, "reason": "rujukan", "share_identity": int(identity),
-                      "shared_sections": json.dumps(sections), "consent_basis": "persetujuan"}  # fmt: skip
+                      "shared_sections": json.dumps(sections), "consent_basis": "persetujuan", "kind": kind}  # fmt: skip
             self._send(name, [{"mutation_id": str(uuid.uuid4()), "table": "referrals", "op": "insert",
                                "row_id": str(uuid.uuid4()), "fields": fields,
                                "created_at": "2026-10-17T08:00:00Z"}])  # fmt: skip
@@ -288,6 +289,9 @@ def make_machine(url_for_example):
             rows = self._rows()
             accepted = {r["accepted_case_id"]: r for (t, _), r in rows.items()
                         if t == "referral_inbox" and r.get("accepted_case_id")}  # fmt: skip
+            # a transfer's stand-in at the sender (server.referrals._move_case)
+            accepted.update({str(uuid.uuid5(REFERRAL_NS, f"{rid}:stub")): r for (t, rid), r in rows.items()
+                             if t == "referral_inbox" and r.get("kind") == "transfer" and r.get("accepted_case_id")})  # fmt: skip
             for key, row in rows.items():
                 if key[0] == "referral_inbox":  # made by the server, answered by a supervisor there
                     assert row["created_by"] == "server"
@@ -350,6 +354,9 @@ def make_machine(url_for_example):
                     continue
                 preview = json.loads(inbox["preview"])
                 case = rows[("cases", inbox["accepted_case_id"])]
+                if inbox.get("kind") == "transfer":  # the case itself moved: the receiver takes over its care
+                    assert case["facility_code"] == inbox["facility_code"]
+                    continue
                 referral = rows[("referrals", rid)]
                 source = rows[("cases", referral["case_id"])]
                 if preview["identity_withheld"]:

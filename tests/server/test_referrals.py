@@ -173,3 +173,40 @@ def test_referral_policy(client, world):
         "referrals", external["row_id"], "update", {"status": "accepted"}, base={"status": "sent"}
     )
     assert ani.push(done)[0]["status"] in ("applied", "merged")
+
+
+def test_transfer_moves_the_case_and_leaves_the_sender_a_closed_record(client, world):
+    ani, sri, rina = Device(client, "ani"), Device(client, "sri"), Device(client, "rina")
+    _rows(rina)
+    person, case, ids = _sda_case(ani)
+    _rows(ani), _rows(sri)
+    rid = new_id()
+    as_worker = _referral(rid, case, kind="transfer")
+    assert ani.push(as_worker)[0]["reason"] == "decision_requires_supervisor"  # moving a case: a supervisor
+    as_worker["mutation_id"], as_worker["created_by"] = new_id(), "sri"
+    assert sri.push(as_worker)[0]["status"] == "applied"
+    inbox = _rows(rina)[("referral_inbox", rid)]
+    assert inbox["kind"] == "transfer" and json.loads(inbox["shared_sections"]) == [
+        "problem", "assessments", "goals", "interventions", "notes", "measurements"]  # fmt: skip
+    rina.push(
+        mutation("referral_inbox", rid, "update", {"status": "accepted"}, base={"status": "sent"}, by="rina")
+    )
+
+    got = _rows(rina)
+    moved = got[("cases", case)]  # the same case, not a copy
+    assert (moved["facility_code"], moved["assigned_to"]) == ("MLG", "rina")
+    assert {("notes", ids["open"]), ("notes", ids["secret"]), ("measurements", ids["m1"]), ("measurements", ids["m2"]),
+            ("persons", person), ("referrals", rid)} <= set(got)  # its whole history, nothing duplicated  # fmt: skip
+    assert [t for t, _ in got].count("cases") == 1
+
+    back = _rows(ani)
+    removed = {key for key, row in back.items() if row is None}
+    assert ("cases", case) in removed and ("notes", ids["secret"]) in removed
+    stub = next(row for (t, _), row in back.items() if t == "cases" and row)
+    assert (stub["status"], stub["facility_code"], stub["person_id"]) == ("closed", "SDA", person)
+    assert "UPT Malang" in stub["closure_reason"] and stub["case_number"].startswith("SDA-")
+    kept = sorted(row["text"] for (t, _), row in back.items() if t == "notes" and row)
+    assert kept == ["Melati ceria", "catatan rahasia Melati"]  # the sender's own notes stay with it
+    referral = next(row for (t, _), row in back.items() if t == "referrals" and row)
+    assert (referral["status"], referral["case_id"]) == ("accepted", stub["id"])
+    assert not any(t == "measurements" and row for (t, _), row in back.items())

@@ -134,3 +134,48 @@ def test_a_referral_outside_caseworker_opens_its_letter(qtbot, live, laptop) -> 
     preview = view.print_preview
     assert preview.document.pageCount() >= 1
     preview.close()
+
+
+def test_a_supervisor_transfers_a_case_and_keeps_a_closed_record(
+    qtbot,  # noqa: ANN001
+    live,  # noqa: ANN001, F811
+    device,  # noqa: ANN001, F811
+    tmp_path,  # noqa: ANN001
+    settings,  # noqa: ANN001
+) -> None:
+    store, transport = enrol(tmp_path / "sri", live.url, "sri", PASSWORD)
+    transport.close()
+    store.close()
+    sri = open_window(qtbot, tmp_path / "sri", settings)
+    login(qtbot, sri, "sri")
+    case_id = _toddler(sri)
+    press_f5(qtbot, sri)
+    view = sri.workspace.open_case(case_id)
+    view.tabs.setCurrentWidget(view.interventions_tab)
+    view.new_transfer()
+    dialog = view.dialog
+    qtbot.waitExposed(dialog)
+    assert dialog.windowTitle() == "Pindahkan kasus ke unit lain"
+    codes = [
+        dialog.directory.item(i).data(Qt.ItemDataRole.UserRole + 1) for i in range(dialog.directory.count())
+    ]
+    assert codes == ["MLG"]  # only units on Caseworker take a case
+    dialog.directory.setFocus()
+    QTest.keyClick(dialog.directory, Qt.Key.Key_Down)
+    qtbot.keyClicks(dialog.reason, "Usia 5 tahun")
+    qtbot.keyClicks(dialog.consent_by, "Ibu Sari (ibu)")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    press_f5(qtbot, sri)
+    rina = device("rina")
+    assert rina.sync().completed
+    [waiting] = referrals.incoming(rina.store)
+    referrals.accept(rina.store, waiting["id"])
+    assert rina.sync().completed and rina.row("cases", case_id)["facility_code"] == "MLG"
+    press_f5(qtbot, sri)
+    wait_idle(qtbot, sri)
+    assert sri.store.one("SELECT id FROM cases WHERE id = ?", [case_id]) is None
+    [stub] = sri.store.query("SELECT status, closure_reason FROM cases")
+    assert stub["status"] == "closed" and "UPT Malang" in stub["closure_reason"]
+    sri.workspace.reader.wait()
+    sri.close()
