@@ -145,6 +145,7 @@ def test_print_renders_the_caseload_report(qtbot, view: DashboardView, unit: Sto
     preview = view.print_preview
     qtbot.waitUntil(preview.isVisible)
     assert preview.pdf_path == path and preview.document.pageCount() >= 1
+    assert preview.options.lang == "id"  # its footer names the report's language, not a default
     preview.reject()
     qtbot.waitUntil(lambda: not path.exists())  # the private copy goes with the preview
 

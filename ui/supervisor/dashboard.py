@@ -37,6 +37,7 @@ from ui import style
 from ui.errors import show_error
 from ui.i18n import fmt_date, language, register, tr
 from ui.printing.files import PrivateFolder
+from ui.printing.options import PrintOptions
 from ui.printing.preview import PrintPreviewDialog
 from ui.supervisor.charts import CategoryChart, StageChart
 from ui.supervisor.common import age_text, read_in_background, worker_names, write_in_background
@@ -395,6 +396,8 @@ class DashboardView(QWidget):
         self.print_button.setText(tr("sup.dash.print"))
         self.pdf_path = Path(path)
         # The preview the case summary opens too: the report on screen, then Print… or Save PDF…
-        self.print_preview = PrintPreviewDialog(path, self, store=self.store, folder=self.print_folder)
+        self.print_preview = PrintPreviewDialog(
+            path, self, store=self.store, folder=self.print_folder, options=PrintOptions(language())
+        )
         self.print_preview.open()
         self.pdfReady.emit(str(path))
