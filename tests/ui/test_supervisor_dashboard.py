@@ -133,8 +133,11 @@ def test_chart_bars_open_their_cases(qtbot, view: DashboardView, unit: Store) ->
     assert set(blocker.args[1]) == expected and len(expected) == top.value
 
 
-def test_print_renders_the_caseload_report(qtbot, view: DashboardView, unit: Store) -> None:  # noqa: ANN001
+def test_print_renders_the_caseload_report(qtbot, view: DashboardView, unit: Store, monkeypatch) -> None:  # noqa: ANN001
+    from ui import i18n
+
     before = unit.one("SELECT count(*) AS n FROM audit WHERE action = 'print'")["n"]
+    monkeypatch.setattr(i18n.core_i18n, "_current", "en")  # a user working in English (set back after)
     with qtbot.waitSignal(view.pdfReady, timeout=30000) as blocker:
         view.print_button.click()
     path = Path(blocker.args[0])
@@ -145,7 +148,7 @@ def test_print_renders_the_caseload_report(qtbot, view: DashboardView, unit: Sto
     preview = view.print_preview
     qtbot.waitUntil(preview.isVisible)
     assert preview.pdf_path == path and preview.document.pageCount() >= 1
-    assert preview.options.lang == "id"  # its footer names the report's language, not a default
+    assert preview.options.lang == "en"  # its footer names the report's language, not a default
     preview.reject()
     qtbot.waitUntil(lambda: not path.exists())  # the private copy goes with the preview
 
