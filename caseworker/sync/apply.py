@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlcipher3
@@ -62,8 +62,17 @@ _BASE_SQL = (
 _SEARCH_SQL = "INSERT INTO case_search (rowid, case_id, names, ids, notes) VALUES (?,?,?,?,?)"
 
 
-def apply_page(store: Store, changes: Sequence[ChangeLike], new_cursor: int) -> int:
-    """Apply one pulled page and store its cursor in one transaction; returns the number of changes."""
+def apply_page(
+    store: Store,
+    changes: Sequence[ChangeLike],
+    new_cursor: int,
+    own: Mapping[tuple[str, str], int] | None = None,
+) -> int:
+    """Apply one pulled page and store its cursor in one transaction; returns the number of changes.
+
+    `own` maps (table, row id) to the version this laptop's push gave the row: such a row coming back as
+    the laptop holds it (every column but the version the same) only takes its version, without being
+    written again or indexed (a unit's register pushed comes back whole with the next pull)."""
     keys = [(c.table, c.row_id) for c in changes if c.table in TABLES]
     touched: set[str] = set()
     with store.transaction() as txn:
@@ -78,6 +87,31 @@ def apply_page(store: Store, changes: Sequence[ChangeLike], new_cursor: int) -> 
         copies = store.conn.execute("SELECT EXISTS (SELECT 1 FROM sync_base)").fetchone()[0]
         removals: list[ChangeLike] = []
         persons: list[str] = []
+        returning: dict[str, list[tuple[list, ChangeLike]]] = {}  # own writes, maybe as held here
+
+        def take(table: str, change: ChangeLike, values: list, base: dict[str, Any] | None) -> None:
+            key = (table, change.row_id)
+            data = change.row or {}
+            if not syncstate.plainly_storable(table, values):
+                why = syncstate.unstorable(table, values)
+                if why is not None:
+                    syncstate.quarantine(store, change, *why, case_id=_case_of(table, change.row_id, data))
+                    set_aside.add(key)
+                    return
+            upserts.setdefault(table, []).append(values)
+            sources.setdefault(table, []).append(change)
+            # Insert-only records never conflict (the server ignores their base): no copy to keep.
+            if base is not None and table not in INSERT_ONLY:
+                new_bases.append((table, change.row_id, _encode(base), change.version))
+            if table == "cases":
+                touched.add(change.row_id)
+            elif table == "persons":
+                persons.append(change.row_id)
+            else:
+                case_id = data.get("case_id")
+                if case_id:
+                    touched.add(case_id)
+
         for change in changes:
             table = change.table
             if table not in TABLES:
@@ -99,25 +133,11 @@ def apply_page(store: Store, changes: Sequence[ChangeLike], new_cursor: int) -> 
                 base = None
                 if copies:
                     stale.append(key)
-            if not syncstate.plainly_storable(table, values):
-                why = syncstate.unstorable(table, values)
-                if why is not None:
-                    syncstate.quarantine(store, change, *why, case_id=_case_of(table, change.row_id, data))
-                    set_aside.add(key)
+                if own is not None and own.get(key) == change.version:
+                    returning.setdefault(table, []).append((values, change))
                     continue
-            upserts.setdefault(table, []).append(values)
-            sources.setdefault(table, []).append(change)
-            # Insert-only records never conflict (the server ignores their base): no copy to keep.
-            if base is not None and table not in INSERT_ONLY:
-                new_bases.append((table, change.row_id, _encode(base), change.version))
-            if table == "cases":
-                touched.add(change.row_id)
-            elif table == "persons":
-                persons.append(change.row_id)
-            else:
-                case_id = data.get("case_id")
-                if case_id:
-                    touched.add(case_id)
+            take(table, change, values, base)
+        versions = _returned(store, returning, take)
         for table, rows in upserts.items():
             if table == "persons":  # filed for the duplicate check set-wise, not row by row
                 with person_index.deferred(store.conn, [c.row_id for c in sources[table]]):
@@ -131,6 +151,8 @@ def apply_page(store: Store, changes: Sequence[ChangeLike], new_cursor: int) -> 
             store.conn.executemany(_BASE_SQL, new_bases)
         if stale:
             store.conn.executemany("DELETE FROM sync_base WHERE table_name = ? AND row_id = ?", stale)
+        for table, pairs in versions.items():
+            store.conn.executemany(f"UPDATE {table} SET version = ? WHERE id = ?", pairs)
         for change in removals:
             _remove(store, txn, change.table, change.row_id)
         if held:  # stored now, or gone from the scope (a case takes its quarantined records along)
@@ -155,6 +177,31 @@ def apply_page(store: Store, changes: Sequence[ChangeLike], new_cursor: int) -> 
             [CURSOR_KEY, str(new_cursor)],
         )
     return len(changes)
+
+
+def _returned(
+    store: Store, returning: dict[str, list[tuple[list, ChangeLike]]], take: Callable[..., None]
+) -> dict[str, list[tuple[int, str]]]:
+    """Own writes coming back: those this laptop holds as they are (all columns but the version) get
+    (version, id) pairs to set their version by; the others are taken as any pulled row."""
+    versions: dict[str, list[tuple[int, str]]] = {}
+    for table, pairs in returning.items():
+        cols = _COLUMNS[table]
+        at = cols.index("version")
+        held: dict[str, tuple] = {}
+        for start in range(0, len(pairs), _CHUNK):
+            ids = [change.row_id for _, change in pairs[start : start + _CHUNK]]
+            sql = f"SELECT {', '.join(cols)} FROM {table} WHERE id IN ({','.join('?' * len(ids))})"
+            held.update((row[0], row) for row in store.conn.execute(sql, ids))
+        for values, change in pairs:
+            local = held.get(change.row_id)
+            if local is not None and all(
+                a == b or i == at for i, (a, b) in enumerate(zip(local, values, strict=True))
+            ):
+                versions.setdefault(table, []).append((change.version, change.row_id))
+            else:
+                take(table, change, values, None)
+    return versions
 
 
 def _case_of(table: str, row_id: str, data: dict[str, Any]) -> str | None:

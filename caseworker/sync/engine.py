@@ -345,7 +345,7 @@ class _Run:
                         while True:
                             if page.has_more and all(c.op != "remove" for c in page.changes):
                                 ahead = pool.submit(self.transport.pull, page.cursor, self.pull_limit)
-                            apply_page(self.store, page.changes, page.cursor)
+                            apply_page(self.store, page.changes, page.cursor, self.own_writes)
                             self.result.pulled += sum(not self.own_write(c) for c in page.changes)
                             self.directory_etag = page.directory_etag
                             since = page.cursor
