@@ -23,6 +23,10 @@ from caseworker.server.web.sessions import WebUser
 SECTIONS = ("devices", "users", "facilities", "logins", "health", "audit", "totp")
 # Facility columns the add/change forms take; the others of the table (the directory of issue 19) are shown.
 FACILITY_FORM = ("code", "name", "address", "worker_scope")
+FACILITY_LABELS = {"code": "web_code_col", "name": "web_name", "address": "web_address", "worker_scope": "web_scope",
+                   "kind": "web_col_kind", "region_code": "web_col_region", "services": "web_col_services",
+                   "contact": "web_contact", "external": "web_col_external",
+                   "referral_due_days": "web_col_days"}  # fmt: skip
 
 
 def _directory(f: dict[str, str]) -> dict[str, object]:
@@ -82,7 +86,8 @@ def routes(router: APIRouter, database: Database) -> None:
     def facilities_page(request: Request, user: WebUser, status: int = 200, error: str | None = None):
         columns, rows = _facility_rows(database)
         return page(request, user, "facilities", status, error, columns=columns, rows=rows,
-                    kinds=getattr(facility_directory, "KINDS", ()), directory="kind" in columns)  # fmt: skip
+                    kinds=getattr(facility_directory, "KINDS", ()), directory="kind" in columns,
+                    labels=FACILITY_LABELS)  # fmt: skip
 
     def users_page(request: Request, user: WebUser, status: int = 200, error: str | None = None):
         codes = [r["code"] for r in _facility_rows(database)[1]]
