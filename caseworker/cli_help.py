@@ -204,6 +204,7 @@ INDONESIAN_HELP: dict[str, str] = {
     "the id shown by `referrals list`": "id yang ditampilkan `referrals list`",
     "the PDF file to write": "berkas PDF yang ditulis",
     "machine-readable output": "keluaran untuk mesin (JSON)",
+    "withdraw a referral not answered yet": "tarik rujukan yang belum dijawab",
     "transfer: the case itself moves once accepted (supervisors; everything is shared)": (
         "pemindahan: kasusnya sendiri pindah setelah diterima (supervisor; semuanya dibagikan)"
     ),

@@ -55,6 +55,7 @@ register(
         "inbox.status.sent": ("Menunggu jawaban", "Waiting for an answer"),
         "inbox.status.accepted": ("Diterima", "Accepted"),
         "inbox.status.declined": ("Ditolak", "Declined"),
+        "inbox.status.withdrawn": ("Ditarik pengirim", "Withdrawn by the sender"),
         "inbox.pending": (
             "Jawaban Anda dikirim pada sinkronisasi berikutnya; kasusnya dibuka di unit ini setelah itu.",
             "Your answer goes with the next sync; the case opens in this facility after it.",
@@ -202,7 +203,7 @@ class IncomingReferralsView(QWidget):
         elif row["status"] == "declined":
             self.state.setText(tr("inbox.declined_because", reason=row.get("decision_reason") or "-"))
         else:
-            self.state.setText(tr("inbox.status.sent"))
+            self.state.setText(tr(f"inbox.status.{row['status']}"))
 
     def _answered_here(self, row: dict[str, Any]) -> bool:
         """Answered on this laptop, not synced yet (the server has not opened the case)."""

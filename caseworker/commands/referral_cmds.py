@@ -30,6 +30,10 @@ i18n.register(
             "Referral {id} accepted; its case opens here after the next sync.",
         ),
         "referrals_declined": ("Rujukan {id} ditolak.", "Referral {id} declined."),
+        "referrals_withdrawn": (
+            "Rujukan {id} ditarik; unit tujuan tidak lagi melihatnya setelah sinkronisasi.",
+            "Referral {id} withdrawn; the receiving unit no longer sees it after the sync.",
+        ),
         "referrals_outside": ("di luar Caseworker", "not on Caseworker"),
     }
 )
@@ -78,12 +82,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     n.add_argument("--reason", required=True, help="why it is declined (the sender sees it)")
     n.set_defaults(func=cmd_decline)
 
+    w = rsub.add_parser("withdraw", help="withdraw a referral not answered yet")
+    w.add_argument("id", help="the id shown by `referrals list`")
+    w.set_defaults(func=cmd_withdraw)
+
     letter = rsub.add_parser("letter", help="write a referral's letter (PDF)")
     letter.add_argument("id", help="the id shown by `referrals list`")
     letter.add_argument("--out", required=True, help="the PDF file to write")
     letter.set_defaults(func=cmd_letter)
 
-    for p in (d, ls, s, a, n, letter):
+    for p in (d, ls, s, a, n, w, letter):
         add_user_arg(p)
         p.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -203,6 +211,19 @@ def cmd_decline(args: argparse.Namespace) -> int:
         print_json({"id": args.id, "status": "declined"})
     else:
         print(i18n.text("referrals_declined", id=args.id))
+    return 0
+
+
+def cmd_withdraw(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    try:
+        referrals.withdraw(store, args.id)
+    finally:
+        store.close()
+    if args.json:
+        print_json({"id": args.id, "status": "withdrawn"})
+    else:
+        print(i18n.text("referrals_withdrawn", id=args.id))
     return 0
 
 

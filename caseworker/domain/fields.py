@@ -119,7 +119,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "conflicts.status": ("open", "resolved"),
     "resolution": ("keep_server", "keep_device", "edited"),
     "referrals.status": ("sent", "accepted", "completed", "declined"),
-    "referral_inbox.status": ("sent", "accepted", "declined"),
+    "referral_inbox.status": ("sent", "accepted", "declined", "withdrawn"),
     "referrals.kind": ("referral", "transfer"),
     "referral_inbox.kind": ("referral", "transfer"),
 }

@@ -402,6 +402,10 @@ def check(txn: r.Txn, m: Any, current: r.Stored | None) -> dict[str, Any]:
         raise Refused("unknown_row")
     _check_may_change(txn, m.table, current)
     if m.op == "delete":
+        if m.table == "referrals":  # withdrawn only while it waits (server.referrals)
+            from caseworker.server import referrals
+
+            referrals.check_delete(txn, current)
         return {}
     return _check_update(txn, m, rule, current)
 

@@ -331,6 +331,10 @@ def _delete(txn: r.Txn, m: p.Mutation, current: r.Stored) -> p.MutationResult:
     data = {**current.data, "deleted": 1}
     _stamp(m, data, txn.principal, txn.now)
     r.write(txn, m.table, m.row_id, data, current.version + 1, current.scope, new=False)
+    if m.table == "referrals":  # withdrawn: the receiver's inbox is wiped (server.referrals)
+        from caseworker.server import referrals
+
+        referrals.withdrawn(txn, m.row_id)
     return p.MutationResult(mutation_id=m.mutation_id, status="applied", version=current.version + 1)
 
 

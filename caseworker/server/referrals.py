@@ -111,6 +111,22 @@ def check_update(txn: r.Txn, current: r.Stored, changed: set[str]) -> None:
         raise Refused("server_managed")
 
 
+def check_delete(txn: r.Txn, current: r.Stored) -> None:
+    """A referral to a facility on Caseworker may be withdrawn (deleted) only while it waits for an answer."""
+    if on_caseworker(txn, current.data.get("to_facility")) and current.data.get("status") != "sent":
+        raise Refused("invalid_transition")
+
+
+def withdrawn(txn: r.Txn, referral_id: str) -> None:
+    """The sender withdrew the referral: nothing of the client stays in the receiver's inbox."""
+    inbox = r.load(txn, "referral_inbox", referral_id)
+    if inbox is None or inbox.data.get("status") != "sent":
+        return
+    data = {**inbox.data, "status": "withdrawn", "preview": None, "reason": None, "consent_by": None,
+            "decided_at": txn.now, "updated_at": txn.now, "updated_by": "server"}  # fmt: skip
+    r.write(txn, "referral_inbox", referral_id, data, inbox.version + 1, inbox.scope, new=False)
+
+
 def check_answer(merged: dict[str, Any], changed: set[str]) -> None:
     if "status" in changed and merged.get("status") == "declined" and not merged.get("decision_reason"):
         raise Refused("invalid_value")  # a decline says why

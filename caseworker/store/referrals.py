@@ -216,6 +216,16 @@ def _sections(row: dict[str, Any]) -> list[str]:
     return [s for s in found if s in REFERRAL_SECTIONS] if isinstance(found, list) else []
 
 
+def withdraw(store: Store, referral_id: str) -> None:
+    """Withdraw a referral that was not answered yet (the server wipes the receiver's inbox entry)."""
+    row = store.one("SELECT status, to_facility FROM referrals WHERE id = ? AND deleted = 0", [referral_id])
+    if row is None:
+        raise KnownError("referral_unknown", id=referral_id)
+    if row["to_facility"] and row["status"] != "sent":
+        raise KnownError("referral_not_waiting", status=row["status"])
+    repository.delete(store, "referrals", referral_id)
+
+
 # -- the receiving facility: "Rujukan masuk" -----------------------------------------------------------
 def incoming(store: Store, *, waiting_only: bool = False) -> list[dict[str, Any]]:
     """This facility's inbox: waiting ones first (oldest first), then the answered, newest first."""

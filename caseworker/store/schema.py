@@ -217,7 +217,7 @@ TABLES: dict[str, dict[str, type]] = {
         "consent_by": str,
         "consent_basis": str,
         "preview": str,  # JSON object: what the supervisor sees before deciding (only what was shared)
-        "status": str,  # sent|accepted|declined
+        "status": str,  # sent|accepted|declined|withdrawn (the sender deleted it while it waited)
         "decided_at": str,
         "decided_by": str,
         "decision_reason": str,

@@ -188,3 +188,19 @@ def test_transfer_moves_the_case_between_laptops_and_leaves_a_closed_record(devi
         [kept] = referrals.of_case(laptop.store, stub["id"])
         assert (kept["status"], kept["kind"], kept["received_case_number"]) == (
             "accepted", "transfer", moved["case_number"])  # fmt: skip
+
+
+def test_a_referral_withdrawn_before_its_answer_leaves_nothing_at_the_receiver(devices, server):
+    ani, rina = devices("ani"), devices("rina")
+    _, case = _toddler(ani)
+    rid = referrals.send(ani.store, case, to_facility="MLG", reason="rujukan", share_identity=True,
+                         sections=["notes"], consent_basis="persetujuan")  # fmt: skip
+    assert ani.sync().completed and rina.sync().completed
+    assert referrals.incoming(rina.store)[0]["preview"]["name"] == "Bayi Melati"
+    referrals.withdraw(ani.store, rid)
+    assert ani.sync().completed and rina.sync().completed
+    [row] = referrals.incoming(rina.store)
+    assert (row["status"], row["preview"], row["reason"]) == ("withdrawn", None, None)
+    with pytest.raises(KnownError):
+        referrals.accept(rina.store, rid)
+    assert referrals.of_case(ani.store, case) == []

@@ -210,3 +210,26 @@ def test_transfer_moves_the_case_and_leaves_the_sender_a_closed_record(client, w
     referral = next(row for (t, _), row in back.items() if t == "referrals" and row)
     assert (referral["status"], referral["case_id"]) == ("accepted", stub["id"])
     assert not any(t == "measurements" and row for (t, _), row in back.items())
+
+
+def test_a_withdrawn_referral_leaves_nothing_and_an_answered_one_stays(client, world):
+    ani, rina = Device(client, "ani"), Device(client, "rina")
+    _rows(rina)
+    _, case, _ = _sda_case(ani)
+    rid, kept = new_id(), new_id()
+    ani.push(_referral(rid, case), _referral(kept, case))
+    assert {k for k in _rows(rina)} == {("referral_inbox", rid), ("referral_inbox", kept)}
+    [withdrawn] = ani.push(mutation("referrals", rid, "delete", {"deleted": 1}, base_version=1))
+    assert withdrawn["status"] == "applied", withdrawn
+    row = _rows(rina)[("referral_inbox", rid)]
+    assert row["status"] == "withdrawn" and row["preview"] is None and row["reason"] is None
+    answer = mutation(
+        "referral_inbox", rid, "update", {"status": "accepted"}, base={"status": "sent"}, by="rina"
+    )
+    assert rina.push(answer)[0]["status"] in ("merged", "rejected")  # nothing left to accept
+    assert not [t for t, _ in _rows(rina) if t == "cases"]
+    rina.push(
+        mutation("referral_inbox", kept, "update", {"status": "accepted"}, base={"status": "sent"}, by="rina")
+    )
+    late = ani.push(mutation("referrals", kept, "delete", {"deleted": 1}, base_version=2))
+    assert late[0]["reason"] == "invalid_transition"  # answered: it stays, as the receiver's case does
