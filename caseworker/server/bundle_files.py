@@ -16,6 +16,7 @@ from caseworker.sync import bundle_format as bf
 from caseworker.sync import protocol as p
 
 FILE_BYTES = 256 * 1024 * 1024  # of file content a reply carries
+MAX_WANTED = 20_000  # files looked up for one reply (a bundle may name more; they wait for the next)
 
 
 def receive(database: Database, pr: Principal, files: list[bf.BundleFile]) -> list[str]:
@@ -57,7 +58,7 @@ def answer(
     """The files of `wanted` (in order, each once) this user may read, while they fit `budget`."""
     out: list[bf.BundleFile] = []
     total, seen = 0, set()
-    for sha in wanted:
+    for sha in wanted[:MAX_WANTED]:
         if sha in seen or not isinstance(sha, str) or len(sha) != 64:
             continue
         seen.add(sha)
