@@ -106,7 +106,7 @@ def apply(database: Database, path: str, data: bytes) -> tuple[bytes, bf.ReplyBu
         update_required = update_required or answer.update_required
     reply = _pages(database, identify, body, device_id, head["bundle_id"])
     reply.results, reply.update_required = results, update_required or reply.update_required
-    reply.files = bundle_files.answer(database, pr, [*body.wants, *bundle_files.named_in(reply.pages)])
+    reply.files = bundle_files.answer(database, pr, [*bundle_files.named_in(reply.pages), *body.wants])
     reply.files_held = files_held
     if pr.facility_code:
         reply.users = [p.FacilityUser(**u) for u in admin.facility_users(database, pr.facility_code)]
