@@ -6,6 +6,7 @@ from __future__ import annotations
 from caseworker.server.db import Database
 from caseworker.server.web import aggregates as ag
 from tests.web import world
+from tests.web.rows import Changelog
 
 NOV = ag.Filters(world.MONTH)
 SIDOARJO = ag.Filters(world.MONTH, "35.15")
@@ -108,3 +109,17 @@ def test_the_whole_overview(db: Database):
     assert o.facilities == {"MLG": "UPT Malang", "SDA": "UPT PPSAB Sidoarjo"}
     assert o.overdue_tasks == {"SDA": 1, "MLG": 2}
     assert o.answer_days == {"SDA": (14, 2)}
+
+
+def test_growth_counts_only_children_still_under_five_at_the_months_end(db: Database):
+    world.fill(db)
+    log = Changelog()
+    pid = log.person("SDA", sex="P", birth_date="2021-06-01", region_code="35.15.08.1001")
+    case = log.case("SDA", pid, opened_at="2026-01-10")
+    # Measured at 4 years 9 months (stunted), but 5 years 5 months old at the end of November.
+    log.record("measurements", "SDA", case, measured_at="2026-03-01", weight_kg=12.0, length_cm=90,
+               position="standing")  # fmt: skip
+    log.write(db)
+    with db.read() as conn:
+        assert ag.growth(conn, NOV) == {"SDA": {"measured": 2, "stunted": 1, "wasted": 0, "underweight": 1}}
+        assert ag.growth(conn, ag.Filters("2026-03"))["SDA"]["measured"] == 1  # then she was four

@@ -14,7 +14,7 @@ NIK, birth date or any other value of a person leaves these queries. Small cells
 - overdue: open cases with an unfinished follow-up task due before today, and those tasks.
 - referrals: referrals made in the month by status; days to answer for those answered (accepted,
   completed or declined: the day of their last change minus the day they were made).
-- growth: children under five with a measurement, their latest one: stunted (TB/U or PB/U < -2 SD),
+- growth: children under five at the month's end with a measurement, their latest one: stunted (TB/U or PB/U < -2 SD),
   wasted (BB/TB < -2 SD), underweight (BB/U < -2 SD); the latest rows are chosen in SQL, the WHO z-scores
   computed in Python (caseworker.growth).
 
@@ -322,9 +322,9 @@ GROWTH = ("measured", "stunted", "wasted", "underweight")
 
 
 def _growth_rows(conn: Connection, f: Filters) -> list[tuple]:
-    """Children under five (at their latest measurement up to the month's end) of cases open at the
-    month's end: the latest measurement per person chosen in SQL, z-scores computed here; (facility,
-    kabupaten, measured, stunted, wasted, underweight)."""
+    """Children under five at the month's end, of cases open then, by their latest measurement up to
+    then (chosen in SQL; its z-scores computed here): (facility, kabupaten, measured, stunted, wasted,
+    underweight)."""
     from caseworker.growth.records import result_for  # the WHO tables load on first use only
 
     sql = _Sql(conn)
@@ -340,12 +340,12 @@ SELECT fac, kab, sex, birth, measured, weight, length, position, oedema FROM (
   JOIN changelog c ON c.table_name = 'cases' AND c.row_id = m.case_id{sql.lat("c")}
   {_person_join(sql)}
   WHERE m.table_name = 'measurements' AND m.deleted = 0 AND c.deleted = 0 AND {measured} <= :end
-    AND {_active_clause(sql)}
+    AND {_active_clause(sql)} AND {sql.day("p", "birth_date")} > :born_after
 ) x WHERE rn = 1
 """
     counts: dict[tuple, list[int]] = {}
     for fac, kab, sex, birth, on, weight, length, position, oedema in conn.execute(
-        text(statement), {"end": f.end}
+        text(statement), {"end": f.end, "born_after": f"{int(f.end[:4]) - 5:04d}{f.end[4:]}"}
     ):
         result = result_for(
             {"sex": sex, "birth_date": birth},
