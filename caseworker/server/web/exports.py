@@ -87,7 +87,7 @@ def pdf(tables: list[Table], lang: str, month: str, kabupaten: str | None, who: 
         first = min(60 * mm, width * 0.3)
         rest = (width - first) / max(columns, 1)
         head = [Paragraph(table.head, s["cell_bold"])] + [
-            Paragraph(c, s["head_small"]) for c in table.columns
+            Paragraph(c, s["head_small"]) for c in (table.short or table.columns)
         ]
         body = [[Paragraph(label, s["cell"]), *(c.text() for c in cells)] for label, cells in table.rows]
         if table.total:

@@ -24,6 +24,7 @@ class Table:
     note: str | None = None
     total_column: bool = False  # the last column is each row's total
     grids: list[Grid] = field(default_factory=list)  # where its cells come from
+    short: list[str] | None = None  # short column titles for narrow pages (the PDF), same order as columns
 
     def bars(self) -> list[tuple[str, Cell, float]]:
         """The province row as (label, cell, share of the largest shown cell) for a bar chart."""
@@ -132,6 +133,11 @@ def build(o: ag.Overview, lang: str) -> list[Table]:
         labels = [value_label(dimension, v, lang) for v in values]
         table = _from_grid(f"by_{dimension}", t(lang, f"web_by_{dimension}"), head, g, labels, names, lang)
         table.note = t(lang, "web_active_note")
+        if dimension == "category":  # 26 categories: their short names (ABT, AT...) where room is scarce
+            shorts = [(reference.category(v) or {}).get("short") or v for v in values]
+            table.short = [*shorts, table.columns[-1]]
+            legend = "; ".join(f"{a} = {b}" for a, b in zip(shorts, labels, strict=True))
+            table.note = f"{table.note} {legend}."
         tables.append(table)
 
     for key, counts in (("new", o.new), ("closed", o.closed)):
