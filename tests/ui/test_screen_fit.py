@@ -219,13 +219,13 @@ def test_the_print_dialogs_fit_on_laptop(qtbot, signed_in, tmp_path) -> None:  #
 @laptop
 def test_the_other_dialogs_fit_on_laptop(qtbot, signed_in, tmp_path) -> None:  # noqa: ANN001
     from ui.progress import ProgressDialog
+    from ui.referrals_view import DeclineDialog
     from ui.supervisor.common import DecisionDialog
     from ui.supervisor.duplicates import MergeDialog
     from ui.supervisor.review_panel import SubmitDialog
     from ui.sync.connect import ConnectDialog
     from ui.sync.password import PasswordDialog
     from ui.sync.revoked import WipeDialog
-    from ui.referrals_view import DeclineDialog
     from ui.sync.value_dialog import ValueDialog
     from ui.transfer import ExportOptions
 
