@@ -25,15 +25,15 @@ from sqlalchemy import create_engine
 from caseworker.errors import KnownError, NotAllowed
 from caseworker.server import bundles
 from caseworker.server.db import metadata
-from caseworker.store import cases
+from caseworker.store import cases, referrals
 from caseworker.store import repository as repo
-from caseworker.store.schema import TABLES
+from caseworker.store.schema import REFERRAL_SECTIONS, TABLES
 from caseworker.sync import bundle, rejections
 from caseworker.sync import bundle_format as bf
 from caseworker.sync.transport import SyncError
 from tests.core.sync_support import CutLink, Device, FaultyTransport, Server, cheap_crypto, local_rows
 
-NAMES = ("ani", "budi", "sri")
+NAMES = ("ani", "budi", "sri", "rina")  # rina: the supervisor of a second facility (MLG), for referrals
 PICK = st.integers(min_value=0, max_value=10_000)
 
 
@@ -103,6 +103,51 @@ def make_machine(url_for_example):
             case_id = self._case(sri, pick)
             if case_id:
                 repo.update(sri.store, "cases", case_id, {"assigned_to": to})
+
+        # -- referrals and transfers between the two facilities (issue 19) ---------------------------------
+        @rule(name=st.sampled_from(("ani", "sri")), pick=PICK, transfer=st.booleans(),
+              sections=st.lists(st.sampled_from(REFERRAL_SECTIONS), unique=True))  # fmt: skip
+        def refer(self, name: str, pick: int, transfer: bool, sections: list[str]) -> None:
+            device = self.devices[name]
+            case_id = self._case(device, pick)
+            if (
+                case_id
+                and device.store.one("SELECT status FROM cases WHERE id = ?", [case_id])["status"] == "open"
+            ):
+                try:
+                    referrals.send(device.store, case_id, to_facility="MLG", reason=f"rujukan {name}",
+                                   share_identity=pick % 2 == 0, sections=sections, consent_basis="persetujuan",
+                                   transfer=transfer and name == "sri")  # fmt: skip
+                except NotAllowed:
+                    return
+                event("referral sent")
+
+        @rule(pick=PICK, accept=st.booleans())
+        def answer(self, pick: int, accept: bool) -> None:
+            rina = self.devices["rina"]
+            waiting = [r for r in referrals.incoming(rina.store, waiting_only=True)
+                       if not rina.store.one("SELECT 1 AS x FROM outbox WHERE row_id = ?", [r["id"]])]  # fmt: skip
+            if waiting:
+                row = waiting[pick % len(waiting)]
+                if accept:
+                    referrals.accept(rina.store, row["id"])
+                else:
+                    referrals.decline(rina.store, row["id"], "penuh")
+                event(f"referral answered ({row['kind']})")
+
+        @rule(name=st.sampled_from(("ani", "sri")), pick=PICK, transfer=st.booleans(), accept=st.booleans())
+        def refer_and_answer(self, name: str, pick: int, transfer: bool, accept: bool) -> None:
+            """A whole exchange in one step: a new client referred (or transferred), both sides sync, MLG answers
+            and syncs (the separate rules above interleave the same with everything else)."""
+            device = self.devices[name]
+            device.new_case(f"Rujukan {name}")
+            self.refer(name, pick, transfer, ["problem", "notes"])
+            for d in (device, self.devices["rina"]):
+                d.sync_until_done()
+                self.check_scope(d)
+            self.answer(pick, accept)
+            self.devices["rina"].sync_until_done()
+            self.check_scope(self.devices["rina"])
 
         @rule(name=st.sampled_from(NAMES), seed=st.integers(0, 2**32))
         def sync(self, name: str, seed: int) -> None:
@@ -179,7 +224,10 @@ def make_machine(url_for_example):
                 self.sync(name, seed + i)
 
         def check_scope(self, device: Device) -> None:
-            if device.username == "sri":
+            if device.username in ("sri", "rina"):  # a supervisor: every case of the facility, only those
+                facility = "SDA" if device.username == "sri" else "MLG"
+                for row in device.store.query("SELECT id, facility_code FROM cases"):
+                    assert row["facility_code"] == facility, row
                 return
             for row in device.store.query("SELECT id, assigned_to, facility_code FROM cases"):
                 assert (row["assigned_to"], row["facility_code"]) == (device.username, "SDA"), row
