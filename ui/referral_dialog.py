@@ -142,6 +142,10 @@ class ReferralDialog(RecordDialog):
         self.directory = QListWidget()
         self.directory.setMinimumHeight(120)
         self.directory.setMaximumHeight(180)
+        # A unit's whole line is read (seen in the real window: "di luar Caseworker" scrolled out of sight).
+        self.directory.setWordWrap(True)
+        self.directory.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.directory.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.empty = label(tr("referral.none_listed"), "muted", wrap=True)
         box.addWidget(self.search)
         box.addWidget(self.needs_only)
@@ -194,6 +198,7 @@ class ReferralDialog(RecordDialog):
         self.directory.currentItemChanged.connect(self.revalidate)
         self._fill()
         self.watch(self.to, self.reason, self.day, self.consent_by, self.consent_basis)
+        self.resize(680, 720)  # the whole form where the screen has room (screen_fit caps it)
 
     def _fill(self, *_args: object) -> None:
         keep = self.chosen()
