@@ -67,7 +67,7 @@ DIALOGS = {
     "intervention": _record("InterventionDialog", "description"),
     "task": _record("TaskDialog", "title"),
     "measurement": _record("MeasurementDialog", "weight"),
-    "referral": _record("ReferralDialog", "to"),
+    "referral": _record("ReferralDialog", "search"),  # its first field: the directory search
     "relation": _record("RelationDialog", "notes"),
 }
 

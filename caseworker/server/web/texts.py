@@ -152,7 +152,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "web_by_category": ("Kasus aktif menurut kategori PPKS", "Active cases by PPKS category"),
     "web_by_stage": ("Kasus aktif menurut tahap", "Active cases by stage"),
     "web_by_sex": ("Kasus aktif menurut jenis kelamin", "Active cases by sex"),
-    "web_by_age_band": ("Kasus aktif menurut kelompok umur", "Active cases by age band"),
+    "web_by_age_band": ("Kasus aktif menurut kelompok usia", "Active cases by age band"),
     "web_by_disability": ("Kasus aktif menurut disabilitas", "Active cases by disability"),
     "web_by_desil": ("Kasus aktif menurut desil DTSEN", "Active cases by DTSEN decile"),
     "web_trend": ("Kasus baru dan ditutup per bulan", "New and closed cases per month"),
